@@ -1,0 +1,37 @@
+import type { ConnectionStatus, DisconnectInfo, SessionStatus, UserInfo } from './session-state.ts';
+
+/** A session as stored. Implemented by `store/` on SQLite and PostgreSQL alike. */
+export interface SessionRecord {
+  id: number;
+  sessionId: string;
+  status: SessionStatus;
+  createdAt: Date;
+  updatedAt: Date;
+  userInfo: UserInfo | null;
+  lastSeenAt: Date | null;
+  lastDisconnect: DisconnectInfo | null;
+}
+
+export type SessionRecordPatch = Partial<Pick<SessionRecord, 'status' | 'userInfo' | 'lastSeenAt' | 'lastDisconnect'>>;
+
+export interface StatusHistoryEntry {
+  status: SessionStatus;
+  connectionStatus: ConnectionStatus;
+  reason: string | null;
+  at: Date;
+}
+
+export interface SessionRecordStore {
+  /** Inserts a new session; throws AppError SESSION_EXISTS when the id is taken (also under races). */
+  insert(sessionId: string): Promise<SessionRecord>;
+  find(sessionId: string): Promise<SessionRecord | undefined>;
+  /** Every stored session, ordered by id. */
+  list(): Promise<SessionRecord[]>;
+  /** Updates the given fields and `updatedAt`; returns the new record, or undefined if it is gone. */
+  update(sessionId: string, patch: SessionRecordPatch): Promise<SessionRecord | undefined>;
+  /** Deletes the session row, its history and its auth state. Returns false if there was none. */
+  remove(sessionId: string): Promise<boolean>;
+  appendHistory(sessionId: string, entry: StatusHistoryEntry): Promise<void>;
+  /** Newest first. */
+  history(sessionId: string, limit: number): Promise<StatusHistoryEntry[]>;
+}
