@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite: typecheck, then every *.test.ts under src/ and test/ with node:test through tsx.
+# PostgreSQL: scripts/with-postgres.sh provides WAGATE_TEST_PG_URL (a throw-away cluster on loopback).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export npm_config_nodedir=/usr
+npx tsc --noEmit -p tsconfig.json
+mapfile -t files < <(find src test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+if [ ${#files[@]} -eq 0 ]; then echo "no test files found" >&2; exit 1; fi
+exec npx tsx --test --test-force-exit --test-reporter=spec "${files[@]}"
