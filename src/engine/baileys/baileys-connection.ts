@@ -1,0 +1,157 @@
+import makeWASocket, { Browsers, type ConnectionState, type SocketConfig, type WASocket } from '@whiskeysockets/baileys';
+import type { Logger } from 'pino';
+import { AppError } from '../../errors/app-error.ts';
+import type { AuthStateStore } from '../auth-state-store.ts';
+import type { CloseKind, EngineConnection, EngineEvent, EngineListener } from '../engine.ts';
+import { classifyDisconnect, readDisconnectError } from './disconnect-classifier.ts';
+import { loadAuthState, type PersistentAuthState } from './sql-auth-state.ts';
+import { isLinked, userInfoFromCreds } from './user-info.ts';
+
+export interface BaileysConnectionOptions {
+  sessionId: string;
+  logger: Logger;
+  listener: EngineListener;
+  authStore: AuthStateStore;
+  socketConfig: Partial<SocketConfig>;
+}
+
+/** How long requestPairingCode waits for the registration stream to come up. */
+const PAIRING_READY_TIMEOUT_MS = 15_000;
+
+/** One Baileys socket, from creation to its single close event. */
+export class BaileysConnection implements EngineConnection {
+  readonly #options: BaileysConnectionOptions;
+  #auth: PersistentAuthState | undefined;
+  #sock: WASocket | undefined;
+  #lastSeenAt: number | null = null;
+  #intent: 'stop' | 'logout' | null = null;
+  #closed = false;
+  #registrationReady = false;
+  readonly #closedWaiters: Array<() => void> = [];
+  readonly #readyWaiters: Array<() => void> = [];
+
+  constructor(options: BaileysConnectionOptions) {
+    this.#options = options;
+  }
+
+  /** Loads the auth state and opens the socket; failures surface as a `close` event. */
+  async start(): Promise<void> {
+    const { sessionId, logger, authStore } = this.#options;
+    try {
+      this.#auth = await loadAuthState(authStore, sessionId, (err) => logger.error({ err }, 'failed to persist creds'));
+    } catch (err) {
+      logger.error({ err }, 'failed to load auth state');
+      this.#finish('retry', null, 'failed to load auth state');
+      return;
+    }
+    if (this.#intent) {
+      this.#finish(this.#intent === 'stop' ? 'stopped' : 'logged_out', null, 'closed before connecting');
+      return;
+    }
+    const sock = makeWASocket({
+      browser: Browsers.ubuntu('Chrome'),
+      syncFullHistory: false,
+      ...this.#options.socketConfig,
+      auth: this.#auth.state,
+      logger: logger.child({ module: 'baileys' }),
+    });
+    this.#sock = sock;
+    sock.ws.on('frame', () => {
+      this.#lastSeenAt = Date.now();
+    });
+    sock.ev.on('creds.update', () => this.#auth?.saveCreds());
+    sock.ev.on('connection.update', (update) => this.#onUpdate(update));
+  }
+
+  lastSeenAt(): number | null {
+    return this.#lastSeenAt;
+  }
+
+  async close(): Promise<void> {
+    this.#intent ??= 'stop';
+    await this.#endAndWait(() => this.#sock?.end(undefined));
+  }
+
+  async logout(): Promise<void> {
+    this.#intent = 'logout';
+    const sock = this.#sock;
+    await this.#endAndWait(() => {
+      if (sock && this.#auth && isLinked(this.#auth.state.creds)) void sock.logout().catch(() => sock.end(undefined));
+      else sock?.end(undefined);
+    });
+  }
+
+  async requestPairingCode(phoneNumber: string): Promise<string> {
+    if (this.#auth && isLinked(this.#auth.state.creds)) throw new AppError('SESSION_ALREADY_LINKED');
+    await this.#waitForRegistrationStream();
+    const sock = this.#sock;
+    if (!sock || this.#closed) throw new AppError('SESSION_NOT_RUNNING');
+    try {
+      return await sock.requestPairingCode(phoneNumber);
+    } catch (err) {
+      throw new AppError('PAIRING_CODE_FAILED', err instanceof Error ? err.message : undefined, { cause: err });
+    }
+  }
+
+  #emit(event: EngineEvent): void {
+    try {
+      this.#options.listener(event);
+    } catch (err) {
+      this.#options.logger.error({ err }, 'engine listener failed');
+    }
+  }
+
+  #onUpdate(update: Partial<ConnectionState>): void {
+    const creds = this.#auth?.state.creds;
+    if (update.qr) {
+      this.#markRegistrationReady();
+      this.#emit({ type: 'qr', qr: update.qr });
+    }
+    if (update.isNewLogin && creds) {
+      const user = userInfoFromCreds(creds);
+      if (user) this.#emit({ type: 'linked', user });
+    }
+    if (update.connection === 'open' && creds) {
+      const user = userInfoFromCreds(creds);
+      if (user) this.#emit({ type: 'open', user });
+    }
+    if (update.connection === 'close') {
+      const { code, message } = readDisconnectError(update.lastDisconnect?.error);
+      let kind = classifyDisconnect(code, message);
+      if (this.#intent === 'stop') kind = 'stopped';
+      if (this.#intent === 'logout') kind = 'logged_out';
+      // Creds written during pairing must be on disk before anyone reconnects with them.
+      void (this.#auth?.flush() ?? Promise.resolve()).then(() => this.#finish(kind, code, message));
+    }
+  }
+
+  #finish(kind: CloseKind, code: number | null, reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#markRegistrationReady();
+    this.#emit({ type: 'close', kind, code, reason });
+    for (const resolve of this.#closedWaiters.splice(0)) resolve();
+  }
+
+  async #endAndWait(end: () => void): Promise<void> {
+    if (this.#closed) return;
+    const closed = new Promise<void>((resolve) => this.#closedWaiters.push(resolve));
+    end();
+    await closed;
+  }
+
+  #markRegistrationReady(): void {
+    this.#registrationReady = true;
+    for (const resolve of this.#readyWaiters.splice(0)) resolve();
+  }
+
+  async #waitForRegistrationStream(): Promise<void> {
+    if (this.#registrationReady) return;
+    let timer: NodeJS.Timeout | undefined;
+    const ready = new Promise<void>((resolve) => this.#readyWaiters.push(resolve));
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, PAIRING_READY_TIMEOUT_MS);
+    });
+    await Promise.race([ready, timeout]).finally(() => clearTimeout(timer));
+  }
+}

@@ -1,0 +1,231 @@
+import type { Logger } from 'pino';
+import { AppError } from '../errors/app-error.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { BackoffPolicy } from './backoff.ts';
+import type { SessionEventListener } from './session-events.ts';
+import { assertValidSessionId } from './session-id.ts';
+import type { SessionRecord, SessionRecordStore } from './session-record-store.ts';
+import { SessionRuntime } from './session-runtime.ts';
+import type { ConnectionStatus, SessionStatus } from './session-state.ts';
+import type { SessionView } from './session-view.ts';
+import { Semaphore } from './semaphore.ts';
+
+export interface SessionManagerOptions {
+  engine: Engine;
+  records: SessionRecordStore;
+  logger: Logger;
+  backoff: BackoffPolicy;
+  startConcurrency: number;
+}
+
+/** Stored statuses that mean "do not bring this session back at boot". */
+const NOT_RESTORED: ReadonlySet<SessionStatus> = new Set(['stopped', 'logged_out', 'failed']);
+/** Live status shown for a session that has no runtime in memory. */
+const RESTING_STATUS: Partial<Record<SessionStatus, ConnectionStatus>> = { logged_out: 'LOGGED_OUT', failed: 'FAILED' };
+const LINK_WAIT_MS = 15_000;
+
+/** Owns every session held in memory; the only way the API touches WhatsApp sessions. */
+export class SessionManager {
+  readonly #options: SessionManagerOptions;
+  readonly #runtimes = new Map<string, SessionRuntime>();
+  readonly #listeners = new Set<SessionEventListener>();
+  readonly #slots: Semaphore;
+  readonly #locks = new Map<string, Promise<unknown>>();
+
+  constructor(options: SessionManagerOptions) {
+    this.#options = options;
+    this.#slots = new Semaphore(options.startConcurrency);
+  }
+
+  onEvent(listener: SessionEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Starts every linked session that was not stopped on purpose. */
+  async restoreAll(): Promise<number> {
+    let restored = 0;
+    for (const record of await this.#options.records.list()) {
+      if (NOT_RESTORED.has(record.status)) continue;
+      if (!(await this.#options.engine.readUser(record.sessionId))) continue;
+      await this.#launch(record);
+      restored++;
+    }
+    return restored;
+  }
+
+  async create(sessionId: unknown): Promise<SessionView> {
+    const id = assertValidSessionId(sessionId);
+    const record = await this.#options.records.insert(id);
+    await this.#launch(record);
+    return this.get(id);
+  }
+
+  async get(sessionId: string): Promise<SessionView> {
+    return this.#view(await this.#require(sessionId));
+  }
+
+  /** `active`: held in memory; `connected`: open on WhatsApp; `all`: every stored session. */
+  async list(filter: 'active' | 'connected' | 'all'): Promise<SessionView[]> {
+    const views = (await this.#options.records.list()).map((record) => this.#view(record));
+    if (filter === 'all') return views;
+    if (filter === 'active') return views.filter((view) => view.isActive);
+    return views.filter((view) => view.connectionStatus === 'AUTHENTICATED');
+  }
+
+  start(sessionId: string): Promise<SessionView> {
+    return this.#locked(sessionId, async () => {
+      const record = await this.#require(sessionId);
+      if (!this.#runtimes.has(sessionId)) await this.#launch(record);
+      return this.get(sessionId);
+    });
+  }
+
+  stop(sessionId: string): Promise<SessionView> {
+    return this.#locked(sessionId, async () => {
+      await this.#require(sessionId);
+      await this.#runtimes.get(sessionId)?.end({ connectionStatus: 'STOPPED', status: 'stopped', reason: 'stopped' });
+      if (!this.#runtimes.has(sessionId)) await this.#options.records.update(sessionId, { status: 'stopped' });
+      return this.get(sessionId);
+    });
+  }
+
+  restart(sessionId: string): Promise<SessionView> {
+    return this.#locked(sessionId, async () => {
+      const record = await this.#require(sessionId);
+      await this.#runtimes
+        .get(sessionId)
+        ?.end({ connectionStatus: 'STOPPED', status: 'disconnected', reason: 'restarting' });
+      await this.#launch((await this.#options.records.find(sessionId)) ?? record);
+      return this.get(sessionId);
+    });
+  }
+
+  /** Unlinks the device on WhatsApp (connecting first if needed), wipes the keys, keeps the row. */
+  logout(sessionId: string): Promise<SessionView> {
+    return this.#locked(sessionId, async () => {
+      await this.#unlink(await this.#require(sessionId));
+      return this.get(sessionId);
+    });
+  }
+
+  remove(sessionId: string): Promise<void> {
+    return this.#locked(sessionId, async () => {
+      await this.#unlink(await this.#require(sessionId));
+      await this.#options.records.remove(sessionId);
+    });
+  }
+
+  async requestPairingCode(sessionId: string, phoneNumber: string): Promise<string> {
+    const record = await this.#require(sessionId);
+    if (!this.#runtimes.has(sessionId)) await this.start(record.sessionId);
+    const runtime = this.#runtimes.get(sessionId);
+    if (runtime?.user) throw new AppError('SESSION_ALREADY_LINKED');
+    await runtime?.waitUntil((status) => status !== 'CONNECTING', LINK_WAIT_MS);
+    const connection = runtime?.connection;
+    if (!connection) throw new AppError('SESSION_NOT_RUNNING');
+    return connection.requestPairingCode(phoneNumber);
+  }
+
+  async qr(sessionId: string): Promise<string> {
+    await this.#require(sessionId);
+    const qr = this.#runtimes.get(sessionId)?.qr;
+    if (!qr) throw new AppError('QR_NOT_AVAILABLE', this.#qrUnavailableReason(sessionId));
+    return qr;
+  }
+
+  /** Closes every socket without logging out; sessions stay restorable. */
+  async shutdown(): Promise<void> {
+    await Promise.all(
+      [...this.#runtimes.values()].map((runtime) =>
+        runtime.end({ connectionStatus: 'STOPPED', status: 'disconnected', reason: 'gateway shutting down' }),
+      ),
+    );
+  }
+
+  #qrUnavailableReason(sessionId: string): string {
+    const runtime = this.#runtimes.get(sessionId);
+    if (!runtime) return 'session is not running; start it first';
+    if (runtime.connectionStatus === 'AUTHENTICATED') return 'session is already linked';
+    return `no QR code yet (status ${runtime.connectionStatus})`;
+  }
+
+  async #unlink(record: SessionRecord): Promise<void> {
+    const { engine, records } = this.#options;
+    let runtime = this.#runtimes.get(record.sessionId);
+    if (!runtime && (await engine.readUser(record.sessionId))) runtime = await this.#launch(record);
+    if (runtime) {
+      await runtime.waitUntil((status) => status === 'AUTHENTICATED', LINK_WAIT_MS);
+      await runtime.end({ connectionStatus: 'LOGGED_OUT', status: 'logged_out', reason: 'logged out' }, true);
+    }
+    await engine.wipe(record.sessionId);
+    await records.update(record.sessionId, { status: 'logged_out' });
+  }
+
+  async #launch(record: SessionRecord): Promise<SessionRuntime> {
+    const { engine, records, logger, backoff } = this.#options;
+    const sessionId = record.sessionId;
+    const runtime: SessionRuntime = new SessionRuntime(
+      {
+        sessionId,
+        engine,
+        records,
+        backoff,
+        logger: logger.child({ sessionId }),
+        acquireSlot: () => this.#slots.acquire(),
+        onEvent: (event) => this.#publish(event),
+        onEnded: () => {
+          if (this.#runtimes.get(sessionId) === runtime) this.#runtimes.delete(sessionId);
+        },
+      },
+      record.status,
+      await engine.readUser(sessionId),
+    );
+    this.#runtimes.set(sessionId, runtime);
+    runtime.start();
+    await runtime.flush();
+    return runtime;
+  }
+
+  #publish(event: Parameters<SessionEventListener>[0]): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.#options.logger.error({ err }, 'session event listener failed');
+      }
+    }
+  }
+
+  async #require(sessionId: string): Promise<SessionRecord> {
+    const record = await this.#options.records.find(sessionId);
+    if (!record) throw new AppError('SESSION_NOT_FOUND');
+    return record;
+  }
+
+  #view(record: SessionRecord): SessionView {
+    const runtime = this.#runtimes.get(record.sessionId);
+    const status = runtime?.status ?? record.status;
+    const userInfo = runtime?.user ?? record.userInfo;
+    const lastSeen = runtime?.lastSeenAt();
+    return {
+      record: { ...record, status, userInfo },
+      isActive: runtime !== undefined,
+      isAuthenticated: runtime ? runtime.user !== null : userInfo !== null && status !== 'logged_out',
+      connectionStatus: runtime?.connectionStatus ?? RESTING_STATUS[record.status] ?? 'STOPPED',
+      startTime: runtime?.startTime ?? null,
+      lastSeenAt: lastSeen ? new Date(lastSeen) : record.lastSeenAt,
+    };
+  }
+
+  /** Serialises lifecycle commands per session so start/stop/logout never interleave. */
+  #locked<T>(sessionId: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(sessionId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(task);
+    this.#locks.set(sessionId, next);
+    void next.finally(() => {
+      if (this.#locks.get(sessionId) === next) this.#locks.delete(sessionId);
+    }).catch(() => undefined);
+    return next;
+  }
+}
