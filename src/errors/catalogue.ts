@@ -20,7 +20,8 @@ export const errorCatalogue = {
   PAIRING_CODE_FAILED: { status: 409, message: 'Pairing code could not be requested' },
   INVALID_PHONE_NUMBER: { status: 400, message: 'Invalid phone number' },
   ENGINE_FAILURE: { status: 502, message: 'WhatsApp engine error' },
-  INTERNAL: { status: 500, message: 'Failed to fetch session credentials' },
+  FETCH_FAILED: { status: 500, message: 'Failed to fetch session credentials' },
+  INTERNAL: { status: 500, message: 'Internal server error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -4,7 +4,7 @@ import type { Engine } from '../engine/engine.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import type { SessionEventListener } from './session-events.ts';
 import { assertValidSessionId } from './session-id.ts';
-import type { SessionRecord, SessionRecordStore } from './session-record-store.ts';
+import type { SessionRecord, SessionRecordStore, StatusHistoryEntry } from './session-record-store.ts';
 import { SessionRuntime } from './session-runtime.ts';
 import type { ConnectionStatus, SessionStatus } from './session-state.ts';
 import type { SessionView } from './session-view.ts';
@@ -71,6 +71,12 @@ export class SessionManager {
     if (filter === 'all') return views;
     if (filter === 'active') return views.filter((view) => view.isActive);
     return views.filter((view) => view.connectionStatus === 'AUTHENTICATED');
+  }
+
+  /** Timestamped status changes, newest first. */
+  async history(sessionId: string, limit: number): Promise<StatusHistoryEntry[]> {
+    await this.#require(sessionId);
+    return this.#options.records.history(sessionId, limit);
   }
 
   start(sessionId: string): Promise<SessionView> {

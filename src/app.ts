@@ -1,0 +1,39 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from 'pino';
+import type { SessionManager } from './sessions/session-manager.ts';
+import { registerAuth } from './http/plugins/auth.ts';
+import { registerErrorHandling } from './http/plugins/errors.ts';
+import { registerOpenApi } from './http/plugins/openapi.ts';
+import { healthRoutes } from './http/routes/health.ts';
+import { sessionCommandRoutes } from './http/routes/session-commands.ts';
+import { sessionQrRoutes } from './http/routes/session-qr.ts';
+import { sessionQueryRoutes } from './http/routes/session-queries.ts';
+
+export interface AppDeps {
+  manager: SessionManager;
+  logger: Logger;
+  verifyApiKey: (presented: string) => boolean;
+  bodyLimitBytes: number;
+  version: string;
+}
+
+/** Builds the HTTP API around a session manager; used by main.ts and by tests (through inject or listen). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimitBytes,
+    // Unknown fields and wrong types are rejected with 400 rather than silently dropped or coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    disableRequestLogging: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerErrorHandling(app);
+  registerAuth(app, { verifyApiKey: deps.verifyApiKey, publicPrefixes: ['/health', '/docs', '/openapi.json'] });
+  await registerOpenApi(app, deps.version);
+  await app.register(healthRoutes);
+  await app.register(sessionQueryRoutes, { manager: deps.manager });
+  await app.register(sessionQrRoutes, { manager: deps.manager });
+  await app.register(sessionCommandRoutes, { manager: deps.manager });
+  return app;
+}

@@ -1,0 +1,53 @@
+import type { StatusHistoryEntry } from '../../sessions/session-record-store.ts';
+import type { UserInfo } from '../../sessions/session-state.ts';
+import type { SessionView } from '../../sessions/session-view.ts';
+
+/** The seed's basic session object (the credentials object without `userInfo`), plus liveness fields. */
+export function presentBasic(view: SessionView) {
+  const { record } = view;
+  return {
+    id: record.id,
+    sessionId: record.sessionId,
+    status: record.status,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+    isActive: view.isActive,
+    isAuthenticated: view.isAuthenticated,
+    startTime: view.startTime,
+    connectionStatus: view.connectionStatus,
+    lastSeenAt: view.lastSeenAt?.toISOString() ?? null,
+    lastDisconnect: record.lastDisconnect,
+  };
+}
+
+export function presentUserInfo(user: UserInfo | null) {
+  if (!user) return null;
+  return {
+    phoneNumber: user.phoneNumber,
+    name: user.name ?? '',
+    jid: user.jid,
+    platform: user.platform ?? '',
+    registered: user.registered,
+    lid: user.lid,
+  };
+}
+
+/** The seed's credentials object. */
+export function presentCredentials(view: SessionView) {
+  return { ...presentBasic(view), userInfo: presentUserInfo(view.record.userInfo) };
+}
+
+export function presentStatus(view: SessionView, history: StatusHistoryEntry[]) {
+  const basic = presentBasic(view);
+  return {
+    sessionId: basic.sessionId,
+    status: basic.status,
+    connectionStatus: basic.connectionStatus,
+    isActive: basic.isActive,
+    isAuthenticated: basic.isAuthenticated,
+    startTime: basic.startTime,
+    lastSeenAt: basic.lastSeenAt,
+    lastDisconnect: basic.lastDisconnect,
+    history: history.map((entry) => ({ ...entry, at: entry.at.toISOString() })),
+  };
+}

@@ -1,0 +1,33 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import QRCode from 'qrcode';
+import type { SessionManager } from '../../sessions/session-manager.ts';
+import { errorResponses, ItemEnvelope } from '../schemas/envelope.ts';
+import { QrSchema, SessionIdParams } from '../schemas/session-schemas.ts';
+
+/** PNG only when the client asks for it and does not also accept JSON. */
+const wantsPng = (accept: string | undefined): boolean =>
+  accept !== undefined && accept.includes('image/png') && !accept.includes('application/json');
+
+/** `GET /sessions/:id/qr`: JSON with the raw string and a data URL, or the PNG itself on `Accept: image/png`. */
+export const sessionQrRoutes: FastifyPluginAsyncTypebox<{ manager: SessionManager }> = async (app, { manager }) => {
+  app.get('/sessions/:sessionId/qr', {
+    config: { failureCode: 'FETCH_FAILED' },
+    schema: {
+      tags: ['sessions'],
+      summary: 'Current QR code of a session waiting to be linked',
+      params: SessionIdParams,
+      response: { 200: ItemEnvelope(QrSchema), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const { sessionId } = request.params;
+    const qr = await manager.qr(sessionId);
+    if (wantsPng(request.headers.accept)) {
+      const png = await QRCode.toBuffer(qr, { type: 'png', margin: 2, width: 320 });
+      // A Buffer bypasses the JSON response schema; the untyped reply says so.
+      return (reply as FastifyReply).type('image/png').header('cache-control', 'no-store').send(png);
+    }
+    const qrImage = await QRCode.toDataURL(qr, { margin: 2, width: 320 });
+    return { success: true as const, message: 'QR code retrieved successfully', data: { sessionId, qr, qrImage } };
+  });
+};

@@ -1,0 +1,52 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { SessionManager } from '../../sessions/session-manager.ts';
+import { errorResponses, ItemEnvelope, ListEnvelope } from '../schemas/envelope.ts';
+import {
+  SessionBasicSchema,
+  SessionCredentialsSchema,
+  SessionIdParams,
+  SessionStatusSchema,
+} from '../schemas/session-schemas.ts';
+import { presentBasic, presentCredentials, presentStatus } from '../presenters/session-presenter.ts';
+
+const HISTORY_LIMIT = 50;
+const config = { failureCode: 'FETCH_FAILED' } as const;
+
+/** The seed's read endpoints, exactly as specified. */
+export const sessionQueryRoutes: FastifyPluginAsyncTypebox<{ manager: SessionManager }> = async (app, { manager }) => {
+  const tags = ['sessions'];
+  const lists = [
+    { url: '/sessions', filter: 'active', what: 'Active sessions' },
+    { url: '/sessions/connected', filter: 'connected', what: 'Connected sessions' },
+    { url: '/sessions/all', filter: 'all', what: 'All sessions' },
+  ] as const;
+
+  for (const { url, filter, what } of lists) {
+    app.get(url, { config, schema: { tags, summary: `${what} (basic)`, response: { 200: ListEnvelope(SessionBasicSchema), ...errorResponses } } }, async () => {
+      const data = (await manager.list(filter)).map(presentBasic);
+      return { success: true as const, message: `${what} retrieved successfully`, data, count: data.length };
+    });
+    if (filter === 'active') continue;
+    app.get(`${url}/credentials`, { config, schema: { tags, summary: `${what} with credentials`, response: { 200: ListEnvelope(SessionCredentialsSchema), ...errorResponses } } }, async () => {
+      const data = (await manager.list(filter)).map(presentCredentials);
+      return { success: true as const, message: `${what} with credentials retrieved successfully`, data, count: data.length };
+    });
+  }
+
+  app.get('/sessions/:sessionId', { config, schema: { tags, summary: 'One session (basic)', params: SessionIdParams, response: { 200: ItemEnvelope(SessionBasicSchema), ...errorResponses } } }, async (request) => {
+    const data = presentBasic(await manager.get(request.params.sessionId));
+    return { success: true as const, message: 'Session retrieved successfully', data };
+  });
+
+  app.get('/sessions/:sessionId/credentials', { config, schema: { tags, summary: 'One session with credentials', params: SessionIdParams, response: { 200: ItemEnvelope(SessionCredentialsSchema), ...errorResponses } } }, async (request) => {
+    const data = presentCredentials(await manager.get(request.params.sessionId));
+    return { success: true as const, message: 'Session credentials retrieved successfully', data };
+  });
+
+  app.get('/sessions/:sessionId/status', { config, schema: { tags, summary: 'Live status and status history', params: SessionIdParams, response: { 200: ItemEnvelope(SessionStatusSchema), ...errorResponses } } }, async (request) => {
+    const { sessionId } = request.params;
+    const view = await manager.get(sessionId);
+    const data = presentStatus(view, await manager.history(sessionId, HISTORY_LIMIT));
+    return { success: true as const, message: 'Session status retrieved successfully', data };
+  });
+};

@@ -1,0 +1,28 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/** The seed's success envelope for one object. */
+export const ItemEnvelope = <T extends TSchema>(data: T) =>
+  Type.Object({ success: Type.Literal(true), message: Type.String(), data });
+
+/** The seed's success envelope for a list, with `count`. */
+export const ListEnvelope = <T extends TSchema>(item: T) =>
+  Type.Object({ success: Type.Literal(true), message: Type.String(), data: Type.Array(item), count: Type.Integer() });
+
+/** The seed's error envelope; `code` is our machine-readable addition. */
+export const ErrorEnvelope = Type.Object(
+  {
+    success: Type.Literal(false),
+    message: Type.String(),
+    error: Type.Optional(Type.String()),
+    code: Type.Optional(Type.String()),
+  },
+  { $id: 'ErrorEnvelope' },
+);
+
+export const errorResponses = {
+  400: ErrorEnvelope,
+  401: ErrorEnvelope,
+  404: ErrorEnvelope,
+  409: ErrorEnvelope,
+  500: ErrorEnvelope,
+} as const;

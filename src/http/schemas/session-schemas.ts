@@ -1,0 +1,73 @@
+import { Type } from '@sinclair/typebox';
+import { CONNECTION_STATUSES, SESSION_STATUSES } from '../../sessions/session-state.ts';
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const SessionIdParams = Type.Object({ sessionId: Type.String() });
+
+export const UserInfoSchema = Type.Object({
+  phoneNumber: Type.String({ description: 'User part of the JID: country code and number, digits only' }),
+  name: Type.String({ description: 'Push name; empty string until WhatsApp has told it' }),
+  jid: Type.String({ description: 'Full device JID, e.g. 6283876013551:12@s.whatsapp.net' }),
+  platform: Type.String({ description: 'The phone platform, e.g. android, smba, iphone' }),
+  registered: Type.Boolean({ description: "Baileys' registration flag (true only after pairing-code linking)" }),
+  lid: Nullable(Type.String({ description: 'The account LID, e.g. 123456789:12@lid' })),
+});
+
+export const DisconnectSchema = Type.Object({
+  code: Type.Union([Type.Integer(), Type.Null()]),
+  reason: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+});
+
+const basicFields = {
+  id: Type.Integer(),
+  sessionId: Type.String(),
+  status: Type.Union(SESSION_STATUSES.map((s) => Type.Literal(s))),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  isActive: Type.Boolean(),
+  isAuthenticated: Type.Boolean(),
+  startTime: Type.Union([Type.Integer(), Type.Null()]),
+  connectionStatus: Type.Union(CONNECTION_STATUSES.map((s) => Type.Literal(s))),
+  lastSeenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  lastDisconnect: Type.Union([DisconnectSchema, Type.Null()]),
+};
+
+export const SessionBasicSchema = Type.Object(basicFields, { $id: 'SessionBasic' });
+export const SessionCredentialsSchema = Type.Object(
+  { ...basicFields, userInfo: Type.Union([UserInfoSchema, Type.Null()]) },
+  { $id: 'SessionCredentials' },
+);
+
+export const StatusHistorySchema = Type.Object({
+  status: Type.String(),
+  connectionStatus: Type.String(),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  at: Type.String({ format: 'date-time' }),
+});
+
+export const SessionStatusSchema = Type.Object({
+  sessionId: Type.String(),
+  status: basicFields.status,
+  connectionStatus: basicFields.connectionStatus,
+  isActive: Type.Boolean(),
+  isAuthenticated: Type.Boolean(),
+  startTime: basicFields.startTime,
+  lastSeenAt: basicFields.lastSeenAt,
+  lastDisconnect: basicFields.lastDisconnect,
+  history: Type.Array(StatusHistorySchema),
+});
+
+export const QrSchema = Type.Object({
+  sessionId: Type.String(),
+  qr: Type.String({ description: 'The raw QR string from Baileys' }),
+  qrImage: Type.String({ description: 'data:image/png;base64,… URL of the QR code' }),
+});
+
+export const CreateSessionBody = Type.Object({ sessionId: Type.String() }, { additionalProperties: false });
+export const PairingCodeBody = Type.Object(
+  { phoneNumber: Type.String({ description: 'Country code and number, digits only (a leading + is accepted)' }) },
+  { additionalProperties: false },
+);
+export const PairingCodeSchema = Type.Object({ sessionId: Type.String(), code: Type.String() });
