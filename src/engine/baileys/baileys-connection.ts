@@ -53,7 +53,8 @@ export class BaileysConnection implements EngineConnection {
       syncFullHistory: false,
       ...this.#options.socketConfig,
       auth: this.#auth.state,
-      logger: logger.child({ module: 'baileys' }),
+      // Baileys logs raw stanzas (pre-key uploads included) below info; never let those through.
+      logger: logger.child({ module: 'baileys' }, { level: logger.levelVal < 40 ? 'warn' : logger.level }),
     });
     this.#sock = sock;
     sock.ws.on('frame', () => {

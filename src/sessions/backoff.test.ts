@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { backoffDelay } from './backoff.ts';
+import { Semaphore } from './semaphore.ts';
+
+test('backoff doubles per attempt, is capped, and jitters within the upper half of the window', () => {
+  const policy = { baseMs: 1000, maxMs: 60_000 };
+  assert.equal(backoffDelay(0, policy, () => 0), 500);
+  assert.equal(backoffDelay(0, policy, () => 1), 1000);
+  assert.equal(backoffDelay(3, policy, () => 1), 8000);
+  assert.equal(backoffDelay(3, policy, () => 0), 4000);
+  assert.equal(backoffDelay(20, policy, () => 1), 60_000);
+  assert.equal(backoffDelay(1000, policy, () => 0), 30_000);
+});
+
+test('the semaphore admits at most its limit and hands slots over in order', async () => {
+  const slots = new Semaphore(2);
+  const order: number[] = [];
+  const a = await slots.acquire();
+  const b = await slots.acquire();
+  const c = slots.acquire().then((release) => { order.push(3); return release; });
+  const d = slots.acquire().then((release) => { order.push(4); return release; });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(order, [], 'third and fourth wait while two are held');
+  a();
+  a(); // releasing twice must not free a second slot
+  await c;
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(order, [3]);
+  b();
+  (await d)();
+  assert.deepEqual(order, [3, 4]);
+});
