@@ -1,0 +1,57 @@
+import type { BinaryNode } from '@whiskeysockets/baileys';
+import type { ReceiptKind } from '../signal/message-stanzas.ts';
+import { type DeviceRef, routeDeviceMessage, routeDeviceReceipt, type RouteIssue, type SenderIndex } from './device-messages.ts';
+import { createHubContext, deviceKey, type HubContext, type MessagingPort } from './hub-context.ts';
+import { answerMessagingIq } from './messaging-iq.ts';
+import { createOfflineQueue } from './offline-queue.ts';
+import { sendReceiptFromPhone, sendTextFromPhone, type SendTextResult } from './phone-actions.ts';
+import { createPreKeyRegistry } from './pre-key-registry.ts';
+import { createTextLog, type ReceivedText, type SentText } from './text-log.ts';
+
+/** 1:1 messaging of the simulator: Signal for the phones, routing and queues for linked devices. */
+export interface MessagingHub {
+  /** Answers usync / encrypt / privacy-token iqs; undefined when the iq is not messaging's. */
+  answerIq(from: DeviceRef, iq: BinaryNode): BinaryNode | undefined;
+  /** Routes a `<message>` from a linked device; send the returned ack back to that device. */
+  routeMessage(from: DeviceRef, node: BinaryNode): Promise<{ ack: BinaryNode; issues: RouteIssue[] }>;
+  /** Handles a `<receipt>` from a linked device. */
+  routeReceipt(from: DeviceRef, node: BinaryNode): void;
+  /** Stanzas queued while the device was offline, each marked `offline="1"`; the queue is emptied. */
+  drainOffline(device: DeviceRef): BinaryNode[];
+  /** Forgets a removed device: its queue and pre-keys. */
+  forgetDevice(device: DeviceRef): void;
+  sendText(fromPhone: string, to: string, text: string): Promise<SendTextResult>;
+  sendReceipt(phoneNumber: string, messageId: string, kind: ReceiptKind): void;
+  received(phoneNumber: string): readonly ReceivedText[];
+  sent(phoneNumber: string): readonly SentText[];
+  waitForMessage(phoneNumber: string, predicate: (text: ReceivedText) => boolean, timeoutMs: number): Promise<ReceivedText>;
+  /** Shared state, for the simulator's own use (e.g. the phone's Signal device for peer messages). */
+  readonly context: HubContext;
+}
+
+/** Creates the messaging hub on top of the simulator's accounts and streams. */
+export function createMessagingHub(port: MessagingPort): MessagingHub {
+  const context = createHubContext(port, {
+    preKeys: createPreKeyRegistry(),
+    queue: createOfflineQueue(),
+    log: createTextLog(),
+  });
+  const senders: SenderIndex = new Map();
+  return {
+    context,
+    answerIq: (from, iq) => answerMessagingIq(context, from, iq),
+    routeMessage: (from, node) => routeDeviceMessage(context, senders, from, node),
+    routeReceipt: (from, node) => routeDeviceReceipt(context, senders, from, node),
+    drainOffline: (device) => context.queue.drain(deviceKey(device.phoneNumber, device.deviceId)),
+    forgetDevice(device) {
+      const key = deviceKey(device.phoneNumber, device.deviceId);
+      context.queue.drop(key);
+      context.preKeys.drop(key);
+    },
+    sendText: (fromPhone, to, text) => sendTextFromPhone(context, fromPhone, to, text),
+    sendReceipt: (phoneNumber, messageId, kind) => sendReceiptFromPhone(context, phoneNumber, messageId, kind),
+    received: (phoneNumber) => context.log.received(phoneNumber),
+    sent: (phoneNumber) => context.log.sent(phoneNumber),
+    waitForMessage: (phoneNumber, predicate, timeoutMs) => context.log.waitFor(phoneNumber, predicate, timeoutMs),
+  };
+}

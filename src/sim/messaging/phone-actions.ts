@@ -1,0 +1,67 @@
+import { claimPreKeyBundle } from '../signal/device-bundle.ts';
+import { encodeTextMessage } from '../signal/message-codec.ts';
+import { buildDeviceMessage, buildReceipt, type ReceiptKind } from '../signal/message-stanzas.ts';
+import { deviceKey, type HubContext, lidJid, newMessageId, pnJid } from './hub-context.ts';
+
+/** Why a phone action was refused; each maps to a 4xx on the control API. */
+export type MessagingFailure = 'unknown-phone' | 'unknown-recipient' | 'no-linked-devices' | 'unknown-message' | 'bad-input';
+
+/** A refused phone action with a machine-readable reason. */
+export class MessagingError extends Error {
+  readonly reason: MessagingFailure;
+  constructor(reason: MessagingFailure, message: string) {
+    super(message);
+    this.name = 'MessagingError';
+    this.reason = reason;
+  }
+}
+
+/** Outcome of a phone sending a text. */
+export interface SendTextResult {
+  readonly id: string;
+  readonly t: number;
+  readonly delivered: number;
+  readonly queued: number;
+}
+
+/** The phone `fromPhone` sends `text` to every linked device of `to` (a phone number or JID). */
+export async function sendTextFromPhone(ctx: HubContext, fromPhone: string, to: string, text: string): Promise<SendTextResult> {
+  if (typeof text !== 'string' || text.length === 0) throw new MessagingError('bad-input', 'text must be a non-empty string');
+  const sender = ctx.port.accountByPhone(fromPhone);
+  if (!sender) throw new MessagingError('unknown-phone', `no phone ${fromPhone}`);
+  const target = ctx.resolve(to);
+  if (!target) throw new MessagingError('unknown-recipient', `no account for ${to}`);
+  const recipient = target.account;
+  const ids = target.deviceId !== undefined ? [target.deviceId] : recipient.deviceIds;
+  const devices = ids.filter((id) => id !== 0 && recipient.deviceIds.includes(id) && ctx.preKeys.bundle(deviceKey(recipient.phoneNumber, id)));
+  if (devices.length === 0) throw new MessagingError('no-linked-devices', `${to} has no linked device that can receive`);
+
+  const id = newMessageId();
+  const t = Math.floor(Date.now() / 1000);
+  const phone = ctx.primary(sender);
+  let delivered = 0;
+  let queued = 0;
+  for (const deviceId of devices) {
+    const enc = await phone.encrypt(lidJid(recipient, deviceId), encodeTextMessage(text), () => {
+      const bundle = ctx.preKeys.bundle(deviceKey(recipient.phoneNumber, deviceId));
+      return bundle ? claimPreKeyBundle(bundle) : undefined;
+    });
+    const node = buildDeviceMessage({ id, from: pnJid(sender), enc, t, notify: sender.pushName, senderLid: lidJid(sender) });
+    const outcome = ctx.deliverOrQueue(recipient, deviceId, node);
+    if (outcome === 'delivered') delivered++;
+    if (outcome === 'queued') queued++;
+  }
+  ctx.log.recordSent(sender.phoneNumber, { id, to: pnJid(recipient), text, t, deviceCount: devices.length, status: 'sent' });
+  return { id, t, delivered, queued };
+}
+
+/** The phone sends a delivery/read/played receipt for a text it received, to the device that sent it. */
+export function sendReceiptFromPhone(ctx: HubContext, phoneNumber: string, messageId: string, kind: ReceiptKind): void {
+  const reader = ctx.port.accountByPhone(phoneNumber);
+  if (!reader) throw new MessagingError('unknown-phone', `no phone ${phoneNumber}`);
+  const text = ctx.log.find(phoneNumber, messageId);
+  if (!text) throw new MessagingError('unknown-message', `${phoneNumber} received no message ${messageId}`);
+  const origin = ctx.resolve(text.fromDevice);
+  if (!origin || origin.deviceId === undefined) throw new MessagingError('unknown-recipient', `sender ${text.fromDevice} is gone`);
+  ctx.deliverOrQueue(origin.account, origin.deviceId, buildReceipt(messageId, pnJid(reader), kind));
+}
