@@ -5,7 +5,7 @@ import { createHubContext, deviceKey, type HubContext, type MessagingPort } from
 import { answerMessagingIq } from './messaging-iq.ts';
 import { createOfflineQueue } from './offline-queue.ts';
 import { sendReceiptFromPhone, sendTextFromPhone, type SendTextResult } from './phone-actions.ts';
-import { createPreKeyRegistry } from './pre-key-registry.ts';
+import { createPreKeyRegistry, type PreKeyRegistry } from './pre-key-registry.ts';
 import { createTextLog, type ReceivedText, type SentText } from './text-log.ts';
 
 /** 1:1 messaging of the simulator: Signal for the phones, routing and queues for linked devices. */
@@ -29,10 +29,16 @@ export interface MessagingHub {
   readonly context: HubContext;
 }
 
+/** Options of createMessagingHub. */
+export interface MessagingHubOptions {
+  /** Where linked devices' pre-keys live; an in-memory registry when absent. */
+  readonly preKeys?: PreKeyRegistry;
+}
+
 /** Creates the messaging hub on top of the simulator's accounts and streams. */
-export function createMessagingHub(port: MessagingPort): MessagingHub {
+export function createMessagingHub(port: MessagingPort, options: MessagingHubOptions = {}): MessagingHub {
   const context = createHubContext(port, {
-    preKeys: createPreKeyRegistry(),
+    preKeys: options.preKeys ?? createPreKeyRegistry(),
     queue: createOfflineQueue(),
     log: createTextLog(),
   });
