@@ -13,7 +13,14 @@ const ADV_INFO = 'adv_secret';
 const GCM_TAG_BYTES = 16;
 
 /** Why a pairing-code step failed; `wrong-code` is what a mistyped code produces. */
-export type LinkCodeFailure = 'malformed-code' | 'malformed-node' | 'wrong-code' | 'identity-mismatch';
+export type LinkCodeFailure =
+  | 'malformed-code'
+  | 'malformed-node'
+  | 'wrong-code'
+  | 'identity-mismatch'
+  | 'no-request'
+  | 'busy'
+  | 'timeout';
 
 /** A pairing-code failure with a machine-readable reason. */
 export class LinkCodeError extends Error {
