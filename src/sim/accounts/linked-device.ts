@@ -1,0 +1,81 @@
+import { jidEncode } from '@whiskeysockets/baileys';
+import type { DeviceBundle } from '../signal/device-bundle.ts';
+import type { PhoneAccount } from './phone-account.ts';
+
+/** What the registration payload told the server about a companion (its Signal identity). */
+export interface CompanionRegistration {
+  /** The device's Noise static key: authenticates every later login. */
+  readonly noiseKey: Buffer;
+  /** Signal material from `devicePairingData`: registration id, identity, signed pre-key (no one-time keys yet). */
+  readonly signal: DeviceBundle;
+  /** CompanionWebClientType from the QR (1 = Chrome, …). */
+  readonly platformId: string;
+}
+
+/** A companion device linked to a phone account. */
+export interface LinkedDevice {
+  readonly phoneNumber: string;
+  readonly deviceId: number;
+  /** `PHONE:DEV@s.whatsapp.net` */
+  readonly jid: string;
+  /** `LID:DEV@lid` */
+  readonly lidJid: string;
+  readonly keyIndex: number;
+  readonly noiseKey: Buffer;
+  readonly platformId: string;
+  readonly linkedAt: Date;
+  status: 'linked' | 'removed';
+  /** Successful logins so far; the first one gets the history-sync notification. */
+  loginCount: number;
+  /**
+   * The device's public Signal material: registration id, 32-byte identity key, signed pre-key and
+   * the one-time pre-keys it uploaded (key fetches consume them). Replaced on an identity change.
+   */
+  signal: DeviceBundle;
+}
+
+/** Allocates the next device id and key index of the phone and records the device as linked. */
+export function linkDevice(phone: PhoneAccount, registration: CompanionRegistration, keyIndex: number): LinkedDevice {
+  const deviceId = phone.nextDeviceId++;
+  const device: LinkedDevice = {
+    phoneNumber: phone.phoneNumber,
+    deviceId,
+    jid: jidEncode(phone.phoneNumber, 's.whatsapp.net', deviceId),
+    lidJid: jidEncode(phone.lid, 'lid', deviceId),
+    keyIndex,
+    noiseKey: registration.noiseKey,
+    platformId: registration.platformId,
+    linkedAt: new Date(),
+    status: 'linked',
+    loginCount: 0,
+    signal: registration.signal,
+  };
+  phone.devices.set(deviceId, device);
+  return device;
+}
+
+/** The JSON view of a device for the control API (no key material). */
+export interface DeviceView {
+  readonly deviceId: number;
+  readonly jid: string;
+  readonly lid: string;
+  readonly status: 'linked' | 'removed';
+  readonly platformId: string;
+  readonly linkedAt: string;
+  readonly online: boolean;
+  readonly oneTimePreKeys: number;
+}
+
+/** Presents a device. */
+export function deviceView(device: LinkedDevice, online: boolean): DeviceView {
+  return {
+    deviceId: device.deviceId,
+    jid: device.jid,
+    lid: device.lidJid,
+    status: device.status,
+    platformId: device.platformId,
+    linkedAt: device.linkedAt.toISOString(),
+    online,
+    oneTimePreKeys: device.signal.oneTimePreKeys.size,
+  };
+}

@@ -1,0 +1,136 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import type { DeviceView } from './accounts/linked-device.ts';
+import type { PhoneAccountOptions } from './accounts/phone-account.ts';
+import { ControlRouter } from './control/control-router.ts';
+import { registerCoreRoutes } from './control/core-routes.ts';
+import { type Fault, injectFault } from './faults.ts';
+import { registerPreKeyIqs } from './iq/prekey-iqs.ts';
+import { registerSessionIqs } from './iq/session-iqs.ts';
+import { SimCore } from './sim-core.ts';
+import { SimError } from './sim-error.ts';
+import { waitForEvent } from './sim-events.ts';
+import { createSimPhone, type SimPhone } from './sim-phone.ts';
+import { createServerKeys } from './transport/root-key.ts';
+
+/** Options of startSimulator. */
+export interface SimulatorOptions {
+  /** TCP port on 127.0.0.1; 0 picks a free one. */
+  readonly port?: number;
+  /** Seed of the root key pair (and the server's Noise keys): same seed, same WA_ROOT_PUBLIC_KEY. */
+  readonly rootSeed?: string;
+  readonly logger?: Logger;
+}
+
+/** A running simulator. */
+export interface Simulator {
+  readonly port: number;
+  /** `ws://127.0.0.1:PORT/ws/chat` (Baileys' `waWebSocketUrl`). */
+  readonly wsUrl: string;
+  /** `http://127.0.0.1:PORT/sim` */
+  readonly controlUrl: string;
+  /** 32-byte root public key (for `WA_CERT_DETAILS.PUBLIC_KEY`) and its 64-char hex form. */
+  readonly rootPublicKey: Buffer;
+  readonly rootPublicKeyHex: string;
+  /** The server core: accounts, stanza router, events (extension point for messaging). */
+  readonly core: SimCore;
+  /** The control API; further features register routes on it. */
+  readonly control: ControlRouter;
+  createPhone(options: PhoneAccountOptions): SimPhone;
+  /** The phone of a number; throws a not-found SimError. */
+  phone(phoneNumber: string): SimPhone;
+  phones(): SimPhone[];
+  /** Devices of a phone (linked and removed). */
+  devices(phoneNumber: string): DeviceView[];
+  injectFault(fault: Fault): void;
+  /** Resolves with the device JID once a device of that phone is linked (after a scan). */
+  waitForLink(phoneNumber: string, timeoutMs?: number): Promise<string>;
+  /** Resolves once the device (PN or LID JID) logged in. */
+  waitForLogin(deviceJid: string, timeoutMs?: number): Promise<void>;
+  /** Resolves once the device was removed (unlink or logout). */
+  waitForRemoval(deviceJid: string, timeoutMs?: number): Promise<'unlink' | 'logout'>;
+  /** Drops every connection and closes the server. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_WAIT_MS = 10_000;
+
+/** Starts the simulator: one HTTP server with the WebSocket at `/ws/chat` and the control API at `/sim`. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const keys = createServerKeys(options.rootSeed ?? 'wagate-simulator');
+  const core = new SimCore({ keys, logger });
+  registerSessionIqs(core.router);
+  registerPreKeyIqs(core.router);
+  const control = new ControlRouter('/sim', logger);
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  const server: Server = createServer((req, res) => {
+    if (control.owns(new URL(req.url ?? '/', 'http://localhost').pathname)) void control.handle(req, res);
+    else {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ success: false, message: 'not found' }));
+    }
+  });
+  // Baileys hangs forever on any upgrade answer but 101, so anything else is a dropped socket.
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/ws/chat') {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => core.accept(ws));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const phones = new Map<string, SimPhone>();
+  const phone = (phoneNumber: string): SimPhone => {
+    const found = phones.get(core.accounts.getPhone(phoneNumber).phoneNumber);
+    if (!found) throw new SimError('not-found', `unknown phone ${phoneNumber}`);
+    return found;
+  };
+  const sameDevice = (jid: string) => (device: { jid: string; lidJid: string }) =>
+    core.accounts.findDevice(jid)?.jid === device.jid;
+
+  const sim: Simulator = {
+    port,
+    wsUrl: `ws://127.0.0.1:${port}/ws/chat`,
+    controlUrl: `http://127.0.0.1:${port}/sim`,
+    rootPublicKey: keys.root.public,
+    rootPublicKeyHex: keys.root.public.toString('hex'),
+    core,
+    control,
+    createPhone(phoneOptions) {
+      const created = createSimPhone(core, core.accounts.createPhone(phoneOptions));
+      phones.set(created.phoneNumber, created);
+      return created;
+    },
+    phone,
+    phones: () => [...phones.values()],
+    devices: (phoneNumber) => phone(phoneNumber).devices(),
+    injectFault: (fault) => injectFault(core, fault),
+    async waitForLink(phoneNumber, timeoutMs = DEFAULT_WAIT_MS) {
+      const [device] = await waitForEvent(core.events, 'device-linked', (d) => d.phoneNumber === phoneNumber, timeoutMs);
+      return device.jid;
+    },
+    async waitForLogin(deviceJid, timeoutMs = DEFAULT_WAIT_MS) {
+      await waitForEvent(core.events, 'device-login', sameDevice(deviceJid), timeoutMs);
+    },
+    async waitForRemoval(deviceJid, timeoutMs = DEFAULT_WAIT_MS) {
+      const [, reason] = await waitForEvent(core.events, 'device-removed', sameDevice(deviceJid), timeoutMs);
+      return reason;
+    },
+    async stop() {
+      core.closeAll();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  registerCoreRoutes(control, sim);
+  return sim;
+}

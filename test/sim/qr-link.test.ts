@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startSimulator, type Simulator } from '../../src/sim/simulator.ts';
+import { connectClient } from './support/baileys-client.ts';
+import { linkAndOpen } from './support/linked-device.ts';
+import { createMemoryAuth } from './support/memory-auth.ts';
+import { silenceConsole } from './support/silence-console.ts';
+
+describe('QR linking and login against the real Baileys client', () => {
+  let sim: Simulator;
+  let restoreConsole: () => void;
+
+  before(async () => {
+    restoreConsole = silenceConsole();
+    sim = await startSimulator({ port: 0, rootSeed: 'qr-link-test' });
+  });
+  after(async () => {
+    await sim.stop();
+    restoreConsole();
+  });
+
+  it('links by QR, restarts with 515 and opens with the account identity', async () => {
+    const phone = sim.createPhone({ phoneNumber: '15550001001', name: 'Alice Phone', platform: 'smba' });
+    const { auth, client, jid } = await linkAndOpen(sim, phone.phoneNumber);
+    try {
+      assert.equal(jid, `${phone.phoneNumber}:1@s.whatsapp.net`);
+      assert.equal(auth.creds.me?.id, jid);
+      assert.equal(auth.creds.me?.lid, `${phone.lid}:1@lid`);
+      assert.equal(auth.creds.me?.name, 'Alice Phone');
+      assert.equal(auth.creds.platform, 'smba');
+      assert.ok(auth.creds.account?.accountSignatureKey);
+      const [device] = phone.devices();
+      assert.equal(device?.status, 'linked');
+      assert.equal(device?.online, true);
+      assert.ok((device?.oneTimePreKeys ?? 0) > 0, 'the first login uploads one-time pre-keys');
+    } finally {
+      client.end();
+    }
+  });
+
+  it('reopens a linked device without a new upload', async () => {
+    const phone = sim.createPhone({ phoneNumber: '15550001002', name: 'Bob', platform: 'android' });
+    const { auth, client, jid } = await linkAndOpen(sim, phone.phoneNumber);
+    client.end();
+    const again = connectClient(sim, auth);
+    try {
+      const login = sim.waitForLogin(jid);
+      await again.waitForUpdate((u) => u.connection === 'open');
+      await login;
+      assert.equal(auth.creds.platform, 'android');
+    } finally {
+      again.end();
+    }
+  });
+
+  it('refuses a QR whose ref no companion shows', async () => {
+    const phone = sim.createPhone({ phoneNumber: '15550001003', name: 'Carol' });
+    const auth = createMemoryAuth();
+    const client = connectClient(sim, auth);
+    try {
+      const { qr } = await client.waitForUpdate((u) => typeof u.qr === 'string');
+      assert.ok(qr);
+      const forged = qr.replace('#2@', '#2@x');
+      await assert.rejects(phone.scan(forged), /unknown or expired ref/);
+    } finally {
+      client.end();
+    }
+  });
+});
