@@ -47,6 +47,7 @@ export function injectFault(sim: SimCore, fault: Fault): void {
   const stream = sim.liveStream(device.jid);
   if (fault.kind === 'failure') {
     const reason = fault.code ?? 403;
+    if (reason < 400 || reason > 599) throw new SimError('bad-input', 'failure code must be between 400 and 599');
     if (stream) stream.connection.failure(reason);
     else sim.armLoginFailure(device, reason);
     return;

@@ -49,6 +49,8 @@ export interface Simulator {
   waitForLink(phoneNumber: string, timeoutMs?: number): Promise<string>;
   /** Resolves once the device (PN or LID JID) logged in. */
   waitForLogin(deviceJid: string, timeoutMs?: number): Promise<void>;
+  /** Resolves once the device has no live stream (at once if it has none). */
+  waitForOffline(deviceJid: string, timeoutMs?: number): Promise<void>;
   /** Resolves once the device was removed (unlink or logout). */
   waitForRemoval(deviceJid: string, timeoutMs?: number): Promise<'unlink' | 'logout'>;
   /** Drops every connection and closes the server. */
@@ -118,6 +120,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     async waitForLogin(deviceJid, timeoutMs = DEFAULT_WAIT_MS) {
       await waitForEvent(core.events, 'device-login', sameDevice(deviceJid), timeoutMs);
+    },
+    async waitForOffline(deviceJid, timeoutMs = DEFAULT_WAIT_MS) {
+      if (!core.liveStream(deviceJid)) return;
+      await waitForEvent(core.events, 'device-offline', sameDevice(deviceJid), timeoutMs);
     },
     async waitForRemoval(deviceJid, timeoutMs = DEFAULT_WAIT_MS) {
       const [, reason] = await waitForEvent(core.events, 'device-removed', sameDevice(deviceJid), timeoutMs);
