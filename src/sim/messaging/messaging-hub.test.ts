@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { inflateSync } from 'node:zlib';
 import {
   type BinaryNode,
   decodeBinaryNode,
@@ -163,6 +164,25 @@ describe('messaging hub with a Baileys Signal repository as the linked device', 
     assert.equal(queued[0]?.attrs.offline, '1');
     assert.equal(await deviceReads(w, queued[0] as BinaryNode), 'while you were out');
     assert.equal(w.hub.drainOffline(w.me).length, 0);
+  });
+
+  it('sends the initial history sync as a peer message Baileys can decrypt and inflate', async () => {
+    const w = await world();
+    await w.hub.sendHistorySync(w.me);
+    const node = w.inbox.shift();
+    assert.ok(node);
+    assert.equal(node.attrs.category, 'peer');
+    assert.equal(node.attrs.from, '15550001111@s.whatsapp.net');
+    await w.device.repository.lidMapping.storeLIDPNMappings([{ lid: '111000111@lid', pn: '15550001111@s.whatsapp.net' }]);
+    const enc = kids(node).find((c) => c.tag === 'enc');
+    assert.ok(enc?.content instanceof Uint8Array && enc.attrs.type === 'pkmsg');
+    const plain = await w.device.repository.decryptMessage({ jid: '15550001111@s.whatsapp.net', type: 'pkmsg', ciphertext: enc.content });
+    const notification = proto.Message.decode(unpadRandomMax16(plain)).protocolMessage?.historySyncNotification;
+    assert.equal(notification?.progress, 100);
+    const inline = notification?.initialHistBootstrapInlinePayload;
+    assert.ok(inline);
+    const history = proto.HistorySync.decode(inflateSync(inline));
+    assert.equal(history.syncType, proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP);
   });
 
   it('refuses bad phone actions with a reason', async () => {

@@ -1,6 +1,7 @@
 import type { BinaryNode } from '@whiskeysockets/baileys';
 import type { ReceiptKind } from '../signal/message-stanzas.ts';
 import { type DeviceRef, routeDeviceMessage, routeDeviceReceipt, type RouteIssue, type SenderIndex } from './device-messages.ts';
+import { sendHistorySync } from './history-sync.ts';
 import { createHubContext, deviceKey, type HubContext, type MessagingPort } from './hub-context.ts';
 import { answerMessagingIq } from './messaging-iq.ts';
 import { createOfflineQueue } from './offline-queue.ts';
@@ -21,6 +22,8 @@ export interface MessagingHub {
   /** Forgets a removed device: its queue and pre-keys. */
   forgetDevice(device: DeviceRef): void;
   sendText(fromPhone: string, to: string, text: string): Promise<SendTextResult>;
+  /** The phone sends its linked device the initial history-sync notification (a Signal peer message). */
+  sendHistorySync(device: DeviceRef): Promise<void>;
   sendReceipt(phoneNumber: string, messageId: string, kind: ReceiptKind): void;
   received(phoneNumber: string): readonly ReceivedText[];
   sent(phoneNumber: string): readonly SentText[];
@@ -55,6 +58,7 @@ export function createMessagingHub(port: MessagingPort, options: MessagingHubOpt
       context.preKeys.drop(key);
     },
     sendText: (fromPhone, to, text) => sendTextFromPhone(context, fromPhone, to, text),
+    sendHistorySync: (device) => sendHistorySync(context, device.phoneNumber, device.deviceId),
     sendReceipt: (phoneNumber, messageId, kind) => sendReceiptFromPhone(context, phoneNumber, messageId, kind),
     received: (phoneNumber) => context.log.received(phoneNumber),
     sent: (phoneNumber) => context.log.sent(phoneNumber),
