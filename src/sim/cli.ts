@@ -1,5 +1,6 @@
 import { destination, pino } from 'pino';
 import { parseCliArgs } from './cli-args.ts';
+import { attachPhoneFeatures } from './phone-features.ts';
 import { startSimulator } from './simulator.ts';
 
 // Entry point of `npm run sim`: stdout carries exactly the three connection lines, logs go to stderr.
@@ -12,6 +13,7 @@ try {
 }
 const logger = pino({ level: args.logLevel }, destination(2));
 const sim = await startSimulator({ port: args.port, rootSeed: args.rootSeed, logger });
+attachPhoneFeatures(sim.core, sim.control);
 process.stdout.write(
   `WA_WS_URL=${sim.wsUrl}\nWA_ROOT_PUBLIC_KEY=${sim.rootPublicKeyHex}\nSIM_CONTROL_URL=${sim.controlUrl}\n`,
 );

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { attachPhoneFeatures } from '../../src/sim/phone-features.ts';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.ts';
 import { connectClient } from './support/baileys-client.ts';
+import { waitForBaileysEvent } from './support/baileys-events.ts';
 import { linkAndOpen } from './support/linked-device.ts';
 import { createMemoryAuth } from './support/memory-auth.ts';
 import { silenceConsole } from './support/silence-console.ts';
@@ -13,6 +15,7 @@ describe('QR linking and login against the real Baileys client', () => {
   before(async () => {
     restoreConsole = silenceConsole();
     sim = await startSimulator({ port: 0, rootSeed: 'qr-link-test' });
+    attachPhoneFeatures(sim.core, sim.control);
   });
   after(async () => {
     await sim.stop();
@@ -50,6 +53,30 @@ describe('QR linking and login against the real Baileys client', () => {
       assert.equal(auth.creds.platform, 'android');
     } finally {
       again.end();
+    }
+  });
+
+  it('the first login gets the phone\'s history-sync notification, so the initial sync completes', async () => {
+    const phone = sim.createPhone({ phoneNumber: '15550001004', name: 'Dan' });
+    const auth = createMemoryAuth();
+    const registering = connectClient(sim, auth);
+    const { qr } = await registering.waitForUpdate((u) => typeof u.qr === 'string');
+    assert.ok(qr);
+    const restart = registering.waitForClose();
+    await phone.scan(qr);
+    assert.equal(await restart, 515);
+    registering.end();
+    assert.equal(auth.creds.accountSyncCounter, 0);
+    const client = connectClient(sim, auth);
+    try {
+      const history = waitForBaileysEvent(client.sock, 'messaging-history.set', (set) => set.syncType ?? -1);
+      // Without the notification Baileys would only bump the counter after its 20 s wait (> this timeout).
+      const synced = waitForBaileysEvent(client.sock, 'creds.update', (update) => update.accountSyncCounter || undefined, 10_000);
+      await client.waitForUpdate((u) => u.connection === 'open');
+      assert.equal(await history, 0 /* INITIAL_BOOTSTRAP */);
+      assert.equal(await synced, 1);
+    } finally {
+      client.end();
     }
   });
 
