@@ -44,6 +44,8 @@ export interface Simulator {
   phones(): SimPhone[];
   /** Devices of a phone (linked and removed). */
   devices(phoneNumber: string): DeviceView[];
+  /** The phone unlinks a device by its JID (PN or LID form). */
+  unlink(deviceJid: string): DeviceView;
   injectFault(fault: Fault): void;
   /** Resolves with the device JID once a device of that phone is linked (after a scan). */
   waitForLink(phoneNumber: string, timeoutMs?: number): Promise<string>;
@@ -113,6 +115,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     phone,
     phones: () => [...phones.values()],
     devices: (phoneNumber) => phone(phoneNumber).devices(),
+    unlink(deviceJid) {
+      const device = core.accounts.findDevice(deviceJid);
+      if (!device) throw new SimError('not-found', `unknown device ${deviceJid}`);
+      return phone(device.phoneNumber).unlink(device.deviceId);
+    },
     injectFault: (fault) => injectFault(core, fault),
     async waitForLink(phoneNumber, timeoutMs = DEFAULT_WAIT_MS) {
       const [device] = await waitForEvent(core.events, 'device-linked', (d) => d.phoneNumber === phoneNumber, timeoutMs);

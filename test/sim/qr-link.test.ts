@@ -45,12 +45,15 @@ describe('QR linking and login against the real Baileys client', () => {
     const phone = sim.createPhone({ phoneNumber: '15550001002', name: 'Bob', platform: 'android' });
     const { auth, client, jid } = await linkAndOpen(sim, phone.phoneNumber);
     client.end();
+    const uploaded = phone.devices()[0]?.oneTimePreKeys;
+    assert.ok(uploaded && uploaded > 5);
     const again = connectClient(sim, auth);
     try {
       const login = sim.waitForLogin(jid);
       await again.waitForUpdate((u) => u.connection === 'open');
       await login;
       assert.equal(auth.creds.platform, 'android');
+      assert.equal(phone.devices()[0]?.oneTimePreKeys, uploaded);
     } finally {
       again.end();
     }
@@ -75,6 +78,22 @@ describe('QR linking and login against the real Baileys client', () => {
       await client.waitForUpdate((u) => u.connection === 'open');
       assert.equal(await history, 0 /* INITIAL_BOOTSTRAP */);
       assert.equal(await synced, 1);
+    } finally {
+      client.end();
+    }
+  });
+
+  it('links a companion once: a second scan of the same QR is refused', async () => {
+    const phone = sim.createPhone({ phoneNumber: '15550001005', name: 'Ezra' });
+    const auth = createMemoryAuth();
+    const client = connectClient(sim, auth);
+    try {
+      const { qr } = await client.waitForUpdate((u) => typeof u.qr === 'string');
+      assert.ok(qr);
+      const first = phone.scan(qr);
+      await assert.rejects(phone.scan(qr), /already being linked/);
+      assert.equal((await first).status, 'linked');
+      assert.equal(phone.devices().length, 1);
     } finally {
       client.end();
     }

@@ -23,9 +23,7 @@ describe('unlink, logout and replaced logins', () => {
     const phone = sim.createPhone({ phoneNumber: '15550002001', name: 'Dora' });
     const { auth, client, jid } = await linkAndOpen(sim, phone.phoneNumber);
     const closed = client.waitForClose();
-    const [device] = phone.devices();
-    assert.ok(device);
-    phone.unlink(device.deviceId);
+    assert.equal(sim.unlink(jid).status, 'removed');
     assert.equal(await closed, DisconnectReason.loggedOut);
     client.end();
     assert.equal(phone.devices()[0]?.status, 'removed');

@@ -28,10 +28,12 @@ export async function linkCompanion(
   companion: CompanionToLink,
 ): Promise<LinkedDevice> {
   if (stream.identity.kind !== 'registration') throw new SimError('conflict', 'that stream is not waiting to be linked');
+  if (stream.linking) throw new SimError('conflict', 'this companion is already being linked');
   const { registration } = stream.identity;
   if (!registration.signal.identityKey.equals(companion.identityPub)) {
     throw new SimError('bad-input', 'the identity key does not belong to the companion behind this ref');
   }
+  stream.linking = true;
   const keyIndex = phone.nextKeyIndex++;
   const id = sim.nextId();
   const deviceId = phone.nextDeviceId;

@@ -21,6 +21,8 @@ export class ClientStream {
   readonly #waiters = new Map<string, ReplyWaiter>();
   /** Set on a device's first login; the history-sync notification goes out once pre-keys are up. */
   historySyncPending = false;
+  /** Set once a phone started linking this registration stream; a stream is linked at most once. */
+  linking = false;
 
   constructor(connection: WaConnection, identity: StreamIdentity) {
     this.connection = connection;
