@@ -119,6 +119,27 @@ describe('1:1 messaging with real Signal encryption against the real Baileys cli
     assert.equal(type, 'append');
   });
 
+  it('companion to companion: another account\'s device gets it, and so does the sender\'s second device', async () => {
+    const BOB = '15550004003';
+    sim.createPhone({ phoneNumber: BOB, name: 'Bob' });
+    const bob = await linkAndOpen(sim, BOB);
+    const aliceTwo = await linkAndOpen(sim, ALICE);
+    try {
+      const atBob = upsertWith(bob, 'hi Bob, from Alice');
+      const onMySecondDevice = upsertWith(aliceTwo, 'hi Bob, from Alice');
+      await alice.client.sock.sendMessage(`${BOB}@s.whatsapp.net`, { text: 'hi Bob, from Alice' });
+      const received = await atBob;
+      assert.equal(received.message.key.fromMe, false);
+      assert.equal(received.message.pushName, 'Alice');
+      const mirrored = await onMySecondDevice;
+      assert.equal(mirrored.message.key.fromMe, true, 'the copy for our own device is marked fromMe');
+      assert.equal(mirrored.message.key.remoteJid, `${BOB}@s.whatsapp.net`);
+    } finally {
+      bob.client.end();
+      aliceTwo.client.end();
+    }
+  });
+
   it('control API: send, list, receipts and bad input', async () => {
     const arrived = upsertWith(alice, 'via the control API');
     const ok = await request(sim, 'POST', `/phones/${CAROL}/messages`, { to: ALICE, text: 'via the control API' });
