@@ -1,6 +1,7 @@
 import { destination, pino } from 'pino';
 import { parseCliArgs } from './cli-args.ts';
 import { attachPhoneFeatures } from './phone-features.ts';
+import { muteLibsignalConsole } from './signal/quiet-libsignal.ts';
 import { startSimulator } from './simulator.ts';
 
 // Entry point of `npm run sim`: stdout carries exactly the three connection lines, logs go to stderr.
@@ -11,6 +12,8 @@ try {
   process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(2);
 }
+// libsignal logs whole sessions (private keys included) with console.* whenever a session changes.
+muteLibsignalConsole();
 const logger = pino({ level: args.logLevel }, destination(2));
 const sim = await startSimulator({ port: args.port, rootSeed: args.rootSeed, logger });
 attachPhoneFeatures(sim.core, sim.control);
