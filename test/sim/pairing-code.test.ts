@@ -75,6 +75,8 @@ describe('pairing code against the real Baileys client', () => {
       assert.match(String(((await res.json()) as { message?: unknown }).message), /wrong pairing code/);
       assert.deepEqual(phone.devices(), []);
       assert.equal(auth.creds.account, undefined, 'no pair-success reached the companion');
+      // companion_finish was answered with an error, so Baileys never set registered (cf. fact sheet gotcha 17).
+      assert.equal(auth.creds.registered, false);
       const retry = await post(sim, `/phones/${phone.phoneNumber}/pairing-code`, { code });
       assert.equal(retry.status, 404);
     } finally {

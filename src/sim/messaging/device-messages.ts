@@ -22,6 +22,16 @@ export type RouteIssue = { readonly jid: string; readonly reason: string };
 /** Remembers which device sent which forwarded message, so receipts can find their way back. */
 export type SenderIndex = Map<string, DeviceRef>;
 
+/** How many message ids the sender index keeps (oldest forgotten first). */
+const SENDER_INDEX_LIMIT = 10_000;
+
+function remember(senders: SenderIndex, id: string, from: DeviceRef): void {
+  senders.set(id, from);
+  if (senders.size <= SENDER_INDEX_LIMIT) return;
+  const oldest = senders.keys().next();
+  if (!oldest.done) senders.delete(oldest.value);
+}
+
 async function receiveOnPhone(ctx: HubContext, sender: HubAccount, from: DeviceRef, target: HubAccount, msg: OutgoingMessage, copy: EncryptedCopy): Promise<void> {
   if (copy.type === 'skmsg') throw new Error('group messages are not simulated');
   const plain = await ctx.primary(target).decrypt(lidJid(sender, from.deviceId), copy.type, copy.ciphertext);
@@ -67,7 +77,7 @@ export async function routeDeviceMessage(ctx: HubContext, senders: SenderIndex, 
   const sender = ctx.port.accountByPhone(from.phoneNumber);
   const issues: RouteIssue[] = [];
   if (!sender) return { ack: buildMessageAck(msg.id, msg.to), issues: [{ jid: from.phoneNumber, reason: 'unknown sender' }] };
-  senders.set(msg.id, from);
+  remember(senders, msg.id, from);
   for (const copy of msg.copies) {
     const target = ctx.resolve(copy.jid);
     if (!target) {
