@@ -1,3 +1,4 @@
+import { jidEncode } from '@whiskeysockets/baileys';
 import type { LinkedDevice } from '../accounts/linked-device.ts';
 import { linkDevice } from '../accounts/linked-device.ts';
 import type { PhoneAccount } from '../accounts/phone-account.ts';
@@ -43,8 +44,8 @@ export async function linkCompanion(
     accountKey: phone.accountKey,
     companionIdentityPub: companion.identityPub,
     advSecret: companion.advSecret,
-    deviceJid: `${phone.phoneNumber}:${deviceId}@s.whatsapp.net`,
-    deviceLid: `${phone.lid}:${deviceId}@lid`,
+    deviceJid: jidEncode(phone.phoneNumber, 's.whatsapp.net', deviceId),
+    deviceLid: jidEncode(phone.lid, 'lid', deviceId),
     platform: phone.platform,
     pushName: phone.name,
   });
