@@ -25,8 +25,10 @@ export interface LinkedDevice {
   readonly platformId: string;
   readonly linkedAt: Date;
   status: 'linked' | 'removed';
-  /** Successful logins so far; the first one gets the history-sync notification. */
+  /** Successful logins so far. */
   loginCount: number;
+  /** Whether the phone's initial history sync was due yet; until then every login gets it. */
+  initialSyncDue: boolean;
   /**
    * The device's public Signal material: registration id, 32-byte identity key, signed pre-key and
    * the one-time pre-keys it uploaded (key fetches consume them). Replaced on an identity change.
@@ -48,6 +50,7 @@ export function linkDevice(phone: PhoneAccount, registration: CompanionRegistrat
     linkedAt: new Date(),
     status: 'linked',
     loginCount: 0,
+    initialSyncDue: false,
     signal: registration.signal,
   };
   phone.devices.set(deviceId, device);

@@ -65,6 +65,7 @@ export function registerPreKeyIqs(router: StanzaRouter<SimCore>): void {
     // The digest is the last query before `open`: pre-keys are up, so the phone can now encrypt to us.
     if (ctx.stream.historySyncPending) {
       ctx.stream.historySyncPending = false;
+      device.initialSyncDue = true;
       ctx.sim.events.emit('initial-sync-due', device, ctx.stream);
     }
   });

@@ -53,7 +53,8 @@ export function handleLogin(sim: SimCore, connection: WaConnection, result: Nois
   const replaced = sim.setLive(stream, device);
   replaced?.connection.streamError({}, [{ tag: 'conflict', attrs: { type: 'replaced' } }]);
   device.loginCount++;
-  stream.historySyncPending = device.loginCount === 1;
+  // A first login that dropped before its pre-keys were up gets the history sync on the next one.
+  stream.historySyncPending = !device.initialSyncDue;
   stream.send(successNode(device));
   const offline = sim.offlineSources.flatMap((source) => source(device));
   for (const node of offline) stream.send({ ...node, attrs: { ...node.attrs, offline: '1' } });
