@@ -134,8 +134,10 @@ export class SimCore {
   async #onNode(connection: WaConnection, node: BinaryNode): Promise<void> {
     const stream = this.#streams.get(connection);
     if (!stream) return;
-    const isRequest = node.tag === 'iq' && (node.attrs.type === 'get' || node.attrs.type === 'set');
-    if (node.tag === 'iq' && !isRequest) {
+    // Some requests carry no type (w:stats), so anything but result/error is a request.
+    const isReply = node.tag === 'iq' && (node.attrs.type === 'result' || node.attrs.type === 'error');
+    const isRequest = node.tag === 'iq' && !isReply;
+    if (isReply) {
       stream.resolveReply(node);
       return;
     }
