@@ -90,12 +90,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const phones = new Map<string, SimPhone>();
-  const phone = (phoneNumber: string): SimPhone => {
-    const found = phones.get(core.accounts.getPhone(phoneNumber).phoneNumber);
-    if (!found) throw new SimError('not-found', `unknown phone ${phoneNumber}`);
-    return found;
-  };
+  // SimPhone is a stateless view, so any account in the store (however it was created) has one.
+  const phone = (phoneNumber: string): SimPhone => createSimPhone(core, core.accounts.getPhone(phoneNumber));
   const sameDevice = (jid: string) => (device: { jid: string; lidJid: string }) =>
     core.accounts.findDevice(jid)?.jid === device.jid;
 
@@ -107,13 +103,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     rootPublicKeyHex: keys.root.public.toString('hex'),
     core,
     control,
-    createPhone(phoneOptions) {
-      const created = createSimPhone(core, core.accounts.createPhone(phoneOptions));
-      phones.set(created.phoneNumber, created);
-      return created;
-    },
+    createPhone: (phoneOptions) => createSimPhone(core, core.accounts.createPhone(phoneOptions)),
     phone,
-    phones: () => [...phones.values()],
+    phones: () => core.accounts.phones().map((account) => createSimPhone(core, account)),
     devices: (phoneNumber) => phone(phoneNumber).devices(),
     unlink(deviceJid) {
       const device = core.accounts.findDevice(deviceJid);
