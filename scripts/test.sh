@@ -7,4 +7,4 @@ export npm_config_nodedir=/usr
 npx tsc --noEmit -p tsconfig.json
 mapfile -t files < <(find src test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 if [ ${#files[@]} -eq 0 ]; then echo "no test files found" >&2; exit 1; fi
-exec npx tsx --test --test-force-exit --test-reporter=spec "${files[@]}"
+exec bash scripts/with-postgres.sh npx tsx --test --test-force-exit --test-reporter=spec "${files[@]}"

@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config/config.ts';
+import { migrateToLatest } from './migrate.ts';
+import type { DatabaseSchema } from './schema.ts';
+
+export type StoreDialect = DatabaseConfig['dialect'];
+
+export interface Database {
+  db: Kysely<DatabaseSchema>;
+  dialect: StoreDialect;
+  /** Closes the pool or the SQLite file (checkpointing its WAL). */
+  destroy(): Promise<void>;
+}
+
+export interface CreateDatabaseOptions {
+  /** Run pending migrations before returning (default true). */
+  migrate?: boolean;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+  /** Errors of idle pooled PostgreSQL connections (e.g. a server restart); they would crash the process otherwise. */
+  onPoolError?: (err: Error) => void;
+}
+
+function openSqlite(filename: string): SqliteDialect {
+  if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true, mode: 0o700 });
+  const database = new SqliteDatabase(filename);
+  // WAL lets readers run beside the writer; NORMAL is durable at each checkpoint and never corrupts
+  // on a crash in WAL mode; a busy timeout rides out a second process (or a backup) holding the lock.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  return new SqliteDialect({ database });
+}
+
+function openPostgres(url: string, options: CreateDatabaseOptions): PostgresDialect {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  pool.on('error', (err) => options.onPoolError?.(err));
+  return new PostgresDialect({ pool });
+}
+
+/** Opens the configured database and brings its schema up to date. */
+export async function createDatabase(
+  config: { readonly database: DatabaseConfig },
+  options: CreateDatabaseOptions = {},
+): Promise<Database> {
+  const { database } = config;
+  const dialect = database.dialect === 'sqlite' ? openSqlite(database.filename) : openPostgres(database.url, options);
+  const db = new Kysely<DatabaseSchema>({ dialect });
+  try {
+    if (options.migrate ?? true) await migrateToLatest(db, database.dialect);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return { db, dialect: database.dialect, destroy: () => db.destroy() };
+}

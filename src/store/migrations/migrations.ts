@@ -1,0 +1,13 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { initialMigration, type MigrationDialect } from './0001-initial.ts';
+
+/**
+ * Every migration, in code (no directory scan, so bundling or a changed cwd cannot lose one). Names sort
+ * in the order they must run; never rename or edit a released one, add a new one instead.
+ */
+export function createMigrationProvider(dialect: MigrationDialect): MigrationProvider {
+  const migrations: Record<string, Migration> = {
+    '0001_initial': initialMigration(dialect),
+  };
+  return { getMigrations: async () => migrations };
+}

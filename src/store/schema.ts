@@ -1,0 +1,55 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types as Kysely sees them. Timestamps are ISO-8601 UTC text (`toISOString()`, fixed width, so
+ * text order is time order) on both dialects; JSON columns are text. Repositories hand out Dates.
+ */
+export interface SessionsTable {
+  id: Generated<number>;
+  session_id: string;
+  status: string;
+  user_info: string | null;
+  last_seen_at: string | null;
+  last_disconnect: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionStatusHistoryTable {
+  id: Generated<number>;
+  session_id: string;
+  status: string;
+  connection_status: string;
+  reason: string | null;
+  at: string;
+}
+
+export interface AuthCredsTable {
+  session_id: string;
+  creds: string;
+  updated_at: string;
+}
+
+export interface AuthKeysTable {
+  session_id: string;
+  type: string;
+  key_id: string;
+  value: string;
+}
+
+export interface OutboxEventsTable {
+  id: Generated<number>;
+  event_id: string;
+  session_id: string;
+  type: string;
+  payload: string;
+  created_at: string;
+}
+
+export interface DatabaseSchema {
+  sessions: SessionsTable;
+  session_status_history: SessionStatusHistoryTable;
+  auth_creds: AuthCredsTable;
+  auth_keys: AuthKeysTable;
+  outbox_events: OutboxEventsTable;
+}

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config/config.ts';
+import { createDatabase, type CreateDatabaseOptions, type Database, type StoreDialect } from './database.ts';
+
+/** Test support: the dialects every store test runs on. */
+export const TEST_DIALECTS: readonly StoreDialect[] = ['sqlite', 'postgres'];
+
+/** The server scripts/with-postgres.sh started. Missing means a broken test setup: fail, never skip. */
+export function testPostgresUrl(): string {
+  const url = process.env.WAGATE_TEST_PG_URL;
+  if (!url) {
+    throw new Error('WAGATE_TEST_PG_URL is not set: run tests through `npm test` or `bash scripts/with-postgres.sh …`');
+  }
+  return url;
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: testPostgresUrl() });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A brand-new empty database: a temp SQLite file, or a uniquely named PostgreSQL database. */
+export async function freshDatabaseConfig(dialect: StoreDialect): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'wagate-store-'));
+    return {
+      config: { dialect, filename: join(dir, 'test.sqlite') },
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  // Generated from hex only, so it is safe to splice into DDL (identifiers cannot be bound).
+  const name = `wagate_test_${randomBytes(8).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const url = new URL(testPostgresUrl());
+  url.pathname = `/${name}`;
+  return {
+    config: { dialect, url: url.toString() },
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+/** A migrated database of its own for one test suite; destroy() closes it and drops it. */
+export async function openTestDatabase(dialect: StoreDialect, options: CreateDatabaseOptions = {}): Promise<Database> {
+  const fresh = await freshDatabaseConfig(dialect);
+  const database = await createDatabase({ database: fresh.config }, options);
+  return {
+    ...database,
+    async destroy() {
+      await database.destroy();
+      await fresh.drop();
+    },
+  };
+}
