@@ -1,0 +1,41 @@
+/** pino's level names; `silent` turns logging off. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Where sessions and auth state live. The SQLite filename is absolute, or `:memory:` for tests. */
+export type DatabaseConfig =
+  | { readonly dialect: 'sqlite'; readonly filename: string }
+  | { readonly dialect: 'postgres'; readonly url: string };
+
+/** The gateway's whole configuration: parsed from the environment once, validated, then frozen. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** undefined: resolveApiKey() reads or generates the key under dataDir. */
+  readonly apiKey: string | undefined;
+  readonly database: DatabaseConfig;
+  /** Absolute path. */
+  readonly dataDir: string;
+  readonly logLevel: LogLevel;
+  /** Only set to point the gateway at a simulator (or a relay). */
+  readonly waWsUrl: string | undefined;
+  /** 64 lowercase hex chars (32 bytes): the Noise root key to trust instead of WhatsApp's. */
+  readonly waRootPublicKey: string | undefined;
+  readonly sessionStartConcurrency: number;
+  readonly reconnectBaseMs: number;
+  readonly reconnectMaxMs: number;
+  readonly bodyLimitBytes: number;
+  readonly webhookUrl: string | undefined;
+  readonly webhookSecret: string | undefined;
+}
+
+/** Thrown by loadConfig with every problem found, one per line, so the operator fixes them in one go. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = Object.freeze([...problems]);
+  }
+}

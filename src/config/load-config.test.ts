@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { ConfigError } from './config.ts';
+import { describeDatabase, loadConfig } from './load-config.ts';
+
+const cwd = () => mkdtempSync(join(tmpdir(), 'wagate-config-'));
+const problemsOf = (fn: () => unknown): readonly string[] => {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
+    return err.problems;
+  }
+  assert.fail('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  test('defaults', () => {
+    const dir = cwd();
+    const config = loadConfig({}, { cwd: dir });
+    assert.deepEqual(config, {
+      port: 3000,
+      host: '0.0.0.0',
+      apiKey: undefined,
+      database: { dialect: 'sqlite', filename: join(dir, 'data', 'wagate.sqlite') },
+      dataDir: join(dir, 'data'),
+      logLevel: 'info',
+      waWsUrl: undefined,
+      waRootPublicKey: undefined,
+      sessionStartConcurrency: 10,
+      reconnectBaseMs: 1000,
+      reconnectMaxMs: 60000,
+      bodyLimitBytes: 1_048_576,
+      webhookUrl: undefined,
+      webhookSecret: undefined,
+    });
+  });
+
+  test('every variable is read', () => {
+    const key = 'AB'.repeat(32);
+    const config = loadConfig({
+      PORT: '8080', HOST: '127.0.0.1', API_KEY: 'a-very-long-api-key', DATABASE_URL: 'postgresql://u:p@db:5432/wagate',
+      DATA_DIR: '/var/lib/wagate', LOG_LEVEL: 'DEBUG', WA_WS_URL: 'ws://127.0.0.1:7777/ws/chat', WA_ROOT_PUBLIC_KEY: key,
+      SESSION_START_CONCURRENCY: '4', RECONNECT_BASE_MS: '500', RECONNECT_MAX_MS: '500', BODY_LIMIT_BYTES: '2048',
+      WEBHOOK_URL: 'https://hooks.example.test/in', WEBHOOK_SECRET: 'sixteen-chars-ok',
+    }, { cwd: cwd() });
+    assert.equal(config.port, 8080);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.apiKey, 'a-very-long-api-key');
+    assert.deepEqual(config.database, { dialect: 'postgres', url: 'postgresql://u:p@db:5432/wagate' });
+    assert.equal(describeDatabase(config.database), 'postgresql://u:***@db:5432/wagate');
+    assert.equal(config.dataDir, '/var/lib/wagate');
+    assert.equal(config.logLevel, 'debug');
+    assert.equal(config.waWsUrl, 'ws://127.0.0.1:7777/ws/chat');
+    assert.equal(config.waRootPublicKey, key.toLowerCase());
+    assert.equal(config.sessionStartConcurrency, 4);
+    assert.equal(config.reconnectBaseMs, 500);
+    assert.equal(config.reconnectMaxMs, 500);
+    assert.equal(config.bodyLimitBytes, 2048);
+    assert.equal(config.webhookUrl, 'https://hooks.example.test/in');
+    assert.equal(config.webhookSecret, 'sixteen-chars-ok');
+  });
+
+  test('database URLs', () => {
+    const dir = cwd();
+    const db = (url: string) => loadConfig({ DATABASE_URL: url }, { cwd: dir }).database;
+    assert.deepEqual(db('sqlite::memory:'), { dialect: 'sqlite', filename: ':memory:' });
+    assert.deepEqual(db('sqlite:/abs/x.db'), { dialect: 'sqlite', filename: '/abs/x.db' });
+    assert.deepEqual(db('sqlite:///abs/x.db'), { dialect: 'sqlite', filename: '/abs/x.db' });
+    assert.deepEqual(db('sqlite:rel/x.db'), { dialect: 'sqlite', filename: join(dir, 'rel', 'x.db') });
+    assert.equal(db('postgres://localhost/wagate').dialect, 'postgres');
+  });
+
+  test('every invalid value is listed at once, and secrets are not echoed', () => {
+    const problems = problemsOf(() => loadConfig({
+      PORT: '70000', HOST: 'bad host', API_KEY: 'short', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud',
+      WA_WS_URL: 'http://not-ws', WA_ROOT_PUBLIC_KEY: 'abc', SESSION_START_CONCURRENCY: '0',
+      RECONNECT_BASE_MS: '5000', RECONNECT_MAX_MS: '100', BODY_LIMIT_BYTES: '1.5e6',
+      WEBHOOK_URL: 'ftp://x', WEBHOOK_SECRET: 'tiny',
+    }, { cwd: cwd() }));
+    const names = problems.map((p) => p.split(':')[0]);
+    assert.deepEqual([...names].sort(), [
+      'API_KEY', 'BODY_LIMIT_BYTES', 'DATABASE_URL', 'HOST', 'LOG_LEVEL', 'PORT', 'RECONNECT_MAX_MS',
+      'SESSION_START_CONCURRENCY', 'WA_ROOT_PUBLIC_KEY', 'WA_WS_URL', 'WEBHOOK_SECRET', 'WEBHOOK_URL',
+    ]);
+    const message = problems.join('\n');
+    assert.doesNotMatch(message, /short|tiny/, 'secret values must not appear');
+    assert.match(message, /PORT: must be an integer from 1 to 65535 \(got "70000"\)/);
+  });
+
+  test('the error message lists each problem on its own line', () => {
+    assert.throws(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' }, { cwd: cwd() }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.message.split('\n').filter((line) => line.startsWith('  - ')).length, 2);
+      return true;
+    });
+  });
+
+  test('a root key needs a WebSocket URL; a URL alone is fine', () => {
+    const key = '0'.repeat(64);
+    assert.deepEqual(problemsOf(() => loadConfig({ WA_ROOT_PUBLIC_KEY: key }, { cwd: cwd() })).map((p) => p.split(':')[0]), ['WA_ROOT_PUBLIC_KEY']);
+    assert.equal(loadConfig({ WA_WS_URL: 'wss://relay.test/ws' }, { cwd: cwd() }).waRootPublicKey, undefined);
+  });
+
+  test('empty values count as unset', () => {
+    const config = loadConfig({ PORT: '', API_KEY: '  ', LOG_LEVEL: '' }, { cwd: cwd() });
+    assert.equal(config.port, 3000);
+    assert.equal(config.apiKey, undefined);
+    assert.equal(config.logLevel, 'info');
+  });
+
+  test('the result is frozen, nested values too', () => {
+    const config = loadConfig({}, { cwd: cwd() });
+    assert.ok(Object.isFrozen(config));
+    assert.ok(Object.isFrozen(config.database));
+    assert.throws(() => {
+      (config as { port: number }).port = 1;
+    }, TypeError);
+  });
+
+  test('.env fills in what the environment leaves unset; the environment wins', () => {
+    const dir = cwd();
+    writeFileSync(join(dir, '.env'), 'PORT=4000\nLOG_LEVEL=warn\n# comment\nHOST="10.0.0.1"\n');
+    const config = loadConfig({ PORT: '5000' }, { cwd: dir });
+    assert.equal(config.port, 5000);
+    assert.equal(config.logLevel, 'warn');
+    assert.equal(config.host, '10.0.0.1');
+    assert.equal(loadConfig({ PORT: '5000' }, { cwd: dir, envFile: false }).logLevel, 'info');
+  });
+
+  test('values from .env are validated like the rest', () => {
+    const dir = cwd();
+    writeFileSync(join(dir, '.env'), 'PORT=nope\n');
+    assert.deepEqual(problemsOf(() => loadConfig({}, { cwd: dir })).map((p) => p.split(':')[0]), ['PORT']);
+  });
+
+  test('an explicitly named env file must exist; the default one is optional', () => {
+    const dir = cwd();
+    assert.equal(loadConfig({}, { cwd: dir }).port, 3000);
+    assert.match(problemsOf(() => loadConfig({}, { cwd: dir, envFile: 'prod.env' }))[0] ?? '', /prod\.env does not exist/);
+  });
+});

@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { ConfigError, LOG_LEVELS, type Config, type DatabaseConfig } from './config.ts';
+import { parseDatabaseUrl, redactUrl } from './database-url.ts';
+import { createEnvReader, type EnvSource } from './env-reader.ts';
+
+export interface LoadConfigOptions {
+  /** Base for relative paths and for the default `.env`; defaults to process.cwd(). */
+  cwd?: string;
+  /** A `.env` file to read (relative to cwd), or false for none. Default `.env`, read only if it exists. */
+  envFile?: string | false;
+}
+
+const MIN_SECRET_LENGTH = 16;
+const DEFAULT_DATABASE_URL = 'sqlite:./data/wagate.sqlite';
+
+/**
+ * `.env` values under the real environment (the environment wins). Parsed with node's own `.env` parser
+ * (the one behind process.loadEnvFile) but without writing into process.env, so loading stays pure.
+ */
+function withEnvFile(env: EnvSource, cwd: string, envFile: string | false, required: boolean): EnvSource {
+  if (envFile === false) return env;
+  const path = resolve(cwd, envFile);
+  if (!existsSync(path)) {
+    if (required) throw new ConfigError([`env file ${path} does not exist`]);
+    return env;
+  }
+  return { ...parseEnv(readFileSync(path, 'utf8')), ...env };
+}
+
+/** Parses, validates and freezes the configuration; throws ConfigError listing every problem. */
+export function loadConfig(env: EnvSource = process.env, options: LoadConfigOptions = {}): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const source = withEnvFile(env, cwd, options.envFile ?? '.env', options.envFile !== undefined);
+  const read = createEnvReader(source);
+
+  const host = read.raw('HOST') ?? '0.0.0.0';
+  if (/\s/.test(host)) read.report('HOST', 'must not contain whitespace');
+
+  const apiKey = read.raw('API_KEY');
+  if (apiKey !== undefined && (apiKey.length < MIN_SECRET_LENGTH || /\s/.test(apiKey))) {
+    read.report('API_KEY', `must be at least ${MIN_SECRET_LENGTH} characters without whitespace (leave it unset to generate one)`);
+  }
+
+  const databaseText = read.raw('DATABASE_URL') ?? DEFAULT_DATABASE_URL;
+  const parsedDatabase = parseDatabaseUrl(databaseText, cwd);
+  if (!parsedDatabase.ok) read.report('DATABASE_URL', parsedDatabase.problem);
+  const database: DatabaseConfig = parsedDatabase.ok ? parsedDatabase.value : { dialect: 'sqlite', filename: ':memory:' };
+
+  const waWsUrl = read.url('WA_WS_URL', ['ws:', 'wss:']);
+  let waRootPublicKey = read.raw('WA_ROOT_PUBLIC_KEY')?.toLowerCase();
+  if (waRootPublicKey !== undefined && !/^[0-9a-f]{64}$/.test(waRootPublicKey)) {
+    read.report('WA_ROOT_PUBLIC_KEY', 'must be exactly 64 hex characters (a 32-byte public key)');
+    waRootPublicKey = undefined;
+  }
+  // A foreign root key with WhatsApp's real endpoint would fail every handshake: it only makes sense
+  // together with a simulator's URL. The URL alone is fine (a relay in front of real WhatsApp).
+  if (read.raw('WA_ROOT_PUBLIC_KEY') !== undefined && read.raw('WA_WS_URL') === undefined) {
+    read.report('WA_ROOT_PUBLIC_KEY', 'is only allowed together with WA_WS_URL (both point at a simulator)');
+  }
+
+  const reconnectBaseMs = read.integer('RECONNECT_BASE_MS', 1_000, 1, 3_600_000);
+  const reconnectMaxMs = read.integer('RECONNECT_MAX_MS', 60_000, 1, 86_400_000);
+  if (reconnectBaseMs > reconnectMaxMs) {
+    read.report('RECONNECT_MAX_MS', `must not be smaller than RECONNECT_BASE_MS (${reconnectMaxMs} < ${reconnectBaseMs})`);
+  }
+
+  const webhookSecret = read.raw('WEBHOOK_SECRET');
+  if (webhookSecret !== undefined && webhookSecret.length < MIN_SECRET_LENGTH) {
+    read.report('WEBHOOK_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+
+  const config: Config = {
+    port: read.integer('PORT', 3000, 1, 65_535),
+    host,
+    apiKey,
+    database: Object.freeze(database),
+    dataDir: resolve(cwd, read.raw('DATA_DIR') ?? './data'),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    waWsUrl,
+    waRootPublicKey,
+    sessionStartConcurrency: read.integer('SESSION_START_CONCURRENCY', 10, 1, 1_000),
+    reconnectBaseMs,
+    reconnectMaxMs,
+    bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1_024, 1_073_741_824),
+    webhookUrl: read.url('WEBHOOK_URL', ['http:', 'https:']),
+    webhookSecret,
+  };
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return Object.freeze(config);
+}
+
+/** The database URL as it may appear in logs (password hidden). */
+export const describeDatabase = (database: DatabaseConfig): string =>
+  database.dialect === 'sqlite' ? `sqlite:${database.filename}` : redactUrl(database.url);
