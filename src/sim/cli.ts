@@ -1,6 +1,5 @@
 import { destination, pino } from 'pino';
 import { parseCliArgs } from './cli-args.ts';
-import { attachPhoneFeatures } from './phone-features.ts';
 import { muteLibsignalConsole } from './signal/quiet-libsignal.ts';
 import { startSimulator } from './simulator.ts';
 
@@ -16,7 +15,6 @@ try {
 muteLibsignalConsole();
 const logger = pino({ level: args.logLevel }, destination(2));
 const sim = await startSimulator({ port: args.port, rootSeed: args.rootSeed, logger });
-attachPhoneFeatures(sim.core, sim.control);
 process.stdout.write(
   `WA_WS_URL=${sim.wsUrl}\nWA_ROOT_PUBLIC_KEY=${sim.rootPublicKeyHex}\nSIM_CONTROL_URL=${sim.controlUrl}\n`,
 );

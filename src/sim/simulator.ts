@@ -12,6 +12,7 @@ import { registerSessionIqs } from './iq/session-iqs.ts';
 import { SimCore } from './sim-core.ts';
 import { SimError } from './sim-error.ts';
 import { waitForEvent } from './sim-events.ts';
+import { attachPhoneFeatures, type PhoneFeatures } from './phone-features.ts';
 import { createSimPhone, type SimPhone } from './sim-phone.ts';
 import { createServerKeys } from './transport/root-key.ts';
 
@@ -38,6 +39,8 @@ export interface Simulator {
   readonly core: SimCore;
   /** The control API; further features register routes on it. */
   readonly control: ControlRouter;
+  /** Pairing codes and 1:1 messaging (the phones' methods use it; the hub is here for advanced tests). */
+  readonly features: PhoneFeatures;
   createPhone(options: PhoneAccountOptions): SimPhone;
   /** The phone of a number; throws a not-found SimError. */
   phone(phoneNumber: string): SimPhone;
@@ -69,6 +72,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   registerSessionIqs(core.router);
   registerPreKeyIqs(core.router);
   const control = new ControlRouter('/sim', logger);
+  const features = attachPhoneFeatures(core, control);
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   const server: Server = createServer((req, res) => {
     if (control.owns(new URL(req.url ?? '/', 'http://localhost').pathname)) void control.handle(req, res);
@@ -91,7 +95,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   });
   const { port } = server.address() as AddressInfo;
   // SimPhone is a stateless view, so any account in the store (however it was created) has one.
-  const phone = (phoneNumber: string): SimPhone => createSimPhone(core, core.accounts.getPhone(phoneNumber));
+  const phone = (phoneNumber: string): SimPhone => createSimPhone(core, core.accounts.getPhone(phoneNumber), features);
   const sameDevice = (jid: string) => (device: { jid: string; lidJid: string }) =>
     core.accounts.findDevice(jid)?.jid === device.jid;
 
@@ -103,9 +107,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     rootPublicKeyHex: keys.root.public.toString('hex'),
     core,
     control,
-    createPhone: (phoneOptions) => createSimPhone(core, core.accounts.createPhone(phoneOptions)),
+    features,
+    createPhone: (phoneOptions) => createSimPhone(core, core.accounts.createPhone(phoneOptions), features),
     phone,
-    phones: () => core.accounts.phones().map((account) => createSimPhone(core, account)),
+    phones: () => core.accounts.phones().map((account) => createSimPhone(core, account, features)),
     devices: (phoneNumber) => phone(phoneNumber).devices(),
     unlink(deviceJid) {
       const device = core.accounts.findDevice(deviceJid);

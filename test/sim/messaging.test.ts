@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type proto, type WAMessage } from '@whiskeysockets/baileys';
-import { attachPhoneFeatures, type PhoneFeatures } from '../../src/sim/phone-features.ts';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.ts';
 import { connectClient } from './support/baileys-client.ts';
 import { waitForBaileysEvent } from './support/baileys-events.ts';
@@ -38,7 +37,6 @@ const request = (sim: Simulator, method: string, path: string, body?: unknown) =
 
 describe('1:1 messaging with real Signal encryption against the real Baileys client', () => {
   let sim: Simulator;
-  let features: PhoneFeatures;
   let restoreConsole: () => void;
   let alice: OpenDevice;
   const ALICE = '15550004001';
@@ -48,7 +46,6 @@ describe('1:1 messaging with real Signal encryption against the real Baileys cli
   before(async () => {
     restoreConsole = silenceConsole();
     sim = await startSimulator({ port: 0, rootSeed: 'messaging-test' });
-    features = attachPhoneFeatures(sim.core, sim.control);
     sim.createPhone({ phoneNumber: ALICE, name: 'Alice' });
     sim.createPhone({ phoneNumber: CAROL, name: 'Carol' });
     alice = await linkAndOpen(sim, ALICE);
@@ -65,7 +62,7 @@ describe('1:1 messaging with real Signal encryption against the real Baileys cli
   });
 
   it('sendMessage → the contact decrypts the exact text', async () => {
-    const carol = features.phoneMessaging(CAROL);
+    const carol = sim.phone(CAROL);
     const sent = await alice.client.sock.sendMessage(carolJid, { text: 'Hello Carol — ünïcødé ✓' });
     const got = await carol.waitForMessage((m) => m.id === sent?.key.id);
     assert.equal(got.text, 'Hello Carol — ünïcødé ✓');
@@ -74,7 +71,7 @@ describe('1:1 messaging with real Signal encryption against the real Baileys cli
   });
 
   it('read and delivery receipts from the contact → messages.update status 3 then 4', async () => {
-    const carol = features.phoneMessaging(CAROL);
+    const carol = sim.phone(CAROL);
     // Baileys folds a receipt that arrives before its own 'append' upsert is flushed (~100 ms) into
     // that upsert; wait for the upsert so the receipts surface as messages.update (fact sheet §8).
     const own = upsertWith(alice, 'did you get this?');
@@ -92,7 +89,7 @@ describe('1:1 messaging with real Signal encryption against the real Baileys cli
   });
 
   it('the contact sends → Baileys emits messages.upsert with the exact text', async () => {
-    const carol = features.phoneMessaging(CAROL);
+    const carol = sim.phone(CAROL);
     const upsert = upsertWith(alice, 'Hi Alice, Carol here');
     const result = await carol.sendText(ALICE, 'Hi Alice, Carol here');
     assert.deepEqual([result.delivered, result.queued], [1, 0]);
@@ -108,7 +105,7 @@ describe('1:1 messaging with real Signal encryption against the real Baileys cli
   });
 
   it('queues texts for an offline device and delivers them as append after the next login', async () => {
-    const carol = features.phoneMessaging(CAROL);
+    const carol = sim.phone(CAROL);
     alice.client.end();
     await sim.waitForOffline(alice.jid);
     const result = await carol.sendText(ALICE, 'sent while you were away');
@@ -148,7 +145,7 @@ describe('1:1 messaging with real Signal encryption against the real Baileys cli
     await arrived;
 
     await alice.client.sock.sendMessage(carolJid, { text: 'listed?' });
-    await features.phoneMessaging(CAROL).waitForMessage((m) => m.text === 'listed?');
+    await sim.phone(CAROL).waitForMessage((m) => m.text === 'listed?');
     const list = await request(sim, 'GET', `/phones/${CAROL}/messages`);
     assert.equal(list.status, 200);
     const body = (await list.json()) as { messages: { text: string; from: string }[] };

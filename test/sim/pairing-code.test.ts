@@ -1,27 +1,26 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { attachPhoneFeatures, type PhoneFeatures } from '../../src/sim/phone-features.ts';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.ts';
 import { connectClient, type TestClient } from './support/baileys-client.ts';
 import { createMemoryAuth, type MemoryAuth } from './support/memory-auth.ts';
 import { silenceConsole } from './support/silence-console.ts';
 
 /** Waits (bounded) until the companion_hello of requestPairingCode reached the simulator. */
-async function codeRequested(features: PhoneFeatures, phoneNumber: string): Promise<void> {
+async function codeRequested(sim: Simulator, phoneNumber: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if (features.linkCode.hasRequest(phoneNumber)) return;
+    if (sim.features.linkCode.hasRequest(phoneNumber)) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   assert.fail('the companion never asked for a pairing code');
 }
 
 /** A fresh companion that shows a pairing code for the phone. */
-async function companionWithCode(sim: Simulator, features: PhoneFeatures, phoneNumber: string): Promise<{ auth: MemoryAuth; client: TestClient; code: string }> {
+async function companionWithCode(sim: Simulator, phoneNumber: string): Promise<{ auth: MemoryAuth; client: TestClient; code: string }> {
   const auth = createMemoryAuth();
   const client = connectClient(sim, auth);
   await client.waitForUpdate((u) => typeof u.qr === 'string');
   const code = await client.sock.requestPairingCode(phoneNumber);
-  await codeRequested(features, phoneNumber);
+  await codeRequested(sim, phoneNumber);
   return { auth, client, code };
 }
 
@@ -30,13 +29,11 @@ const post = (sim: Simulator, path: string, body: unknown) =>
 
 describe('pairing code against the real Baileys client', () => {
   let sim: Simulator;
-  let features: PhoneFeatures;
   let restoreConsole: () => void;
 
   before(async () => {
     restoreConsole = silenceConsole();
     sim = await startSimulator({ port: 0, rootSeed: 'pairing-code-test' });
-    features = attachPhoneFeatures(sim.core, sim.control);
   });
   after(async () => {
     await sim.stop();
@@ -45,10 +42,10 @@ describe('pairing code against the real Baileys client', () => {
 
   it('links with the code Baileys shows, restarts with 515 and opens', async () => {
     const phone = sim.createPhone({ phoneNumber: '15550003001', name: 'Paula' });
-    const { auth, client, code } = await companionWithCode(sim, features, phone.phoneNumber);
+    const { auth, client, code } = await companionWithCode(sim, phone.phoneNumber);
     assert.match(code, /^[1-9A-HJ-NP-TV-Z]{8}$/);
     const closed = client.waitForClose();
-    const device = await features.enterPairingCode(phone.phoneNumber, code.toLowerCase());
+    const device = await phone.enterPairingCode(code.toLowerCase());
     assert.equal(await closed, 515);
     client.end();
     assert.equal(device.jid, `${phone.phoneNumber}:1@s.whatsapp.net`);
@@ -67,7 +64,7 @@ describe('pairing code against the real Baileys client', () => {
 
   it('a wrong code links nothing and fails with 400; the request is then used up (404)', async () => {
     const phone = sim.createPhone({ phoneNumber: '15550003002', name: 'Wendy' });
-    const { auth, client, code } = await companionWithCode(sim, features, phone.phoneNumber);
+    const { auth, client, code } = await companionWithCode(sim, phone.phoneNumber);
     try {
       const wrong = code.startsWith('A') ? `B${code.slice(1)}` : `A${code.slice(1)}`;
       const res = await post(sim, `/phones/${phone.phoneNumber}/pairing-code`, { code: wrong });
@@ -86,7 +83,7 @@ describe('pairing code against the real Baileys client', () => {
 
   it('links through the control route', async () => {
     const phone = sim.createPhone({ phoneNumber: '15550003003', name: 'Rita' });
-    const { client, code } = await companionWithCode(sim, features, phone.phoneNumber);
+    const { client, code } = await companionWithCode(sim, phone.phoneNumber);
     try {
       const closed = client.waitForClose();
       const res = await post(sim, `/phones/${phone.phoneNumber}/pairing-code`, { code });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { attachPhoneFeatures } from '../../src/sim/phone-features.ts';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.ts';
 import { connectClient } from './support/baileys-client.ts';
 import { waitForBaileysEvent } from './support/baileys-events.ts';
@@ -15,7 +14,6 @@ describe('QR linking and login against the real Baileys client', () => {
   before(async () => {
     restoreConsole = silenceConsole();
     sim = await startSimulator({ port: 0, rootSeed: 'qr-link-test' });
-    attachPhoneFeatures(sim.core, sim.control);
   });
   after(async () => {
     await sim.stop();
