@@ -62,11 +62,13 @@ export class SessionManager {
   }
 
   async get(sessionId: string): Promise<SessionView> {
+    await this.#runtimes.get(sessionId)?.flush();
     return this.#view(await this.#require(sessionId));
   }
 
   /** `active`: held in memory; `connected`: open on WhatsApp; `all`: every stored session. */
   async list(filter: 'active' | 'connected' | 'all'): Promise<SessionView[]> {
+    await Promise.all([...this.#runtimes.values()].map((runtime) => runtime.flush()));
     const views = (await this.#options.records.list()).map((record) => this.#view(record));
     if (filter === 'all') return views;
     if (filter === 'active') return views.filter((view) => view.isActive);
@@ -82,7 +84,7 @@ export class SessionManager {
   start(sessionId: string): Promise<SessionView> {
     return this.#locked(sessionId, async () => {
       const record = await this.#require(sessionId);
-      if (!this.#runtimes.has(sessionId)) await this.#launch(record);
+      if (!this.#isRunning(sessionId)) await this.#launch(record);
       return this.get(sessionId);
     });
   }
@@ -124,7 +126,7 @@ export class SessionManager {
 
   async requestPairingCode(sessionId: string, phoneNumber: string): Promise<string> {
     const record = await this.#require(sessionId);
-    if (!this.#runtimes.has(sessionId)) await this.start(record.sessionId);
+    if (!this.#isRunning(sessionId)) await this.start(record.sessionId);
     const runtime = this.#runtimes.get(sessionId);
     if (runtime?.user) throw new AppError('SESSION_ALREADY_LINKED');
     await runtime?.waitUntil((status) => status !== 'CONNECTING', LINK_WAIT_MS);
@@ -147,6 +149,11 @@ export class SessionManager {
         runtime.end({ connectionStatus: 'STOPPED', status: 'disconnected', reason: 'gateway shutting down' }),
       ),
     );
+  }
+
+  #isRunning(sessionId: string): boolean {
+    const runtime = this.#runtimes.get(sessionId);
+    return runtime !== undefined && !runtime.ended;
   }
 
   #qrUnavailableReason(sessionId: string): string {
@@ -210,7 +217,8 @@ export class SessionManager {
   }
 
   #view(record: SessionRecord): SessionView {
-    const runtime = this.#runtimes.get(record.sessionId);
+    const held = this.#runtimes.get(record.sessionId);
+    const runtime = held?.ended ? undefined : held;
     const status = runtime?.status ?? record.status;
     const userInfo = runtime?.user ?? record.userInfo;
     const lastSeen = runtime?.lastSeenAt();

@@ -173,7 +173,8 @@ export class SessionRuntime {
     this.#ended = true;
     const lastSeenAt = this.lastSeenAt();
     this.#setState(connectionStatus, status, lastSeenAt ? { ...patch, lastSeenAt: new Date(lastSeenAt) } : patch, reason);
-    this.#deps.onEnded();
+    // Leave memory only once the final state is stored, so a read never sees an older stored state.
+    void this.#writes.then(() => this.#deps.onEnded());
   }
 
   #setState(connectionStatus: ConnectionStatus, status: SessionStatus, patch: SessionRecordPatch, reason: string) {

@@ -1,0 +1,71 @@
+import pino from 'pino';
+import { buildApp } from './app.ts';
+import { apiKeyMatches, resolveApiKey } from './config/api-key.ts';
+import { loadConfig } from './config/load-config.ts';
+import { installConsoleGuard } from './engine/baileys/console-guard.ts';
+import { createBaileysEngine } from './engine/baileys/baileys-engine.ts';
+import { SessionManager } from './sessions/session-manager.ts';
+import { createAuthStateStore } from './store/auth-state-store.ts';
+import { createDatabase } from './store/database.ts';
+import { createSessionRecordStore } from './store/session-record-store.ts';
+
+const VERSION = '0.1.0';
+
+/** Composition root: config → logger → database → engine → sessions → HTTP; then signals. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    process.stderr.write(`wagate: invalid configuration\n${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+  const logger = pino({ level: config.logLevel });
+  installConsoleGuard(logger);
+
+  const apiKey = resolveApiKey(config);
+  if (apiKey.generated) {
+    logger.warn({ path: apiKey.path }, 'no API_KEY set: generated one and stored it in this file (shown only there)');
+  }
+  const database = await createDatabase(config, {
+    onPoolError: (err) => logger.error({ err }, 'idle database connection failed'),
+  });
+  const records = createSessionRecordStore(database.db);
+  const engine = createBaileysEngine({
+    authStore: createAuthStateStore(database.db),
+    wsUrl: config.waWsUrl,
+    rootPublicKey: config.waRootPublicKey ? Buffer.from(config.waRootPublicKey, 'hex') : undefined,
+  });
+  const manager = new SessionManager({
+    engine,
+    records,
+    logger,
+    backoff: { baseMs: config.reconnectBaseMs, maxMs: config.reconnectMaxMs },
+    startConcurrency: config.sessionStartConcurrency,
+  });
+  const app = await buildApp({
+    manager,
+    logger,
+    verifyApiKey: (presented) => apiKeyMatches(apiKey.key, presented),
+    bodyLimitBytes: config.bodyLimitBytes,
+    version: VERSION,
+  });
+  await app.listen({ port: config.port, host: config.host });
+  const restored = await manager.restoreAll();
+  logger.info({ restored }, 'sessions restored');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: closing sockets without logging out');
+    await app.close();
+    await manager.shutdown();
+    await database.destroy();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+await main();

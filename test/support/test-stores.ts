@@ -1,0 +1,22 @@
+import type { AuthStateStore } from '../../src/engine/auth-state-store.ts';
+import type { SessionRecordStore } from '../../src/sessions/session-record-store.ts';
+import { createAuthStateStore } from '../../src/store/auth-state-store.ts';
+import type { StoreDialect } from '../../src/store/database.ts';
+import { createSessionRecordStore } from '../../src/store/session-record-store.ts';
+import { openTestDatabase } from '../../src/store/test-database.ts';
+
+export interface TestStores {
+  records: SessionRecordStore;
+  auth: AuthStateStore;
+  close(): Promise<void>;
+}
+
+/** Real repositories on a fresh, migrated database of the dialect; close() drops it. */
+export async function openTestStores(dialect: StoreDialect): Promise<TestStores> {
+  const database = await openTestDatabase(dialect);
+  return {
+    records: createSessionRecordStore(database.db),
+    auth: createAuthStateStore(database.db),
+    close: () => database.destroy(),
+  };
+}
