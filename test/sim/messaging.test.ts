@@ -104,6 +104,21 @@ describe('1:1 messaging with real Signal encryption against the real Baileys cli
     assert.equal((await second).type, 'notify');
   });
 
+  it('receipts from the device raise the contact\'s sent status: delivered, then read after readMessages', async () => {
+    const carol = sim.phone(CAROL);
+    const upsert = upsertWith(alice, 'please read me');
+    const { id } = await carol.sendText(ALICE, 'please read me');
+    const { message } = await upsert;
+    const status = () => carol.sent().find((m) => m.id === id)?.status;
+    const until = async (wanted: string): Promise<void> => {
+      for (let i = 0; i < 250 && status() !== wanted; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(status(), wanted);
+    };
+    await until('delivered');
+    await alice.client.sock.readMessages([message.key]);
+    await until('read');
+  });
+
   it('queues texts for an offline device and delivers them as append after the next login', async () => {
     const carol = sim.phone(CAROL);
     alice.client.end();
