@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AuthStateStore, KeyWrite } from '../engine/auth-state-store.ts';
-import { chunk } from './db-errors.ts';
+import { chunk } from './chunk.ts';
 import type { DatabaseSchema } from './schema.ts';
 
 /**
