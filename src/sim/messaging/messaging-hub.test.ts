@@ -185,6 +185,28 @@ describe('messaging hub with a Baileys Signal repository as the linked device', 
     assert.equal(history.syncType, proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP);
   });
 
+  it('acks a message it cannot fully route and reports why, without throwing', async () => {
+    const w = await world();
+    const node: BinaryNode = {
+      tag: 'message',
+      attrs: { id: 'BAD1', to: '15550002222@s.whatsapp.net', type: 'text' },
+      content: [
+        {
+          tag: 'participants',
+          attrs: {},
+          content: [
+            { tag: 'to', attrs: { jid: '15550002222@s.whatsapp.net' }, content: [{ tag: 'enc', attrs: { v: '2', type: 'pkmsg' }, content: Buffer.from([0x33, 1, 2, 3]) }] },
+            { tag: 'to', attrs: { jid: '19999999999@s.whatsapp.net' }, content: [{ tag: 'enc', attrs: { v: '2', type: 'msg' }, content: Buffer.from([1]) }] },
+          ],
+        },
+      ],
+    };
+    const { ack, issues } = await w.hub.routeMessage(w.me, node);
+    assert.equal(ack.attrs.id, 'BAD1');
+    assert.deepEqual(issues.map((i) => i.jid), ['15550002222@s.whatsapp.net', '19999999999@s.whatsapp.net']);
+    assert.equal(w.hub.received('15550002222').length, 0);
+  });
+
   it('refuses bad phone actions with a reason', async () => {
     const { hub } = await world();
     const reason = (r: string) => (err: unknown) => err instanceof MessagingError && err.reason === r;
