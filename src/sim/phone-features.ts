@@ -20,8 +20,12 @@ export interface PhoneFeatures {
   enterPairingCode(phoneNumber: string, code: unknown): Promise<DeviceView>;
 }
 
-/** Attaches the pairing-code flow, messaging and their control routes to the core. */
+/** Attaches the pairing-code flow, messaging and their control routes to the core (startSimulator calls it once). */
 export function attachPhoneFeatures(core: SimCore, control: ControlRouter): PhoneFeatures {
+  // A second attach would register a second hub whose state (logs, queues, Signal sessions) splits from the first.
+  if (core.router.findIq({ tag: 'iq', attrs: { xmlns: 'usync', type: 'get' } })) {
+    throw new Error('phone features are already attached to this simulator (startSimulator does it)');
+  }
   const messaging = attachMessaging(core);
   const linkCode = attachLinkCode(core);
   // The first login of a device gets the phone's history-sync notification once its pre-keys are up.

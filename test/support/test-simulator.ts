@@ -1,4 +1,4 @@
-import { attachPhoneFeatures, type PhoneFeatures } from '../../src/sim/phone-features.ts';
+import type { PhoneFeatures } from '../../src/sim/phone-features.ts';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.ts';
 import type { GatewayOptions } from './gateway-process.ts';
 
@@ -12,6 +12,7 @@ export interface TestSimulator {
 /** The simulator with every phone feature (history sync, pairing code, messaging), as the CLI runs it. */
 export async function startTestSimulator(rootSeed: string): Promise<TestSimulator> {
   const sim = await startSimulator({ rootSeed });
-  const features = attachPhoneFeatures(sim.core, sim.control);
+  // startSimulator attaches the phone features itself; attaching them twice would split their state.
+  const { features } = sim;
   return { sim, features, gatewayEnv: { WA_WS_URL: sim.wsUrl, WA_ROOT_PUBLIC_KEY: sim.rootPublicKeyHex } };
 }
