@@ -46,10 +46,22 @@ export interface OutboxEventsTable {
   created_at: string;
 }
 
+export interface MessagesTable {
+  session_id: string;
+  message_id: string;
+  chat_jid: string;
+  /** 0 or 1: SQLite has no boolean. */
+  from_me: number;
+  type: string;
+  payload: string;
+  created_at: string;
+}
+
 export interface DatabaseSchema {
   sessions: SessionsTable;
   session_status_history: SessionStatusHistoryTable;
   auth_creds: AuthCredsTable;
   auth_keys: AuthKeysTable;
   outbox_events: OutboxEventsTable;
+  messages: MessagesTable;
 }

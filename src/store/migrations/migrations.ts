@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration, type MigrationDialect } from './0001-initial.ts';
+import { messagesMigration } from './0003-messages.ts';
 
 /**
  * Every migration, in code (no directory scan, so bundling or a changed cwd cannot lose one). Names sort
@@ -8,6 +9,7 @@ import { initialMigration, type MigrationDialect } from './0001-initial.ts';
 export function createMigrationProvider(dialect: MigrationDialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_initial': initialMigration(dialect),
+    '0003_messages': messagesMigration(),
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Database } from './database.ts';
+import { createMessageStore } from './message-store.ts';
+import { createSessionRecordStore } from './session-record-store.ts';
+import { openTestDatabase, TEST_DIALECTS } from './test-database.ts';
+
+for (const dialect of TEST_DIALECTS) {
+  describe(`message store (${dialect})`, () => {
+    let database: Database;
+
+    before(async () => {
+      database = await openTestDatabase(dialect);
+      await createSessionRecordStore(database.db).insert('m1');
+      await createSessionRecordStore(database.db).insert('m2');
+    });
+    after(async () => {
+      await database?.destroy();
+    });
+
+    test('save, find and upsert are per session', async () => {
+      const store = createMessageStore(database.db);
+      const message = { id: '3EB0AA', chatJid: '628111@s.whatsapp.net', fromMe: true, type: 'text', payload: '{"a":1}' };
+      await store.save('m1', message);
+      await store.save('m1', { ...message, payload: '{"a":2}' });
+      const found = await store.find('m1', '3EB0AA');
+      assert.equal(found?.payload, '{"a":2}');
+      assert.equal(found?.fromMe, true);
+      assert.equal(found?.chatJid, '628111@s.whatsapp.net');
+      assert.ok(found?.createdAt instanceof Date);
+      assert.equal(await store.find('m2', '3EB0AA'), undefined);
+    });
+
+    test('prune removes only old messages; deleting the session removes its messages', async () => {
+      const store = createMessageStore(database.db);
+      await store.save('m2', { id: 'OLD', chatJid: 'x@s.whatsapp.net', fromMe: false, type: 'text', payload: '{}' });
+      assert.equal(await store.prune(new Date(Date.now() - 60_000)), 0);
+      assert.ok((await store.prune(new Date(Date.now() + 1000))) >= 2);
+      assert.equal(await store.find('m2', 'OLD'), undefined);
+      await store.save('m1', { id: 'KEEP', chatJid: 'x@s.whatsapp.net', fromMe: false, type: 'text', payload: '{}' });
+      await createSessionRecordStore(database.db).remove('m1');
+      assert.equal(await store.find('m1', 'KEEP'), undefined);
+    });
+  });
+}
