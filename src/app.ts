@@ -1,21 +1,41 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
+import type { EventHub } from './events/event-hub.ts';
+import type { OutboxStore } from './events/event-store.ts';
+import type { WebhookService } from './events/webhook-service.ts';
+import type { MessagingService } from './messages/messaging-service.ts';
 import type { SessionManager } from './sessions/session-manager.ts';
 import { registerAuth } from './http/plugins/auth.ts';
 import { registerErrorHandling } from './http/plugins/errors.ts';
 import { registerOpenApi } from './http/plugins/openapi.ts';
+import { eventStreamRoutes } from './http/routes/event-stream.ts';
 import { healthRoutes } from './http/routes/health.ts';
+import { messageRoutes } from './http/routes/message-routes.ts';
 import { sessionCommandRoutes } from './http/routes/session-commands.ts';
 import { sessionQrRoutes } from './http/routes/session-qr.ts';
 import { sessionQueryRoutes } from './http/routes/session-queries.ts';
+import { sessionWebhookRoutes } from './http/routes/session-webhook.ts';
+import { webhookDeliveryRoutes } from './http/routes/webhook-deliveries.ts';
+
+/** Webhooks, deliveries and the live stream; without them those routes are not mounted. */
+export interface AppEventDeps {
+  webhooks: WebhookService;
+  outbox: OutboxStore;
+  hub: EventHub;
+  /** SSE heartbeat comment interval. */
+  heartbeatMs: number;
+}
 
 export interface AppDeps {
   manager: SessionManager;
   logger: Logger;
   verifyApiKey: (presented: string) => boolean;
   bodyLimitBytes: number;
+  messaging: MessagingService;
+  mediaMaxBytes: number;
   version: string;
+  events?: AppEventDeps;
 }
 
 /** Builds the HTTP API around a session manager; used by main.ts and by tests (through inject or listen). */
@@ -35,5 +55,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionQueryRoutes, { manager: deps.manager });
   await app.register(sessionQrRoutes, { manager: deps.manager });
   await app.register(sessionCommandRoutes, { manager: deps.manager });
+  await app.register(messageRoutes, { messaging: deps.messaging, mediaMaxBytes: deps.mediaMaxBytes });
+  if (deps.events) {
+    await app.register(sessionWebhookRoutes, { webhooks: deps.events.webhooks });
+    await app.register(webhookDeliveryRoutes, { webhooks: deps.events.webhooks });
+    await app.register(eventStreamRoutes, deps.events);
+  }
   return app;
 }

@@ -4,9 +4,12 @@ import { apiKeyMatches, resolveApiKey } from './config/api-key.ts';
 import { loadConfig } from './config/load-config.ts';
 import { installConsoleGuard } from './engine/baileys/console-guard.ts';
 import { createBaileysEngine } from './engine/baileys/baileys-engine.ts';
+import { MessageRetention } from './messages/message-retention.ts';
+import { MessagingService } from './messages/messaging-service.ts';
 import { SessionManager } from './sessions/session-manager.ts';
 import { createAuthStateStore } from './store/auth-state-store.ts';
 import { createDatabase } from './store/database.ts';
+import { createMessageStore } from './store/message-store.ts';
 import { createSessionRecordStore } from './store/session-record-store.ts';
 
 const VERSION = '0.1.0';
@@ -31,10 +34,14 @@ async function main(): Promise<void> {
     onPoolError: (err) => logger.error({ err }, 'idle database connection failed'),
   });
   const records = createSessionRecordStore(database.db);
+  const messageStore = createMessageStore(database.db);
+  const retention = new MessageRetention(messageStore, config.messageRetentionHours, logger);
   const engine = createBaileysEngine({
     authStore: createAuthStateStore(database.db),
+    messageStore,
     wsUrl: config.waWsUrl,
     rootPublicKey: config.waRootPublicKey ? Buffer.from(config.waRootPublicKey, 'hex') : undefined,
+    socketConfig: { keepAliveIntervalMs: config.keepAliveIntervalMs },
   });
   const manager = new SessionManager({
     engine,
@@ -48,9 +55,12 @@ async function main(): Promise<void> {
     logger,
     verifyApiKey: (presented) => apiKeyMatches(apiKey.key, presented),
     bodyLimitBytes: config.bodyLimitBytes,
+    messaging: new MessagingService({ manager, mediaMaxBytes: config.mediaMaxBytes }),
+    mediaMaxBytes: config.mediaMaxBytes,
     version: VERSION,
   });
   await app.listen({ port: config.port, host: config.host });
+  retention.start();
   const restored = await manager.restoreAll();
   logger.info({ restored }, 'sessions restored');
 
@@ -60,6 +70,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: closing sockets without logging out');
     await app.close();
+    retention.stop();
     await manager.shutdown();
     await database.destroy();
     process.exit(0);

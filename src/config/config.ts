@@ -25,6 +25,12 @@ export interface Config {
   readonly reconnectBaseMs: number;
   readonly reconnectMaxMs: number;
   readonly bodyLimitBytes: number;
+  /** Largest media a message may carry (decoded bytes); the messages route accepts base64 of that size. */
+  readonly mediaMaxBytes: number;
+  /** How long sent and received messages are kept for retries, quotes, reactions and media downloads. */
+  readonly messageRetentionHours: number;
+  /** Baileys' keep-alive interval: a dead socket is noticed after 1–2 intervals (+5 s). */
+  readonly keepAliveIntervalMs: number;
   readonly webhookUrl: string | undefined;
   readonly webhookSecret: string | undefined;
 }

@@ -34,6 +34,9 @@ describe('loadConfig', () => {
       reconnectBaseMs: 1000,
       reconnectMaxMs: 60000,
       bodyLimitBytes: 1_048_576,
+      mediaMaxBytes: 16_777_216,
+      messageRetentionHours: 72,
+      keepAliveIntervalMs: 30_000,
       webhookUrl: undefined,
       webhookSecret: undefined,
     });

@@ -84,6 +84,9 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
     reconnectBaseMs,
     reconnectMaxMs,
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1_024, 1_073_741_824),
+    mediaMaxBytes: read.integer('MEDIA_MAX_BYTES', 16 * 1_048_576, 1_024, 104_857_600),
+    messageRetentionHours: read.integer('MESSAGE_RETENTION_HOURS', 72, 1, 24 * 365),
+    keepAliveIntervalMs: read.integer('WA_KEEP_ALIVE_MS', 30_000, 1_000, 600_000),
     webhookUrl: read.url('WEBHOOK_URL', ['http:', 'https:']),
     webhookSecret,
   };

@@ -1,5 +1,13 @@
 import type { Logger } from 'pino';
 import type { UserInfo } from '../sessions/session-state.ts';
+import type {
+  ContactLookup,
+  DownloadedMedia,
+  IncomingMessage,
+  MessageStatus,
+  OutgoingMessage,
+  SentMessage,
+} from './messaging-types.ts';
 
 /**
  * The engine port. `sessions/` drives WhatsApp only through these interfaces; `engine/baileys` is the one
@@ -20,7 +28,9 @@ export type EngineEvent =
   | { type: 'qr'; qr: string }
   | { type: 'linked'; user: UserInfo }
   | { type: 'open'; user: UserInfo }
-  | { type: 'close'; kind: CloseKind; code: number | null; reason: string };
+  | { type: 'close'; kind: CloseKind; code: number | null; reason: string }
+  | { type: 'message'; message: IncomingMessage }
+  | { type: 'message-status'; messageId: string; chatId: string; status: MessageStatus };
 
 export type EngineListener = (event: EngineEvent) => void;
 
@@ -45,6 +55,15 @@ export interface EngineConnection {
   logout(): Promise<void>;
   /** Asks WhatsApp for an 8-character pairing code for this phone number (digits only). */
   requestPairingCode(phoneNumber: string): Promise<string>;
+  /** Sends a message; resolves once it is written to WhatsApp (status `sent`). */
+  sendMessage(message: OutgoingMessage): Promise<SentMessage>;
+  /** Sends a read receipt for a received message. */
+  markRead(messageId: string): Promise<void>;
+  sendPresence(to: string, state: 'composing' | 'paused'): Promise<void>;
+  /** Whether a phone number (digits) is on WhatsApp, with its JID and LID. */
+  lookupContact(phoneNumber: string): Promise<ContactLookup>;
+  /** Downloads and decrypts the media of a stored message. */
+  downloadMedia(messageId: string): Promise<DownloadedMedia>;
 }
 
 export interface Engine {

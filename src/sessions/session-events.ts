@@ -1,3 +1,4 @@
+import type { IncomingMessage, MessageStatus } from '../engine/messaging-types.ts';
 import type { ConnectionStatus, SessionStatus } from './session-state.ts';
 
 /** Session-level events, published to webhooks and the live stream. */
@@ -9,6 +10,8 @@ export type SessionEvent =
       status: SessionStatus;
       reason: string | null;
     }
-  | { type: 'session.qr'; sessionId: string; qr: string };
+  | { type: 'session.qr'; sessionId: string; qr: string }
+  | { type: 'message.received'; sessionId: string; message: IncomingMessage }
+  | { type: 'message.status'; sessionId: string; messageId: string; chatId: string; status: MessageStatus };
 
 export type SessionEventListener = (event: SessionEvent) => void;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error.ts';
-import type { Engine } from '../engine/engine.ts';
+import type { Engine, EngineConnection } from '../engine/engine.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import type { SessionEventListener } from './session-events.ts';
 import { assertValidSessionId } from './session-id.ts';
@@ -133,6 +133,18 @@ export class SessionManager {
     const connection = runtime?.connection;
     if (!connection) throw new AppError('SESSION_NOT_RUNNING');
     return connection.requestPairingCode(phoneNumber);
+  }
+
+  /** The open connection of a session; 409 with the live status unless it is AUTHENTICATED. */
+  async connectionFor(sessionId: string): Promise<EngineConnection> {
+    await this.#require(sessionId);
+    const runtime = this.#runtimes.get(sessionId);
+    const connection = runtime?.connectionStatus === 'AUTHENTICATED' ? runtime.connection : undefined;
+    if (!connection || runtime?.ended) {
+      const status = runtime && !runtime.ended ? runtime.connectionStatus : (await this.get(sessionId)).connectionStatus;
+      throw new AppError('SESSION_NOT_AUTHENTICATED', `session is ${status}`);
+    }
+    return connection;
   }
 
   async qr(sessionId: string): Promise<string> {

@@ -128,6 +128,14 @@ export class SessionRuntime {
         this.#attempt = 0;
         this.#setState('AUTHENTICATED', 'connected', { userInfo: event.user }, 'connected');
         return;
+      case 'message':
+        this.#deps.onEvent({ type: 'message.received', sessionId: this.#deps.sessionId, message: event.message });
+        return;
+      case 'message-status': {
+        const { messageId, chatId, status } = event;
+        this.#deps.onEvent({ type: 'message.status', sessionId: this.#deps.sessionId, messageId, chatId, status });
+        return;
+      }
       case 'close':
         this.#freeSlot();
         this.#lastSeenAt = connection.lastSeenAt() ?? this.#lastSeenAt;

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp } from '../../src/app.ts';
+import { MessagingService } from '../../src/messages/messaging-service.ts';
 import { SessionManager } from '../../src/sessions/session-manager.ts';
 import { FakeEngine } from '../support/fake-engine.ts';
 import { openTestStores, type TestStores } from '../support/test-stores.ts';
@@ -38,6 +39,8 @@ describe('bad input over HTTP (fake engine, real SQLite)', () => {
       logger: pino({ level: 'silent' }),
       verifyApiKey: (presented) => presented === KEY,
       bodyLimitBytes: 1024,
+      messaging: new MessagingService({ manager, mediaMaxBytes: 2048 }),
+      mediaMaxBytes: 2048,
       version: 'test',
     });
   });

@@ -1,4 +1,5 @@
 import type { ConnectOptions, Engine, EngineConnection, EngineEvent } from '../../src/engine/engine.ts';
+import type { ContactLookup, DownloadedMedia, OutgoingMessage, SentMessage } from '../../src/engine/messaging-types.ts';
 import type { UserInfo } from '../../src/sessions/session-state.ts';
 
 /** A connection the test drives by hand: it emits whatever the test tells it to. */
@@ -37,6 +38,25 @@ export class FakeConnection implements EngineConnection {
 
   async requestPairingCode(): Promise<string> {
     return 'ABCD1234';
+  }
+
+  readonly sent: OutgoingMessage[] = [];
+
+  async sendMessage(message: OutgoingMessage): Promise<SentMessage> {
+    this.sent.push(message);
+    return { id: `FAKE${this.sent.length}`, to: message.to, timestamp: Date.now() };
+  }
+
+  async markRead(): Promise<void> {}
+
+  async sendPresence(): Promise<void> {}
+
+  async lookupContact(phoneNumber: string): Promise<ContactLookup> {
+    return { phoneNumber, exists: false, jid: null, lid: null };
+  }
+
+  async downloadMedia(): Promise<DownloadedMedia> {
+    throw new Error('the fake engine stores no media');
   }
 }
 

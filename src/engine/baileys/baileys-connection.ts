@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 import { AppError } from '../../errors/app-error.ts';
 import type { AuthStateStore } from '../auth-state-store.ts';
 import type { CloseKind, EngineConnection, EngineEvent, EngineListener } from '../engine.ts';
+import type { MessageStore } from '../message-store.ts';
+import type { ContactLookup, DownloadedMedia, OutgoingMessage, SentMessage } from '../messaging-types.ts';
+import { BaileysMessaging } from './baileys-messaging.ts';
 import { classifyDisconnect, readDisconnectError } from './disconnect-classifier.ts';
 import { loadAuthState, type PersistentAuthState } from './sql-auth-state.ts';
 import { isLinked, userInfoFromCreds } from './user-info.ts';
@@ -12,6 +15,7 @@ export interface BaileysConnectionOptions {
   logger: Logger;
   listener: EngineListener;
   authStore: AuthStateStore;
+  messageStore: MessageStore;
   socketConfig: Partial<SocketConfig>;
 }
 
@@ -23,6 +27,7 @@ export class BaileysConnection implements EngineConnection {
   readonly #options: BaileysConnectionOptions;
   #auth: PersistentAuthState | undefined;
   #sock: WASocket | undefined;
+  #messaging: BaileysMessaging | undefined;
   #lastSeenAt: number | null = null;
   #intent: 'stop' | 'logout' | null = null;
   #closed = false;
@@ -53,6 +58,7 @@ export class BaileysConnection implements EngineConnection {
       syncFullHistory: false,
       ...this.#options.socketConfig,
       auth: this.#auth.state,
+      getMessage: (key) => BaileysMessaging.find(this.#options.messageStore, sessionId, key),
       // Baileys logs raw stanzas (pre-key uploads included) below info; never let those through.
       logger: logger.child({ module: 'baileys' }, { level: logger.levelVal < 40 ? 'warn' : logger.level }),
     });
@@ -62,6 +68,13 @@ export class BaileysConnection implements EngineConnection {
     });
     sock.ev.on('creds.update', () => this.#auth?.saveCreds());
     sock.ev.on('connection.update', (update) => this.#onUpdate(update));
+    this.#messaging = new BaileysMessaging({
+      sessionId,
+      sock,
+      logger,
+      store: this.#options.messageStore,
+      emit: (event) => this.#emit(event),
+    });
   }
 
   lastSeenAt(): number | null {
@@ -92,6 +105,32 @@ export class BaileysConnection implements EngineConnection {
     } catch (err) {
       throw new AppError('PAIRING_CODE_FAILED', err instanceof Error ? err.message : undefined, { cause: err });
     }
+  }
+
+  sendMessage(message: OutgoingMessage): Promise<SentMessage> {
+    return this.#open().send(message);
+  }
+
+  markRead(messageId: string): Promise<void> {
+    return this.#open().markRead(messageId);
+  }
+
+  sendPresence(to: string, state: 'composing' | 'paused'): Promise<void> {
+    return this.#open().sendPresence(to, state);
+  }
+
+  lookupContact(phoneNumber: string): Promise<ContactLookup> {
+    return this.#open().lookupContact(phoneNumber);
+  }
+
+  downloadMedia(messageId: string): Promise<DownloadedMedia> {
+    return this.#open().downloadMedia(messageId);
+  }
+
+  /** The messaging side of an open socket; the session layer only calls it when AUTHENTICATED. */
+  #open(): BaileysMessaging {
+    if (!this.#messaging || this.#closed) throw new AppError('SESSION_NOT_AUTHENTICATED', 'the connection is closed');
+    return this.#messaging;
   }
 
   #emit(event: EngineEvent): void {

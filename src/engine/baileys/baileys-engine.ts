@@ -1,5 +1,6 @@
 import { WA_CERT_DETAILS, type SocketConfig } from '@whiskeysockets/baileys';
 import type { AuthStateStore } from '../auth-state-store.ts';
+import type { MessageStore } from '../message-store.ts';
 import type { ConnectOptions, Engine, EngineConnection } from '../engine.ts';
 import { BaileysConnection } from './baileys-connection.ts';
 import { parseCreds } from './sql-auth-state.ts';
@@ -7,6 +8,7 @@ import { userInfoFromCreds } from './user-info.ts';
 
 export interface BaileysEngineOptions {
   authStore: AuthStateStore;
+  messageStore: MessageStore;
   /** WhatsApp WebSocket URL; set only to point at a simulator. */
   wsUrl?: string | undefined;
   /** 32-byte Noise root public key to trust instead of WhatsApp's; set only with a simulator. */
@@ -17,7 +19,7 @@ export interface BaileysEngineOptions {
 
 /** The engine that links and runs sessions with Baileys. */
 export function createBaileysEngine(options: BaileysEngineOptions): Engine {
-  const { authStore } = options;
+  const { authStore, messageStore } = options;
   const socketConfig: Partial<SocketConfig> = { ...options.socketConfig };
   if (options.wsUrl) socketConfig.waWebSocketUrl = options.wsUrl;
   if (options.rootPublicKey) {
@@ -27,7 +29,7 @@ export function createBaileysEngine(options: BaileysEngineOptions): Engine {
   return {
     capabilities: { qr: true, pairingCode: true },
     connect({ sessionId, logger, listener }: ConnectOptions): EngineConnection {
-      const connection = new BaileysConnection({ sessionId, logger, listener, authStore, socketConfig });
+      const connection = new BaileysConnection({ sessionId, logger, listener, authStore, messageStore, socketConfig });
       void connection.start();
       return connection;
     },

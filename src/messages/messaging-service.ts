@@ -1,0 +1,46 @@
+import { AppError } from '../errors/app-error.ts';
+import { normalisePhone, recipientJid } from '../engine/jid.ts';
+import type { ContactLookup, DownloadedMedia, SentMessage } from '../engine/messaging-types.ts';
+import type { SessionManager } from '../sessions/session-manager.ts';
+import { toOutgoingMessage, type SendMessageBody } from './message-request.ts';
+
+export interface MessagingServiceOptions {
+  manager: SessionManager;
+  mediaMaxBytes: number;
+}
+
+/** Messaging use cases; each needs an AUTHENTICATED session (409 with its live status otherwise). */
+export class MessagingService {
+  readonly #o: MessagingServiceOptions;
+
+  constructor(options: MessagingServiceOptions) {
+    this.#o = options;
+  }
+
+  async send(sessionId: string, body: SendMessageBody): Promise<SentMessage & { status: 'sent' }> {
+    await this.#o.manager.get(sessionId);
+    const message = await toOutgoingMessage(body, this.#o.mediaMaxBytes);
+    const connection = await this.#o.manager.connectionFor(sessionId);
+    return { ...(await connection.sendMessage(message)), status: 'sent' };
+  }
+
+  async markRead(sessionId: string, messageId: string): Promise<void> {
+    await (await this.#o.manager.connectionFor(sessionId)).markRead(messageId);
+  }
+
+  async presence(sessionId: string, to: string, state: 'composing' | 'paused'): Promise<void> {
+    const jid = recipientJid(to);
+    if (!jid) throw new AppError('INVALID_RECIPIENT');
+    await (await this.#o.manager.connectionFor(sessionId)).sendPresence(jid, state);
+  }
+
+  async contact(sessionId: string, phone: string): Promise<ContactLookup> {
+    const phoneNumber = normalisePhone(phone);
+    if (!phoneNumber) throw new AppError('INVALID_PHONE_NUMBER', 'use the country code and number, digits only');
+    return (await this.#o.manager.connectionFor(sessionId)).lookupContact(phoneNumber);
+  }
+
+  async media(sessionId: string, messageId: string): Promise<DownloadedMedia> {
+    return (await this.#o.manager.connectionFor(sessionId)).downloadMedia(messageId);
+  }
+}
