@@ -1,5 +1,6 @@
 import { type DeviceView, deviceView } from './accounts/linked-device.ts';
 import type { ControlRouter } from './control/control-router.ts';
+import type { MediaAccess } from './messaging/hub-context.ts';
 import type { MessagingHub } from './messaging/messaging-hub.ts';
 import { registerMessagingRoutes } from './messaging/messaging-routes.ts';
 import { createPhoneMessaging, type PhoneMessaging } from './messaging/phone-messaging.ts';
@@ -20,13 +21,19 @@ export interface PhoneFeatures {
   enterPairingCode(phoneNumber: string, code: unknown): Promise<DeviceView>;
 }
 
+/** Options of attachPhoneFeatures. */
+export interface PhoneFeaturesOptions {
+  /** The media host phones upload to and download from (startSimulator passes its own). */
+  readonly media?: MediaAccess;
+}
+
 /** Attaches the pairing-code flow, messaging and their control routes to the core (startSimulator calls it once). */
-export function attachPhoneFeatures(core: SimCore, control: ControlRouter): PhoneFeatures {
+export function attachPhoneFeatures(core: SimCore, control: ControlRouter, options: PhoneFeaturesOptions = {}): PhoneFeatures {
   // A second attach would register a second hub whose state (logs, queues, Signal sessions) splits from the first.
   if (core.router.findIq({ tag: 'iq', attrs: { xmlns: 'usync', type: 'get' } })) {
     throw new Error('phone features are already attached to this simulator (startSimulator does it)');
   }
-  const messaging = attachMessaging(core);
+  const messaging = attachMessaging(core, options.media);
   const linkCode = attachLinkCode(core);
   // The first login of a device gets the phone's history-sync notification once its pre-keys are up.
   core.events.on('initial-sync-due', (device) => {

@@ -9,6 +9,8 @@ import { registerCoreRoutes } from './control/core-routes.ts';
 import { type Fault, injectFault } from './faults.ts';
 import { registerPreKeyIqs } from './iq/prekey-iqs.ts';
 import { registerSessionIqs } from './iq/session-iqs.ts';
+import { type MediaHost, startMediaHost } from './media/media-host.ts';
+import { attachMediaHost } from './media/sim-media.ts';
 import { SimCore } from './sim-core.ts';
 import { SimError } from './sim-error.ts';
 import { waitForEvent } from './sim-events.ts';
@@ -22,6 +24,8 @@ export interface SimulatorOptions {
   readonly port?: number;
   /** Seed of the root key pair (and the server's Noise keys): same seed, same WA_ROOT_PUBLIC_KEY. */
   readonly rootSeed?: string;
+  /** Port of the HTTPS media host on 127.0.0.1; 0 (the default) picks a free one. */
+  readonly mediaPort?: number;
   readonly logger?: Logger;
 }
 
@@ -39,6 +43,11 @@ export interface Simulator {
   readonly core: SimCore;
   /** The control API; further features register routes on it. */
   readonly control: ControlRouter;
+  /**
+   * The HTTPS media host (WhatsApp's mmg stand-in) that media_conn announces. A client trusts it by
+   * trusting `media.caPem`, a self-signed certificate derived from the seed (docs/simulator.md).
+   */
+  readonly media: MediaHost;
   /** Pairing codes and 1:1 messaging (the phones' methods use it; the hub is here for advanced tests). */
   readonly features: PhoneFeatures;
   createPhone(options: PhoneAccountOptions): SimPhone;
@@ -67,12 +76,14 @@ const DEFAULT_WAIT_MS = 10_000;
 /** Starts the simulator: one HTTP server with the WebSocket at `/ws/chat` and the control API at `/sim`. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const logger = options.logger ?? pino({ level: 'silent' });
-  const keys = createServerKeys(options.rootSeed ?? 'wagate-simulator');
+  const seed = options.rootSeed ?? 'wagate-simulator';
+  const keys = createServerKeys(seed);
   const core = new SimCore({ keys, logger });
   registerSessionIqs(core.router);
   registerPreKeyIqs(core.router);
   const control = new ControlRouter('/sim', logger);
-  const features = attachPhoneFeatures(core, control);
+  const media = await startMediaHost({ seed, logger, port: options.mediaPort ?? 0 });
+  const features = attachPhoneFeatures(core, control, { media: attachMediaHost(core, control, media) });
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   const server: Server = createServer((req, res) => {
     if (control.owns(new URL(req.url ?? '/', 'http://localhost').pathname)) void control.handle(req, res);
@@ -89,10 +100,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     wss.handleUpgrade(req, socket, head, (ws) => core.accept(ws));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+  } catch (err) {
+    await media.stop();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   // SimPhone is a stateless view, so any account in the store (however it was created) has one.
   const phone = (phoneNumber: string): SimPhone => createSimPhone(core, core.accounts.getPhone(phoneNumber), features);
@@ -107,6 +123,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     rootPublicKeyHex: keys.root.public.toString('hex'),
     core,
     control,
+    media,
     features,
     createPhone: (phoneOptions) => createSimPhone(core, core.accounts.createPhone(phoneOptions), features),
     phone,
@@ -139,6 +156,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await media.stop();
     },
   };
   registerCoreRoutes(control, sim);

@@ -52,15 +52,6 @@ export function registerSessionIqs(router: StanzaRouter<SimCore>): void {
         },
       ]),
     )
-    .iq({ xmlns: 'w:m', type: 'set', child: 'media_conn' }, (ctx) =>
-      iqResult(ctx.node, [
-        {
-          tag: 'media_conn',
-          attrs: { auth: 'sim', ttl: '3600' },
-          content: [{ tag: 'host', attrs: { hostname: '127.0.0.1' } }],
-        },
-      ]),
-    )
     .iq({ xmlns: 'w:profile:picture', type: 'get' }, (ctx) => iqError(ctx.node, 404, 'item-not-found'))
     // App-state sync: echo every requested collection at its version, with no patches; a missing
     // collection makes Baileys query it again forever.

@@ -1,5 +1,5 @@
 import type { BinaryNode } from '@whiskeysockets/baileys';
-import { decodeMessage, messageText } from '../signal/message-codec.ts';
+import { decodeMessage } from '../signal/message-codec.ts';
 import {
   buildMessageAck,
   type EncryptedCopy,
@@ -8,6 +8,8 @@ import {
   parseOutgoingMessage,
 } from '../signal/message-stanzas.ts';
 import { type HubAccount, type HubContext, lidJid, pnJid } from './hub-context.ts';
+import { describeMessage } from './message-content.ts';
+import { receivedMedia } from './phone-media.ts';
 import type { SentStatus } from './text-log.ts';
 
 /** A linked device's stream: which account and device sent the stanza. */
@@ -36,16 +38,19 @@ async function receiveOnPhone(ctx: HubContext, sender: HubAccount, from: DeviceR
   if (copy.type === 'skmsg') throw new Error('group messages are not simulated');
   const plain = await ctx.primary(target).decrypt(lidJid(sender, from.deviceId), copy.type, copy.ciphertext);
   const message = decodeMessage(plain);
-  const text = messageText(message);
-  // Copies for the sender's own phone (deviceSentMessage) are not "received" texts.
-  if (target.phoneNumber === sender.phoneNumber || text === undefined) return;
+  const content = describeMessage(message);
+  // Copies for the sender's own phone (deviceSentMessage) and protocol-only messages are not "received".
+  if (target.phoneNumber === sender.phoneNumber || content === undefined) return;
+  const { media, ...rest } = content;
   ctx.log.record(target.phoneNumber, {
+    ...rest,
     id: msg.id,
     from: pnJid(sender),
     fromDevice: pnJid(sender, from.deviceId),
-    text,
     t: Math.floor(Date.now() / 1000),
     message,
+    // Media is downloaded and checked on arrival, like a phone with auto-download on.
+    ...(media ? { media: receivedMedia(ctx.media, media) } : {}),
   });
 }
 

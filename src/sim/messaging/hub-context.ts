@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type BinaryNode, jidDecode } from '@whiskeysockets/baileys';
 import type { RawKeyPair } from '../pairing/x25519.ts';
+import type { MediaKind } from '../media/media-crypto.ts';
 import { createVirtualDevice, type VirtualDevice } from '../signal/virtual-device.ts';
 import type { OfflineQueue } from './offline-queue.ts';
 import type { PreKeyRegistry } from './pre-key-registry.ts';
@@ -28,6 +29,14 @@ export interface MessagingPort {
   deliver(phoneNumber: string, deviceId: number, node: BinaryNode): boolean;
 }
 
+/** How phones reach the simulator's media host (in-process: the host's store is the "server"). */
+export interface MediaAccess {
+  /** The encrypted blob a message's `directPath`/`url` names; undefined when the host does not hold it. */
+  download(ref: { readonly directPath?: string; readonly url?: string }): Buffer | undefined;
+  /** Stores an encrypted blob like an HTTPS upload; returns WhatsApp's `url` and `directPath`. */
+  upload(kind: MediaKind, blob: Buffer): { url: string; directPath: string };
+}
+
 /** An account plus an optional device, as named by a JID or a phone number. */
 export interface AccountTarget {
   readonly account: HubAccount;
@@ -41,6 +50,8 @@ export interface HubContext {
   readonly preKeys: PreKeyRegistry;
   readonly queue: OfflineQueue;
   readonly log: TextLog;
+  /** The media host; absent when messaging runs without one (media bytes are then not opened). */
+  readonly media?: MediaAccess;
   /** The phone's own Signal device (device 0), created on first use. */
   primary(account: HubAccount): VirtualDevice;
   /** Delivers to a linked device, or queues it while the device is offline. */
@@ -59,7 +70,7 @@ export const lidJid = (account: HubAccount, deviceId = 0): string =>
 export const newMessageId = (): string => `3A${randomBytes(9).toString('hex').toUpperCase()}`;
 
 /** Builds the shared context. */
-export function createHubContext(port: MessagingPort, parts: Pick<HubContext, 'preKeys' | 'queue' | 'log'>): HubContext {
+export function createHubContext(port: MessagingPort, parts: Pick<HubContext, 'preKeys' | 'queue' | 'log' | 'media'>): HubContext {
   const primaries = new Map<string, VirtualDevice>();
   return {
     port,

@@ -2,10 +2,11 @@ import type { BinaryNode } from '@whiskeysockets/baileys';
 import type { ReceiptKind } from '../signal/message-stanzas.ts';
 import { type DeviceRef, routeDeviceMessage, routeDeviceReceipt, type RouteIssue, type SenderIndex } from './device-messages.ts';
 import { sendHistorySync } from './history-sync.ts';
-import { createHubContext, deviceKey, type HubContext, type MessagingPort } from './hub-context.ts';
+import { createHubContext, deviceKey, type HubContext, type MediaAccess, type MessagingPort } from './hub-context.ts';
 import { answerMessagingIq } from './messaging-iq.ts';
 import { createOfflineQueue } from './offline-queue.ts';
-import { sendReceiptFromPhone, sendTextFromPhone, type SendTextResult } from './phone-actions.ts';
+import { MessagingError, sendMediaFromPhone, sendReceiptFromPhone, sendTextFromPhone, type SendTextResult } from './phone-actions.ts';
+import { openLoggedMedia, type PhoneMedia } from './phone-media.ts';
 import { createPreKeyRegistry, type PreKeyRegistry } from './pre-key-registry.ts';
 import { createTextLog, type ReceivedText, type SentText } from './text-log.ts';
 
@@ -22,6 +23,10 @@ export interface MessagingHub {
   /** Forgets a removed device: its queue and pre-keys. */
   forgetDevice(device: DeviceRef): void;
   sendText(fromPhone: string, to: string, text: string): Promise<SendTextResult>;
+  /** Encrypts and uploads media to the media host, then sends the media message. */
+  sendMedia(fromPhone: string, to: string, media: PhoneMedia): Promise<SendTextResult>;
+  /** Downloads and decrypts again the media of a message the phone received. */
+  receivedMedia(phoneNumber: string, messageId: string): { bytes: Buffer; mimetype?: string };
   /** The phone sends its linked device the initial history-sync notification (a Signal peer message). */
   sendHistorySync(device: DeviceRef): Promise<void>;
   sendReceipt(phoneNumber: string, messageId: string, kind: ReceiptKind): void;
@@ -36,6 +41,8 @@ export interface MessagingHub {
 export interface MessagingHubOptions {
   /** Where linked devices' pre-keys live; an in-memory registry when absent. */
   readonly preKeys?: PreKeyRegistry;
+  /** The media host phones upload to and download from; without it, media bytes are not opened. */
+  readonly media?: MediaAccess;
 }
 
 /** Creates the messaging hub on top of the simulator's accounts and streams. */
@@ -44,6 +51,7 @@ export function createMessagingHub(port: MessagingPort, options: MessagingHubOpt
     preKeys: options.preKeys ?? createPreKeyRegistry(),
     queue: createOfflineQueue(),
     log: createTextLog(),
+    ...(options.media ? { media: options.media } : {}),
   });
   const senders: SenderIndex = new Map();
   return {
@@ -58,6 +66,16 @@ export function createMessagingHub(port: MessagingPort, options: MessagingHubOpt
       context.preKeys.drop(key);
     },
     sendText: (fromPhone, to, text) => sendTextFromPhone(context, fromPhone, to, text),
+    sendMedia: (fromPhone, to, media) => sendMediaFromPhone(context, fromPhone, to, media),
+    receivedMedia(phoneNumber, messageId) {
+      const received = context.log.find(phoneNumber, messageId);
+      if (!received) throw new MessagingError('unknown-message', `${phoneNumber} received no message ${messageId}`);
+      try {
+        return openLoggedMedia(context.media, received.message);
+      } catch (err) {
+        throw new MessagingError('bad-input', err instanceof Error ? err.message : String(err));
+      }
+    },
     sendHistorySync: (device) => sendHistorySync(context, device.phoneNumber, device.deviceId),
     sendReceipt: (phoneNumber, messageId, kind) => sendReceiptFromPhone(context, phoneNumber, messageId, kind),
     received: (phoneNumber) => context.log.received(phoneNumber),

@@ -2,13 +2,18 @@ import { SimError, type SimErrorKind } from '../sim-error.ts';
 import type { ReceiptKind } from '../signal/message-stanzas.ts';
 import type { MessagingHub } from './messaging-hub.ts';
 import { MessagingError, type MessagingFailure, type SendTextResult } from './phone-actions.ts';
+import type { PhoneMedia } from './phone-media.ts';
 import type { ReceivedText, SentText } from './text-log.ts';
 
 /** The messaging half of a virtual phone. */
 export interface PhoneMessaging {
   /** Sends a text to every linked device of `to` (phone number, PN or LID JID; a device JID picks one device). */
   sendText(to: string, text: string): Promise<SendTextResult>;
-  /** Texts this phone received from linked devices, decrypted, oldest first. */
+  /** Encrypts and uploads media to the simulator's media host, then sends it like `sendText`. */
+  sendMedia(to: string, media: PhoneMedia): Promise<SendTextResult>;
+  /** The decrypted bytes of a media message this phone received (downloaded again, MAC and hashes checked). */
+  downloadMedia(messageId: string): { bytes: Buffer; mimetype?: string };
+  /** Messages this phone received from linked devices, decrypted, oldest first. */
   received(): readonly ReceivedText[];
   /** Texts this phone sent, with the status the recipient devices reported. */
   sent(): readonly SentText[];
@@ -37,6 +42,21 @@ export function createPhoneMessaging(hub: MessagingHub, phoneNumber: string): Ph
       if (typeof to !== 'string' || !to) throw new SimError('bad-input', 'to must be a phone number or JID');
       try {
         return await hub.sendText(phoneNumber, to, text);
+      } catch (err) {
+        throw asSimError(err);
+      }
+    },
+    async sendMedia(to, media) {
+      if (typeof to !== 'string' || !to) throw new SimError('bad-input', 'to must be a phone number or JID');
+      try {
+        return await hub.sendMedia(phoneNumber, to, media);
+      } catch (err) {
+        throw asSimError(err);
+      }
+    },
+    downloadMedia(messageId) {
+      try {
+        return hub.receivedMedia(phoneNumber, messageId);
       } catch (err) {
         throw asSimError(err);
       }

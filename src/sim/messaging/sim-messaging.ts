@@ -3,7 +3,7 @@ import type { PhoneAccount } from '../accounts/phone-account.ts';
 import type { SimCore } from '../sim-core.ts';
 import type { StanzaContext } from '../stream/stanza-router.ts';
 import type { DeviceRef } from './device-messages.ts';
-import type { HubAccount, MessagingPort } from './hub-context.ts';
+import type { HubAccount, MediaAccess, MessagingPort } from './hub-context.ts';
 import { createMessagingHub, type MessagingHub } from './messaging-hub.ts';
 import type { PreKeyRegistry } from './pre-key-registry.ts';
 
@@ -42,7 +42,7 @@ function deviceRef(ctx: StanzaContext<SimCore>): DeviceRef {
 }
 
 /** Plugs 1:1 messaging into the core: usync, key fetch, `<message>`, `<receipt>`, the offline queue. */
-export function attachMessaging(sim: SimCore): MessagingHub {
+export function attachMessaging(sim: SimCore, media?: MediaAccess): MessagingHub {
   const port: MessagingPort = {
     accountByPhone: (phoneNumber) => hubAccount(sim.accounts.findPhone(phoneNumber)),
     accountByLid: (lidUser) => hubAccount(sim.accounts.findPhoneByJid(`${lidUser}@lid`)),
@@ -53,7 +53,7 @@ export function attachMessaging(sim: SimCore): MessagingHub {
       return true;
     },
   };
-  const hub = createMessagingHub(port, { preKeys: devicePreKeys(sim) });
+  const hub = createMessagingHub(port, { preKeys: devicePreKeys(sim), ...(media ? { media } : {}) });
   const answer = (ctx: StanzaContext<SimCore>) => hub.answerIq(deviceRef(ctx), ctx.node);
   sim.router
     .iq({ xmlns: 'usync', type: 'get' }, answer)

@@ -1,25 +1,40 @@
 import type { proto } from '@whiskeysockets/baileys';
+import type { MediaReference, MessageContent } from './message-content.ts';
 
-/** A text a simulated phone received from a linked device, decrypted. */
-export interface ReceivedText {
+/** Media metadata of a received message, and what the phone found when it downloaded it. */
+export interface ReceivedMedia extends Omit<MediaReference, 'mediaKey' | 'fileSha256' | 'fileEncSha256'> {
+  /** The downloaded, MAC-checked, decrypted bytes: only their length and hex SHA-256 are kept. */
+  readonly bytes?: { readonly length: number; readonly sha256: string };
+  /** Why the bytes could not be opened (not on the simulator's media host, MAC or hash mismatch). */
+  readonly error?: string;
+}
+
+/**
+ * A message (text, media, location, contact, reaction) a simulated phone received from a linked
+ * device, decrypted. The name stays from when only texts were logged.
+ */
+export interface ReceivedText extends Omit<MessageContent, 'media'> {
   readonly id: string;
   /** Sender account, `PHONE@s.whatsapp.net`. */
   readonly from: string;
   /** Sender device, `PHONE:DEV@s.whatsapp.net`. */
   readonly fromDevice: string;
-  readonly text: string;
   /** Unix seconds when the simulator got it. */
   readonly t: number;
   readonly message: proto.IMessage;
+  readonly media?: ReceivedMedia;
 }
 
 /** Delivery state of a text a phone sent, as the recipient's devices reported it. */
 export type SentStatus = 'sent' | 'delivered' | 'read' | 'played';
 
-/** A text a simulated phone sent to linked devices. */
+/** A message a simulated phone sent to linked devices. */
 export interface SentText {
   readonly id: string;
   readonly to: string;
+  /** `text`, or a media kind. */
+  readonly type: string;
+  /** The text or caption ('' for media without one). */
   readonly text: string;
   readonly t: number;
   /** How many devices it was encrypted for (delivered now or queued). */

@@ -16,9 +16,14 @@ export function unpadMessage(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.subarray(0, bytes.length - length));
 }
 
+/** Padded `Message` bytes, ready for Signal encryption. */
+export function encodeMessage(message: proto.IMessage): Buffer {
+  return padMessage(proto.Message.encode(message).finish());
+}
+
 /** Padded `Message{conversation}` bytes, what a phone sends for a plain text. */
 export function encodeTextMessage(text: string): Buffer {
-  return padMessage(proto.Message.encode({ conversation: text }).finish());
+  return encodeMessage({ conversation: text });
 }
 
 /** Decodes padded `Message` bytes. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { UserFacingSocketConfig } from '@whiskeysockets/baileys';
 import type { Simulator } from '../../../src/sim/simulator.ts';
 import { connectClient, type TestClient } from './baileys-client.ts';
 import { createMemoryAuth, type MemoryAuth } from './memory-auth.ts';
@@ -11,8 +12,8 @@ export interface OpenDevice {
   readonly jid: string;
 }
 
-/** Links a fresh Baileys device by QR (scan → 515) and reconnects it until `open`. */
-export async function linkAndOpen(sim: Simulator, phoneNumber: string): Promise<OpenDevice> {
+/** Links a fresh Baileys device by QR (scan → 515) and reconnects it, with `config`, until `open`. */
+export async function linkAndOpen(sim: Simulator, phoneNumber: string, config: Partial<UserFacingSocketConfig> = {}): Promise<OpenDevice> {
   const phone = sim.phone(phoneNumber);
   const auth = createMemoryAuth();
   const registering = connectClient(sim, auth);
@@ -22,7 +23,7 @@ export async function linkAndOpen(sim: Simulator, phoneNumber: string): Promise<
   assert.equal(await registering.waitForClose(), 515);
   const device = await linked;
   registering.end();
-  const client = connectClient(sim, auth);
+  const client = connectClient(sim, auth, config);
   await client.waitForUpdate((u) => u.connection === 'open');
   return { auth, client, jid: device.jid };
 }
