@@ -46,6 +46,39 @@ export interface OutboxEventsTable {
   created_at: string;
 }
 
+export interface WebhookEndpointsTable {
+  id: string;
+  session_id: string | null;
+  url: string;
+  secret: string;
+  events: string | null;
+  /** 0 or 1. */
+  enabled: number;
+  disabled_reason: string | null;
+  disabled_at: string | null;
+  failure_count: Generated<number>;
+  failing_since: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_seq: number;
+  event_id: string;
+  session_id: string;
+  type: string;
+  endpoint_id: string;
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_attempt_at: string | null;
+  last_error: string | null;
+  last_status_code: number | null;
+  delivered_at: string | null;
+  created_at: string;
+}
+
 export interface MessagesTable {
   session_id: string;
   message_id: string;
@@ -64,4 +97,6 @@ export interface DatabaseSchema {
   auth_keys: AuthKeysTable;
   outbox_events: OutboxEventsTable;
   messages: MessagesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

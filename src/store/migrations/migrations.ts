@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration, type MigrationDialect } from './0001-initial.ts';
+import { webhooksMigration } from './0002-webhooks.ts';
 import { messagesMigration } from './0003-messages.ts';
 
 /**
@@ -9,6 +10,7 @@ import { messagesMigration } from './0003-messages.ts';
 export function createMigrationProvider(dialect: MigrationDialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_initial': initialMigration(dialect),
+    '0002_webhooks': webhooksMigration(),
     '0003_messages': messagesMigration(),
   };
   return { getMigrations: async () => migrations };

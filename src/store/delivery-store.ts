@@ -1,0 +1,169 @@
+import type { Kysely } from 'kysely';
+import type { DeliveryRecord, DeliveryStatus, DeliveryStore } from '../events/event-store.ts';
+import type { DatabaseSchema } from './schema.ts';
+import { toStoredEvent } from './outbox-store.ts';
+
+const toDate = (text: string | null): Date | null => (text === null ? null : new Date(text));
+
+/** Webhook delivery rows: the worker's queue (lane heads) and the API's listing and replay. */
+export function createDeliveryStore(db: Kysely<DatabaseSchema>): DeliveryStore {
+  const listing = () =>
+    db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('outbox_events as o', 'o.id', 'd.event_seq')
+      .leftJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+      .select([
+        'd.id', 'd.event_id', 'd.event_seq', 'd.session_id', 'd.type', 'd.endpoint_id', 'e.url', 'd.status', 'd.attempts',
+        'd.next_attempt_at', 'd.last_attempt_at', 'd.last_error', 'd.last_status_code', 'd.delivered_at', 'd.created_at',
+      ]);
+  type ListingRow = Awaited<ReturnType<ReturnType<typeof listing>['execute']>>[number];
+  const toRecord = (row: ListingRow): DeliveryRecord => ({
+    id: row.id,
+    eventId: row.event_id,
+    sequence: Number(row.event_seq),
+    sessionId: row.session_id,
+    type: row.type,
+    endpointId: row.endpoint_id,
+    url: row.url,
+    status: row.status as DeliveryStatus,
+    attempts: Number(row.attempts),
+    nextAttemptAt: new Date(row.next_attempt_at),
+    lastAttemptAt: toDate(row.last_attempt_at),
+    lastError: row.last_error,
+    lastStatusCode: row.last_status_code === null ? null : Number(row.last_status_code),
+    deliveredAt: toDate(row.delivered_at),
+    createdAt: new Date(row.created_at),
+  });
+
+  return {
+    async due(now, limit) {
+      const rows = await db
+        .selectFrom('webhook_deliveries as d')
+        .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+        .innerJoin('outbox_events as o', 'o.id', 'd.event_seq')
+        .select(['d.id as delivery_id', 'd.endpoint_id', 'd.attempts', 'e.url', 'e.secret'])
+        .selectAll('o')
+        .where('d.status', '=', 'pending')
+        .where('e.enabled', '=', 1)
+        .where('d.next_attempt_at', '<=', now.toISOString())
+        // Per-lane order: only the oldest pending event of an (endpoint, session) lane may be sent.
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(
+            selectFrom('webhook_deliveries as p')
+              .select('p.id')
+              .whereRef('p.endpoint_id', '=', 'd.endpoint_id')
+              .whereRef('p.session_id', '=', 'd.session_id')
+              .where('p.status', '=', 'pending')
+              .whereRef('p.event_seq', '<', 'd.event_seq'),
+          )))
+        .orderBy('d.event_seq')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        id: row.delivery_id,
+        event: toStoredEvent(row),
+        endpointId: row.endpoint_id,
+        url: row.url,
+        secret: row.secret,
+        attempts: Number(row.attempts),
+      }));
+    },
+
+    async markDelivered(job, statusCode, at) {
+      const when = at.toISOString();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('webhook_deliveries')
+          .set((eb) => ({ status: 'delivered', attempts: eb('attempts', '+', 1), last_attempt_at: when, delivered_at: when, last_status_code: statusCode, last_error: null }))
+          .where('id', '=', job.id)
+          .execute();
+        await trx
+          .updateTable('webhook_endpoints')
+          .set({ failure_count: 0, failing_since: null })
+          .where('id', '=', job.endpointId)
+          .where('failure_count', '>', 0)
+          .execute();
+      });
+    },
+
+    async recordFailure(job, attempt) {
+      const when = attempt.at.toISOString();
+      return db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('webhook_deliveries')
+          .set({
+            status: attempt.nextAttemptAt === null ? 'failed' : 'pending',
+            attempts: attempt.attempts,
+            last_attempt_at: when,
+            last_error: attempt.error,
+            last_status_code: attempt.statusCode,
+            ...(attempt.nextAttemptAt !== null && { next_attempt_at: attempt.nextAttemptAt.toISOString() }),
+          })
+          .where('id', '=', job.id)
+          .execute();
+        const streak = await trx
+          .updateTable('webhook_endpoints')
+          .set((eb) => ({ failure_count: eb('failure_count', '+', 1), failing_since: eb.fn.coalesce('failing_since', eb.val(when)) }))
+          .where('id', '=', job.endpointId)
+          .returning(['failure_count', 'failing_since'])
+          .executeTakeFirst();
+        return { failureCount: Number(streak?.failure_count ?? 1), failingSince: new Date(streak?.failing_since ?? when) };
+      });
+    },
+
+    async disableEndpoint(endpointId, reason, at) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('webhook_endpoints')
+          .set({ enabled: 0, disabled_reason: reason, disabled_at: at.toISOString() })
+          .where('id', '=', endpointId)
+          .execute();
+        await trx
+          .updateTable('webhook_deliveries')
+          .set({ status: 'failed', last_error: `endpoint disabled: ${reason}` })
+          .where('endpoint_id', '=', endpointId)
+          .where('status', '=', 'pending')
+          .execute();
+      });
+    },
+
+    async list({ status, sessionId, limit }) {
+      let query = listing();
+      if (status !== undefined) query = query.where('d.status', '=', status);
+      if (sessionId !== undefined) query = query.where('d.session_id', '=', sessionId);
+      const rows = await query.orderBy('d.event_seq', 'desc').orderBy('d.id').limit(limit).execute();
+      return rows.map(toRecord);
+    },
+
+    async find(id) {
+      const row = await listing().where('d.id', '=', id).executeTakeFirst();
+      return row && toRecord(row);
+    },
+
+    async retry(id, now) {
+      const when = now.toISOString();
+      const found = await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('webhook_deliveries')
+          .set({ status: 'pending', attempts: 0, next_attempt_at: when, delivered_at: null })
+          .where('id', '=', id)
+          .returning('endpoint_id')
+          .executeTakeFirst();
+        if (!row) return false;
+        await trx
+          .updateTable('webhook_endpoints')
+          .set({ enabled: 1, disabled_reason: null, disabled_at: null, failure_count: 0, failing_since: null, updated_at: when })
+          .where('id', '=', row.endpoint_id)
+          .where('enabled', '=', 0)
+          .execute();
+        return true;
+      });
+      return found ? this.find(id) : undefined;
+    },
+
+    async endpointExists(endpointId) {
+      const row = await db.selectFrom('webhook_endpoints').select('id').where('id', '=', endpointId).executeTakeFirst();
+      return row !== undefined;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { OutboxStore, StoredEvent } from '../events/event-store.ts';
+import type { EventType, GatewayEvent } from '../events/event-types.ts';
+import { chunk } from './chunk.ts';
+import type { DatabaseSchema, OutboxEventsTable } from './schema.ts';
+
+const ROWS_PER_INSERT = 100;
+
+export const newDeliveryId = (): string => `dlv_${randomBytes(16).toString('hex')}`;
+
+export function toStoredEvent(row: Selectable<OutboxEventsTable>): StoredEvent {
+  return {
+    id: row.event_id,
+    type: row.type as EventType,
+    sessionId: row.session_id,
+    timestamp: row.created_at,
+    data: JSON.parse(row.payload) as Record<string, unknown>,
+    sequence: Number(row.id),
+  };
+}
+
+const wants = (events: string | null, type: string): boolean =>
+  events === null || (JSON.parse(events) as string[]).includes(type);
+
+/** The outbox on SQLite or PostgreSQL: events plus their delivery rows, written in one transaction. */
+export function createOutboxStore(db: Kysely<DatabaseSchema>): OutboxStore {
+  return {
+    async append(events: readonly GatewayEvent[]) {
+      if (events.length === 0) return [];
+      return db.transaction().execute(async (trx) => {
+        const sequences = new Map<string, number>();
+        for (const rows of chunk(events, ROWS_PER_INSERT)) {
+          const inserted = await trx
+            .insertInto('outbox_events')
+            .values(rows.map((event) => ({
+              event_id: event.id,
+              session_id: event.sessionId,
+              type: event.type,
+              payload: JSON.stringify(event.data),
+              created_at: event.timestamp,
+            })))
+            .returning(['id', 'event_id'])
+            .execute();
+          for (const row of inserted) sequences.set(row.event_id, Number(row.id));
+        }
+        const sessionIds = [...new Set(events.map((event) => event.sessionId))];
+        const endpoints = await trx
+          .selectFrom('webhook_endpoints')
+          .select(['id', 'session_id', 'events'])
+          .where('enabled', '=', 1)
+          .where((eb) => eb.or([eb('session_id', 'is', null), eb('session_id', 'in', sessionIds)]))
+          .execute();
+        const stored = events.map((event): StoredEvent => ({ ...event, sequence: sequences.get(event.id) ?? 0 }));
+        const deliveries = stored.flatMap((event) =>
+          endpoints
+            .filter((endpoint) => (endpoint.session_id === null || endpoint.session_id === event.sessionId) && wants(endpoint.events, event.type))
+            .map((endpoint) => ({
+              id: newDeliveryId(),
+              event_seq: event.sequence,
+              event_id: event.id,
+              session_id: event.sessionId,
+              type: event.type,
+              endpoint_id: endpoint.id,
+              status: 'pending',
+              next_attempt_at: event.timestamp,
+              created_at: event.timestamp,
+            })),
+        );
+        for (const rows of chunk(deliveries, ROWS_PER_INSERT)) {
+          await trx.insertInto('webhook_deliveries').values(rows).execute();
+        }
+        return stored;
+      });
+    },
+
+    async after(sequence, { sessionId, limit }) {
+      let query = db.selectFrom('outbox_events').selectAll().where('id', '>', sequence);
+      if (sessionId !== undefined) query = query.where('session_id', '=', sessionId);
+      const rows = await query.orderBy('id').limit(limit).execute();
+      return rows.map(toStoredEvent);
+    },
+
+    async lastSequence() {
+      const row = await db.selectFrom('outbox_events').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+      return Number(row?.max ?? 0);
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { WebhookEndpoint, WebhookEndpointStore } from '../events/event-store.ts';
+import type { EventType } from '../events/event-types.ts';
+import type { DatabaseSchema, WebhookEndpointsTable } from './schema.ts';
+
+export const GLOBAL_ENDPOINT_ID = 'global';
+const sessionEndpointId = (sessionId: string): string => `session:${sessionId}`;
+
+function toEndpoint(row: Selectable<WebhookEndpointsTable>): WebhookEndpoint {
+  return {
+    id: row.id,
+    sessionId: row.session_id,
+    url: row.url,
+    secret: row.secret,
+    events: row.events === null ? null : (JSON.parse(row.events) as EventType[]),
+    enabled: Number(row.enabled) === 1,
+    disabledReason: row.disabled_reason,
+    disabledAt: row.disabled_at === null ? null : new Date(row.disabled_at),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+/** Fails the pending deliveries of an endpoint that is going away; they stay listed and retryable. */
+async function failPending(db: Kysely<DatabaseSchema>, endpointId: string, reason: string): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'failed', last_error: reason })
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** Webhook endpoints: one per session plus the global one from config. */
+export function createWebhookEndpointStore(db: Kysely<DatabaseSchema>): WebhookEndpointStore {
+  const upsert = async (id: string, sessionId: string | null, url: string, secret: string, events: string | null) => {
+    const now = new Date().toISOString();
+    const fresh = { url, secret, events, enabled: 1, disabled_reason: null, disabled_at: null, failure_count: 0, failing_since: null, updated_at: now };
+    return db
+      .insertInto('webhook_endpoints')
+      .values({ id, session_id: sessionId, created_at: now, ...fresh })
+      .onConflict((oc) => oc.column('id').doUpdateSet(fresh))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  };
+
+  return {
+    async findForSession(sessionId) {
+      const row = await db.selectFrom('webhook_endpoints').selectAll().where('id', '=', sessionEndpointId(sessionId)).executeTakeFirst();
+      return row && toEndpoint(row);
+    },
+
+    async putForSession(sessionId, settings) {
+      const events = settings.events === null ? null : JSON.stringify(settings.events);
+      return toEndpoint(await upsert(sessionEndpointId(sessionId), sessionId, settings.url, settings.secret, events));
+    },
+
+    async removeForSession(sessionId) {
+      const id = sessionEndpointId(sessionId);
+      return db.transaction().execute(async (trx) => {
+        const result = await trx.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
+        await failPending(trx, id, 'webhook deleted');
+        return result.numDeletedRows > 0n;
+      });
+    },
+
+    async syncGlobal(settings) {
+      if (settings) {
+        await upsert(GLOBAL_ENDPOINT_ID, null, settings.url, settings.secret, null);
+        return;
+      }
+      await db.transaction().execute(async (trx) => {
+        const result = await trx.deleteFrom('webhook_endpoints').where('id', '=', GLOBAL_ENDPOINT_ID).executeTakeFirst();
+        if (result.numDeletedRows > 0n) await failPending(trx, GLOBAL_ENDPOINT_ID, 'WEBHOOK_URL is no longer configured');
+      });
+    },
+  };
+}
