@@ -1,0 +1,48 @@
+import type { Logger } from 'pino';
+import { DeliveryWorker } from './delivery-worker.ts';
+import { EventHub } from './event-hub.ts';
+import type { DeliveryStore, OutboxStore, WebhookEndpointStore } from './event-store.ts';
+import { createOutboxPublisher, type OutboxPublisher } from './outbox-publisher.ts';
+import type { DisablePolicy, RetryPolicy } from './retry-policy.ts';
+import { createWebhookService, type WebhookService } from './webhook-service.ts';
+import type { WebhookSender } from './webhook-sender.ts';
+
+export interface EventPipelineOptions {
+  outbox: OutboxStore;
+  endpoints: WebhookEndpointStore;
+  deliveries: DeliveryStore;
+  logger: Logger;
+  /** Throws SESSION_NOT_FOUND for an unknown session (the webhook routes need it). */
+  requireSession: (sessionId: string) => Promise<void>;
+  worker?: {
+    timeoutMs?: number;
+    concurrency?: number;
+    pollIntervalMs?: number;
+    retry?: Partial<RetryPolicy>;
+    disable?: Partial<DisablePolicy>;
+    send?: WebhookSender;
+  };
+}
+
+/** Everything behind events: publisher (outbox), live hub, delivery worker and the webhook use cases. */
+export interface EventPipeline {
+  publisher: OutboxPublisher;
+  hub: EventHub;
+  worker: DeliveryWorker;
+  webhooks: WebhookService;
+  outbox: OutboxStore;
+}
+
+/** Wires the pieces; starts nothing (call `worker.start()`). */
+export function createEventPipeline(options: EventPipelineOptions): EventPipeline {
+  const hub = new EventHub(options.logger);
+  const worker = new DeliveryWorker({ store: options.deliveries, logger: options.logger.child({ component: 'webhooks' }), ...options.worker });
+  const publisher = createOutboxPublisher({ store: options.outbox, hub, onCommitted: () => worker.nudge() });
+  const webhooks = createWebhookService({
+    endpoints: options.endpoints,
+    deliveries: options.deliveries,
+    requireSession: options.requireSession,
+    nudge: () => worker.nudge(),
+  });
+  return { publisher, hub, worker, webhooks, outbox: options.outbox };
+}

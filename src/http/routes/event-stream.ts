@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { EventHub } from '../../events/event-hub.ts';
+import type { OutboxStore } from '../../events/event-store.ts';
+import { openLiveStream } from '../../events/live-stream.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { errorResponses } from '../schemas/envelope.ts';
+import { EventStreamQuery } from '../schemas/webhook-schemas.ts';
+
+export interface EventStreamOptions {
+  outbox: OutboxStore;
+  hub: EventHub;
+  heartbeatMs: number;
+}
+
+function parseLastEventId(header: string | string[] | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || !/^\d{1,15}$/.test(value.trim())) throw new AppError('INVALID_LAST_EVENT_ID', 'Last-Event-ID must be the id of a received event');
+  return Number(value.trim());
+}
+
+/** `GET /events`: Server-Sent Events, resumable with Last-Event-ID from the outbox. */
+export const eventStreamRoutes: FastifyPluginAsyncTypebox<EventStreamOptions> = async (app, { outbox, hub, heartbeatMs }) => {
+  const open = new Set<() => void>();
+  // Streams never end on their own: close them before the server waits for its connections.
+  app.addHook('preClose', async () => {
+    for (const close of open) close();
+  });
+
+  app.get('/events', { schema: { tags: ['events'], summary: 'Live event stream (text/event-stream)', querystring: EventStreamQuery, response: errorResponses } }, async (request, reply) => {
+    const after = parseLastEventId(request.headers['last-event-id']);
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    reply.raw.write(': stream open\n\n');
+    const close = openLiveStream({
+      sink: reply.raw,
+      outbox,
+      hub,
+      sessionId: request.query.sessionId,
+      after,
+      heartbeatMs,
+      onError: (err) => request.log.error({ err }, 'event stream replay failed'),
+    });
+    open.add(close);
+    request.raw.once('close', () => {
+      open.delete(close);
+      close();
+    });
+  });
+};
