@@ -33,6 +33,18 @@ export interface Config {
   readonly keepAliveIntervalMs: number;
   readonly webhookUrl: string | undefined;
   readonly webhookSecret: string | undefined;
+  /** Per-request timeout of a webhook POST. */
+  readonly webhookTimeoutMs: number;
+  /** Backoff between delivery attempts: base, doubling, capped, with jitter. */
+  readonly webhookRetryBaseMs: number;
+  readonly webhookRetryMaxMs: number;
+  /** Attempts before a delivery is marked failed and its session's later events go ahead. */
+  readonly webhookMaxAttempts: number;
+  /** An endpoint is disabled when its failure streak has this many failures and lasts this long. */
+  readonly webhookDisableAfterFailures: number;
+  readonly webhookDisableAfterMs: number;
+  /** Interval of the heartbeat comment on /events. */
+  readonly eventsHeartbeatMs: number;
 }
 
 /** Thrown by loadConfig with every problem found, one per line, so the operator fixes them in one go. */

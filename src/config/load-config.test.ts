@@ -39,6 +39,13 @@ describe('loadConfig', () => {
       keepAliveIntervalMs: 30_000,
       webhookUrl: undefined,
       webhookSecret: undefined,
+      webhookTimeoutMs: 10_000,
+      webhookRetryBaseMs: 1_000,
+      webhookRetryMaxMs: 600_000,
+      webhookMaxAttempts: 15,
+      webhookDisableAfterFailures: 20,
+      webhookDisableAfterMs: 3_600_000,
+      eventsHeartbeatMs: 15_000,
     });
   });
 
@@ -49,6 +56,8 @@ describe('loadConfig', () => {
       DATA_DIR: '/var/lib/wagate', LOG_LEVEL: 'DEBUG', WA_WS_URL: 'ws://127.0.0.1:7777/ws/chat', WA_ROOT_PUBLIC_KEY: key,
       SESSION_START_CONCURRENCY: '4', RECONNECT_BASE_MS: '500', RECONNECT_MAX_MS: '500', BODY_LIMIT_BYTES: '2048',
       WEBHOOK_URL: 'https://hooks.example.test/in', WEBHOOK_SECRET: 'sixteen-chars-ok',
+      WEBHOOK_TIMEOUT_MS: '2500', WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_RETRY_MAX_MS: '900', WEBHOOK_MAX_ATTEMPTS: '4',
+      WEBHOOK_DISABLE_AFTER_FAILURES: '7', WEBHOOK_DISABLE_AFTER_MS: '0', EVENTS_HEARTBEAT_MS: '250',
     }, { cwd: cwd() });
     assert.equal(config.port, 8080);
     assert.equal(config.host, '127.0.0.1');
@@ -65,6 +74,13 @@ describe('loadConfig', () => {
     assert.equal(config.bodyLimitBytes, 2048);
     assert.equal(config.webhookUrl, 'https://hooks.example.test/in');
     assert.equal(config.webhookSecret, 'sixteen-chars-ok');
+    assert.equal(config.webhookTimeoutMs, 2500);
+    assert.equal(config.webhookRetryBaseMs, 50);
+    assert.equal(config.webhookRetryMaxMs, 900);
+    assert.equal(config.webhookMaxAttempts, 4);
+    assert.equal(config.webhookDisableAfterFailures, 7);
+    assert.equal(config.webhookDisableAfterMs, 0);
+    assert.equal(config.eventsHeartbeatMs, 250);
   });
 
   test('database URLs', () => {
@@ -92,6 +108,17 @@ describe('loadConfig', () => {
     const message = problems.join('\n');
     assert.doesNotMatch(message, /short|tiny/, 'secret values must not appear');
     assert.match(message, /PORT: must be an integer from 1 to 65535 \(got "70000"\)/);
+  });
+
+  test('webhook secrets: raw (16+ chars) or a well-formed whsec_; retry bounds in order', () => {
+    const standard = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+    assert.equal(loadConfig({ WEBHOOK_SECRET: standard }, { cwd: cwd() }).webhookSecret, standard);
+    assert.equal(loadConfig({ WEBHOOK_SECRET: 'a-raw-secret-of-some-length' }, { cwd: cwd() }).webhookSecret, 'a-raw-secret-of-some-length');
+    const problems = problemsOf(() => loadConfig({ WEBHOOK_SECRET: 'whsec_not*base64*at*all!!', WEBHOOK_RETRY_BASE_MS: '5000', WEBHOOK_RETRY_MAX_MS: '10' }, { cwd: cwd() }));
+    assert.deepEqual(problems.map((p) => p.split(':')[0]).sort(), ['WEBHOOK_RETRY_MAX_MS', 'WEBHOOK_SECRET']);
+    const unsigned = problemsOf(() => loadConfig({ WEBHOOK_URL: 'https://hooks.example.test/in' }, { cwd: cwd() }));
+    assert.deepEqual(unsigned.map((p) => p.split(':')[0]), ['WEBHOOK_SECRET']);
+    assert.doesNotMatch(problems.join('\n'), /not\*base64/, 'secret values must not appear');
   });
 
   test('the error message lists each problem on its own line', () => {

@@ -69,6 +69,16 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
   const webhookSecret = read.raw('WEBHOOK_SECRET');
   if (webhookSecret !== undefined && webhookSecret.length < MIN_SECRET_LENGTH) {
     read.report('WEBHOOK_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters`);
+  } else if (webhookSecret?.startsWith('whsec_') && !/^whsec_[A-Za-z0-9+/]{22,}={0,2}$/.test(webhookSecret)) {
+    read.report('WEBHOOK_SECRET', 'a whsec_ secret must be whsec_ followed by base64 of at least 16 bytes');
+  }
+  if (read.raw('WEBHOOK_URL') !== undefined && webhookSecret === undefined) {
+    read.report('WEBHOOK_SECRET', 'is required with WEBHOOK_URL (every webhook is signed)');
+  }
+  const webhookRetryBaseMs = read.integer('WEBHOOK_RETRY_BASE_MS', 1_000, 1, 3_600_000);
+  const webhookRetryMaxMs = read.integer('WEBHOOK_RETRY_MAX_MS', 600_000, 1, 86_400_000);
+  if (webhookRetryBaseMs > webhookRetryMaxMs) {
+    read.report('WEBHOOK_RETRY_MAX_MS', `must not be smaller than WEBHOOK_RETRY_BASE_MS (${webhookRetryMaxMs} < ${webhookRetryBaseMs})`);
   }
 
   const config: Config = {
@@ -89,6 +99,13 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
     keepAliveIntervalMs: read.integer('WA_KEEP_ALIVE_MS', 30_000, 1_000, 600_000),
     webhookUrl: read.url('WEBHOOK_URL', ['http:', 'https:']),
     webhookSecret,
+    webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
+    webhookRetryBaseMs,
+    webhookRetryMaxMs,
+    webhookMaxAttempts: read.integer('WEBHOOK_MAX_ATTEMPTS', 15, 1, 1_000),
+    webhookDisableAfterFailures: read.integer('WEBHOOK_DISABLE_AFTER_FAILURES', 20, 1, 1_000_000),
+    webhookDisableAfterMs: read.integer('WEBHOOK_DISABLE_AFTER_MS', 3_600_000, 0, 2_592_000_000),
+    eventsHeartbeatMs: read.integer('EVENTS_HEARTBEAT_MS', 15_000, 100, 600_000),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return Object.freeze(config);
