@@ -4,13 +4,18 @@ import { apiKeyMatches, resolveApiKey } from './config/api-key.ts';
 import { loadConfig } from './config/load-config.ts';
 import { installConsoleGuard } from './engine/baileys/console-guard.ts';
 import { createBaileysEngine } from './engine/baileys/baileys-engine.ts';
+import { createEventPipeline } from './events/event-pipeline.ts';
+import { publishSessionEvents } from './events/session-event-bridge.ts';
 import { MessageRetention } from './messages/message-retention.ts';
 import { MessagingService } from './messages/messaging-service.ts';
 import { SessionManager } from './sessions/session-manager.ts';
 import { createAuthStateStore } from './store/auth-state-store.ts';
 import { createDatabase } from './store/database.ts';
+import { createDeliveryStore } from './store/delivery-store.ts';
 import { createMessageStore } from './store/message-store.ts';
+import { createOutboxStore } from './store/outbox-store.ts';
 import { createSessionRecordStore } from './store/session-record-store.ts';
+import { createWebhookEndpointStore } from './store/webhook-endpoint-store.ts';
 
 const VERSION = '0.1.0';
 
@@ -43,6 +48,23 @@ async function main(): Promise<void> {
     rootPublicKey: config.waRootPublicKey ? Buffer.from(config.waRootPublicKey, 'hex') : undefined,
     socketConfig: { keepAliveIntervalMs: config.keepAliveIntervalMs },
   });
+  // Events first, so every layer below can be handed `events.publisher` (an EventPublisher).
+  const endpoints = createWebhookEndpointStore(database.db);
+  const events = createEventPipeline({
+    outbox: createOutboxStore(database.db),
+    endpoints,
+    deliveries: createDeliveryStore(database.db),
+    logger,
+    // Only called by requests, long after `manager` exists.
+    requireSession: async (sessionId) => void (await manager.get(sessionId)),
+    worker: {
+      timeoutMs: config.webhookTimeoutMs,
+      retry: { baseMs: config.webhookRetryBaseMs, maxMs: config.webhookRetryMaxMs, maxAttempts: config.webhookMaxAttempts },
+      disable: { afterFailures: config.webhookDisableAfterFailures, afterMs: config.webhookDisableAfterMs },
+    },
+  });
+  const { webhookUrl, webhookSecret } = config;
+  await endpoints.syncGlobal(webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : undefined);
   const manager = new SessionManager({
     engine,
     records,
@@ -58,8 +80,11 @@ async function main(): Promise<void> {
     messaging: new MessagingService({ manager, mediaMaxBytes: config.mediaMaxBytes }),
     mediaMaxBytes: config.mediaMaxBytes,
     version: VERSION,
+    events: { webhooks: events.webhooks, outbox: events.outbox, hub: events.hub, heartbeatMs: config.eventsHeartbeatMs },
   });
+  manager.onEvent(publishSessionEvents(events.publisher, logger));
   await app.listen({ port: config.port, host: config.host });
+  events.worker.start();
   retention.start();
   const restored = await manager.restoreAll();
   logger.info({ restored }, 'sessions restored');
@@ -72,6 +97,8 @@ async function main(): Promise<void> {
     await app.close();
     retention.stop();
     await manager.shutdown();
+    await events.publisher.idle();
+    await events.worker.stop();
     await database.destroy();
     process.exit(0);
   };

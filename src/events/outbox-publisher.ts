@@ -20,6 +20,8 @@ interface Pending {
 
 export interface OutboxPublisher extends EventPublisher {
   publish(sessionId: string, type: EventType, data: Record<string, unknown>): Promise<StoredEvent>;
+  /** Resolves once every event published so far is committed (or failed); for shutdown. */
+  idle(): Promise<void>;
 }
 
 export const newEventId = (): string => `evt_${randomBytes(16).toString('hex')}`;
@@ -32,10 +34,9 @@ export const newEventId = (): string => `evt_${randomBytes(16).toString('hex')}`
 export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPublisher {
   const maxBatch = options.maxBatch ?? 500;
   const queue: Pending[] = [];
-  let writing = false;
+  let writing: Promise<void> | null = null;
 
   const drain = async () => {
-    writing = true;
     while (queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
       try {
@@ -47,7 +48,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
         for (const item of batch) item.reject(err);
       }
     }
-    writing = false;
+    writing = null;
   };
 
   return {
@@ -62,8 +63,11 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
       const event: GatewayEvent = { id: newEventId(), type, sessionId, timestamp: new Date().toISOString(), data };
       return new Promise<StoredEvent>((resolve, reject) => {
         queue.push({ event, resolve, reject });
-        if (!writing) void drain();
+        writing ??= drain();
       });
+    },
+    async idle() {
+      while (writing) await writing;
     },
   };
 }
