@@ -46,7 +46,11 @@ async function main(): Promise<void> {
     messageStore,
     wsUrl: config.waWsUrl,
     rootPublicKey: config.waRootPublicKey ? Buffer.from(config.waRootPublicKey, 'hex') : undefined,
-    socketConfig: { keepAliveIntervalMs: config.keepAliveIntervalMs },
+    socketConfig: {
+      keepAliveIntervalMs: config.keepAliveIntervalMs,
+      connectTimeoutMs: config.connectTimeoutMs,
+      ...(config.qrTimeoutMs ? { qrTimeout: config.qrTimeoutMs } : {}),
+    },
   });
   // Events first, so every layer below can be handed `events.publisher` (an EventPublisher).
   const endpoints = createWebhookEndpointStore(database.db);

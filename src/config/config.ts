@@ -31,6 +31,10 @@ export interface Config {
   readonly messageRetentionHours: number;
   /** Baileys' keep-alive interval: a dead socket is noticed after 1–2 intervals (+5 s). */
   readonly keepAliveIntervalMs: number;
+  /** How long Baileys waits for the WhatsApp handshake before giving up (408, then retried). */
+  readonly connectTimeoutMs: number;
+  /** Lifetime of each QR code; undefined keeps Baileys' 60 s first, 20 s after. Six codes, then the session stops. */
+  readonly qrTimeoutMs: number | undefined;
   readonly webhookUrl: string | undefined;
   readonly webhookSecret: string | undefined;
   /** Per-request timeout of a webhook POST. */

@@ -37,6 +37,8 @@ describe('loadConfig', () => {
       mediaMaxBytes: 16_777_216,
       messageRetentionHours: 72,
       keepAliveIntervalMs: 30_000,
+      connectTimeoutMs: 20_000,
+      qrTimeoutMs: undefined,
       webhookUrl: undefined,
       webhookSecret: undefined,
       webhookTimeoutMs: 10_000,

@@ -97,6 +97,8 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
     mediaMaxBytes: read.integer('MEDIA_MAX_BYTES', 16 * 1_048_576, 1_024, 104_857_600),
     messageRetentionHours: read.integer('MESSAGE_RETENTION_HOURS', 72, 1, 24 * 365),
     keepAliveIntervalMs: read.integer('WA_KEEP_ALIVE_MS', 30_000, 1_000, 600_000),
+    connectTimeoutMs: read.integer('WA_CONNECT_TIMEOUT_MS', 20_000, 500, 600_000),
+    qrTimeoutMs: read.raw('WA_QR_TIMEOUT_MS') === undefined ? undefined : read.integer('WA_QR_TIMEOUT_MS', 60_000, 100, 600_000),
     webhookUrl: read.url('WEBHOOK_URL', ['http:', 'https:']),
     webhookSecret,
     webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
