@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.ts';
 
@@ -26,13 +28,14 @@ export interface GatewayOptions {
   databaseUrl: string;
   dataDir: string;
   env?: Record<string, string>;
-  apiKey?: string;
+  /** null: start without API_KEY, so the gateway generates one under dataDir (read back after start). */
+  apiKey?: string | null;
 }
 
 /** Runs `src/main.ts` as a real process on a free loopback port and waits until /health answers. */
 export async function startGateway(options: GatewayOptions): Promise<GatewayProcess> {
   const port = await freePort();
-  const apiKey = options.apiKey ?? `test_${randomBytes(16).toString('hex')}`;
+  let apiKey = options.apiKey === null ? '' : (options.apiKey ?? `test_${randomBytes(16).toString('hex')}`);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: {
@@ -40,7 +43,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
       HOME: process.env.HOME ?? '/tmp',
       PORT: String(port),
       HOST: '127.0.0.1',
-      API_KEY: apiKey,
+      ...(apiKey ? { API_KEY: apiKey } : {}),
       DATABASE_URL: options.databaseUrl,
       DATA_DIR: options.dataDir,
       LOG_LEVEL: 'warn',
@@ -83,6 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
+  if (!apiKey) apiKey = readFileSync(join(options.dataDir, 'api-key'), 'utf8').trim();
   return {
     url,
     apiKey,
