@@ -37,6 +37,8 @@ export class DeliveryWorker {
   #running = false;
   #pumping = false;
   #again = false;
+  /** Deliveries finished while a due query was running: that query's rows for them are stale. */
+  #finishedDuringQuery: Set<string> | undefined;
 
   constructor(options: DeliveryWorkerOptions) {
     this.#store = options.store;
@@ -83,21 +85,26 @@ export class DeliveryWorker {
         const free = this.#concurrency - this.#inFlight.size;
         if (free <= 0) break;
         // In-flight lanes still show their head as pending, so ask for enough rows to skip them.
+        const finished = new Set<string>();
+        this.#finishedDuringQuery = finished;
         const jobs = await this.#store.due(new Date(), free + this.#inFlight.size);
         for (const job of jobs) {
           if (!this.#running || this.#inFlight.size >= this.#concurrency) break;
           const lane = `${job.endpointId}\n${job.event.sessionId}`;
-          if (this.#inFlight.has(lane)) continue;
+          if (this.#inFlight.has(lane) || finished.has(job.id)) continue;
           const attempt = this.#attempt(job).finally(() => {
+            this.#finishedDuringQuery?.add(job.id);
             this.#inFlight.delete(lane);
             this.nudge();
           });
           this.#inFlight.set(lane, attempt);
         }
+        this.#finishedDuringQuery = undefined;
       } while (this.#again && this.#running);
     } catch (err) {
       this.#logger.error({ err }, 'webhook delivery poll failed');
     } finally {
+      this.#finishedDuringQuery = undefined;
       this.#pumping = false;
     }
   }
