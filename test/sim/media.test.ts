@@ -54,7 +54,7 @@ describe('media through the simulator media host against the real Baileys client
     assert.deepEqual(sim.phone(CAROL).downloadMedia(got.id).bytes, PNG);
   });
 
-  it('a document keeps its file name and bytes; a voice note arrives as ptt audio', async () => {
+  it('a document keeps its file name and bytes; a voice note arrives as ptt audio; a video opens too', async () => {
     const pdf = randomBytes(50_000);
     const doc = await send({ document: pdf, fileName: 'report.pdf', mimetype: 'application/pdf' });
     assert.equal(doc.got.type, 'document');
@@ -66,6 +66,12 @@ describe('media through the simulator media host against the real Baileys client
     assert.equal(voice.got.type, 'audio');
     assert.equal(voice.got.media?.ptt, true);
     assert.deepEqual(sim.phone(CAROL).downloadMedia(voice.got.id).bytes, ogg);
+
+    const mp4 = randomBytes(20_000);
+    const clip = await send({ video: mp4, caption: 'clip', mimetype: 'video/mp4' });
+    assert.equal(clip.got.type, 'video');
+    assert.equal(clip.got.text, 'clip');
+    assert.deepEqual(clip.got.media?.bytes, { length: mp4.length, sha256: sha256(mp4) });
   });
 
   it('location, contact card, reaction and a quoted reply arrive with the exact content', async () => {
@@ -126,6 +132,21 @@ describe('media through the simulator media host against the real Baileys client
     assert.deepEqual((listed?.media as { bytes?: unknown }).bytes, { length: PNG.length, sha256: sha256(PNG) });
     const media = (await (await fetch(`${sim.controlUrl}/phones/${CAROL}/messages/${got.id}/media`)).json()) as { media: { base64: string } };
     assert.deepEqual(Buffer.from(media.media.base64, 'base64'), PNG);
+  });
+
+  it('control API: bad media input gets a 4xx and sends nothing', async () => {
+    const post = (body: unknown) => fetch(`${sim.controlUrl}/phones/${CAROL}/messages`, { method: 'POST', body: JSON.stringify(body) });
+    const before = sim.phone(CAROL).sent().length;
+    const stored = sim.media.store.size;
+    assert.equal((await post({ to: ALICE, image: 'not an object' })).status, 400);
+    assert.equal((await post({ to: ALICE, image: { base64: '' } })).status, 400);
+    assert.equal((await post({ to: ALICE, document: { base64: 'AAAA', fileName: 7 } })).status, 400);
+    assert.equal((await post({ to: '19999999999', image: { base64: PNG.toString('base64') } })).status, 404);
+    assert.equal(sim.phone(CAROL).sent().length, before);
+    assert.equal(sim.media.store.size, stored, 'a refused send uploads nothing');
+    const text = await send({ text: 'no media here' });
+    assert.equal((await fetch(`${sim.controlUrl}/phones/${CAROL}/messages/${text.got.id}/media`)).status, 400);
+    assert.equal((await fetch(`${sim.controlUrl}/phones/${CAROL}/messages/UNKNOWN/media`)).status, 404);
   });
 
   it('a client that does not trust the media host cannot upload (the TLS check is real)', async () => {
