@@ -148,6 +148,27 @@ describe('SessionManager on a fake engine and real SQLite', () => {
     await second.shutdown();
   });
 
+  test('a restore of many sessions connects at most startConcurrency at once', async () => {
+    const ids = ['burst-1', 'burst-2', 'burst-3', 'burst-4', 'burst-5'];
+    for (const [index, id] of ids.entries()) {
+      await stores.records.insert(id);
+      await stores.records.update(id, { status: 'connected' });
+      engine.users.set(id, sampleUser(`62870000000${index}`));
+    }
+    const bounded = new SessionManager({ engine, records: stores.records, logger, backoff: { baseMs: 5, maxMs: 20 }, startConcurrency: 2 });
+    // Every linked session in this database is restored (earlier tests left some), all through the same slots.
+    const before = engine.connections.length;
+    const opened = () => engine.connections.slice(before);
+    await bounded.restoreAll();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(opened().length, 2, 'two slots, two handshakes');
+    opened()[0]?.emit({ type: 'open', user: sampleUser('628700000000') });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(opened().length, 3, 'an open session frees its slot for the next');
+    for (const id of ids) assert.equal((await bounded.get(id)).isActive, true, 'every session is held while it waits');
+    await bounded.shutdown();
+  });
+
   test('bad ids, reserved ids, duplicates and unknown ids are refused', async () => {
     for (const [id, code] of [['', 'INVALID_SESSION_ID'], ['a b', 'INVALID_SESSION_ID'], ['x'.repeat(65), 'INVALID_SESSION_ID'], ['all', 'RESERVED_SESSION_ID'], ['connected', 'RESERVED_SESSION_ID'], [42, 'INVALID_SESSION_ID']] as const) {
       await assert.rejects(manager.create(id), (err) => isAppError(err) && err.code === code, String(id));
