@@ -6,6 +6,7 @@ import { installConsoleGuard } from './engine/baileys/console-guard.ts';
 import { createBaileysEngine } from './engine/baileys/baileys-engine.ts';
 import { createEventPipeline } from './events/event-pipeline.ts';
 import { publishSessionEvents } from './events/session-event-bridge.ts';
+import { publishMessageEvents } from './messages/message-event-bridge.ts';
 import { MessageRetention } from './messages/message-retention.ts';
 import { MessagingService } from './messages/messaging-service.ts';
 import { SessionManager } from './sessions/session-manager.ts';
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
     events: { webhooks: events.webhooks, outbox: events.outbox, hub: events.hub, heartbeatMs: config.eventsHeartbeatMs },
   });
   manager.onEvent(publishSessionEvents(events.publisher, logger));
+  manager.onEvent(publishMessageEvents(events.publisher, logger));
   await app.listen({ port: config.port, host: config.host });
   events.worker.start();
   retention.start();

@@ -36,6 +36,9 @@ export function phoneOf(jid: string | null | undefined): string | null {
   return parsed?.server === 's.whatsapp.net' ? parsed.user : null;
 }
 
+/** Group chats end in `@g.us`; their senders are named by `participant`. */
+export const isGroupJid = (jid: string | null | undefined): boolean => Boolean(jid?.endsWith('@g.us'));
+
 export const isLidJid = (jid: string | null | undefined): boolean => (jid ? parseJid(jid)?.server === 'lid' : false);
 
 /** `user@server` without the device part. */

@@ -1,5 +1,5 @@
 import { normalizeMessageContent, type proto, type WAMessage } from '@whiskeysockets/baileys';
-import { isLidJid, phoneOf, userJid } from '../jid.ts';
+import { isGroupJid, isLidJid, phoneOf, userJid } from '../jid.ts';
 import type { IncomingMessage, IncomingType, Party } from '../messaging-types.ts';
 
 type Content = proto.IMessage;
@@ -54,9 +54,15 @@ async function partyOf(jid: string, alt: string | null | undefined, resolve: Alt
 export async function toIncomingMessage(message: WAMessage, ownUser: Party, resolve: AltResolver): Promise<IncomingMessage> {
   const content = normalizeMessageContent(message.message) ?? {};
   const { key } = message;
-  const remote = key.participant ?? key.remoteJid ?? '';
-  const from = key.fromMe ? ownUser : await partyOf(remote, key.participant ? key.participantAlt : key.remoteJidAlt, resolve);
   const chat = await partyOf(key.remoteJid ?? '', key.remoteJidAlt, resolve);
+  // In a 1:1 chat the sender is the chat's other party, whose key carries both identities; rc14 also
+  // sets `participant` there (a bare LID, no alternate), so only groups take the sender from it.
+  const inGroup = isGroupJid(key.remoteJid);
+  const from = key.fromMe
+    ? ownUser
+    : inGroup && key.participant
+      ? await partyOf(key.participant, key.participantAlt, resolve)
+      : chat;
   const { type, media } = classify(content);
   const context = contextOf(content);
   return {
