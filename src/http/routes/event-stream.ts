@@ -42,9 +42,12 @@ export const eventStreamRoutes: FastifyPluginAsyncTypebox<EventStreamOptions> = 
       onError: (err) => request.log.error({ err }, 'event stream replay failed'),
     });
     open.add(close);
-    request.raw.once('close', () => {
+    const { socket } = request.raw;
+    reply.raw.once('close', () => {
       open.delete(close);
       close();
+      // A stream's connection is never reused: it goes with the stream.
+      socket.destroy();
     });
   });
 };

@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { buildApp } from '../../src/app.ts';
+import { createEventPipeline, type EventPipeline } from '../../src/events/event-pipeline.ts';
+import { MessagingService } from '../../src/messages/messaging-service.ts';
+import { SessionManager } from '../../src/sessions/session-manager.ts';
+import type { Database, StoreDialect } from '../../src/store/database.ts';
+import { createDeliveryStore } from '../../src/store/delivery-store.ts';
+import { createOutboxStore } from '../../src/store/outbox-store.ts';
+import { createSessionRecordStore } from '../../src/store/session-record-store.ts';
+import { openTestDatabase } from '../../src/store/test-database.ts';
+import { createWebhookEndpointStore } from '../../src/store/webhook-endpoint-store.ts';
+import { FakeEngine } from '../support/fake-engine.ts';
+
+export const TEST_KEY = 'wag_events_test_key_0123456789';
+
+export interface EventsApp {
+  app: FastifyInstance;
+  manager: SessionManager;
+  events: EventPipeline;
+  database: Database;
+  close(): Promise<void>;
+}
+
+/** The real HTTP app with the event pipeline on a fresh database, sessions on a fake engine. */
+export async function openEventsApp(dialect: StoreDialect, heartbeatMs = 60_000): Promise<EventsApp> {
+  const database = await openTestDatabase(dialect);
+  const logger = pino({ level: 'silent' });
+  const events: EventPipeline = createEventPipeline({
+    outbox: createOutboxStore(database.db),
+    endpoints: createWebhookEndpointStore(database.db),
+    deliveries: createDeliveryStore(database.db),
+    logger,
+    requireSession: async (sessionId) => void (await manager.get(sessionId)),
+    worker: { pollIntervalMs: 20, timeoutMs: 2_000, retry: { baseMs: 20, maxMs: 100 } },
+  });
+  const manager = new SessionManager({
+    engine: new FakeEngine(),
+    records: createSessionRecordStore(database.db),
+    logger,
+    backoff: { baseMs: 10, maxMs: 50 },
+    startConcurrency: 4,
+  });
+  const app = await buildApp({
+    manager,
+    logger,
+    verifyApiKey: (presented) => presented === TEST_KEY,
+    bodyLimitBytes: 4096,
+    messaging: new MessagingService({ manager, mediaMaxBytes: 2048 }),
+    mediaMaxBytes: 2048,
+    version: 'test',
+    events: { webhooks: events.webhooks, outbox: events.outbox, hub: events.hub, heartbeatMs },
+  });
+  return {
+    app,
+    manager,
+    events,
+    database,
+    async close() {
+      await app.close();
+      await events.worker.stop();
+      await manager.shutdown();
+      await events.publisher.idle();
+      await database.destroy();
+    },
+  };
+}
