@@ -35,7 +35,13 @@ export function toBaileysContent(content: OutgoingContent, reactionKey?: WAMessa
         },
       };
     case 'contact':
-      return { contacts: { displayName: content.name, contacts: [{ vcard: vcardFor(content.name, content.phoneNumber) }] } };
+      // With one contact Baileys sends the inner entry as the contactMessage: its displayName is the one shown.
+      return {
+        contacts: {
+          displayName: content.name,
+          contacts: [{ displayName: content.name, vcard: vcardFor(content.name, content.phoneNumber) }],
+        },
+      };
     case 'reaction':
       if (!reactionKey) throw new Error('reaction needs the key of the message it reacts to');
       return { react: { text: content.emoji, key: reactionKey } };
