@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { WebhookReceiver } from '../events/webhook-receiver.ts';
 import { startGateway, type GatewayProcess } from '../support/gateway-process.ts';
@@ -60,6 +62,27 @@ describe('every content type arrives at the contact with the exact content; medi
       if ('ptt' in extra) assert.equal(got.media.ptt, true);
     });
   }
+
+  test('media by URL is fetched by the gateway; a URL that fails is 422 and sends nothing', async () => {
+    const bytes = randomBytes(12_345);
+    const server = createServer((request, response) => {
+      if (request.url === '/photo.png') response.writeHead(200, { 'content-type': 'image/png' }).end(bytes);
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const got = await send({ image: { url: `${base}/photo.png`, mimetype: 'image/png' } });
+      assert.equal(got.media?.bytes?.sha256, sha256(bytes));
+      const before = t.sim.phone(DINA).received().length;
+      const missing = await gateway.request('POST', '/sessions/shop/messages', { to: DINA, image: { url: `${base}/missing.png` } });
+      assert.equal(missing.status, 422);
+      assert.equal(missing.body.message, 'Media could not be fetched');
+      assert.equal(t.sim.phone(DINA).received().length, before);
+    } finally {
+      server.close();
+    }
+  });
 
   test('location', async () => {
     const got = await send({ location: { latitude: -6.1754, longitude: 106.8272, name: 'Monas', address: 'Jakarta Pusat' } });
