@@ -169,6 +169,16 @@ describe('SessionManager on a fake engine and real SQLite', () => {
     await bounded.shutdown();
   });
 
+  test('deleting a session that was never linked does not wait for a link', async () => {
+    await manager.create('never-linked');
+    (await engine.nextConnection('never-linked')).emit({ type: 'qr', qr: 'q' });
+    await until(manager, 'never-linked', 'QR_REQUIRED');
+    const removal = manager.remove('never-linked').then(() => 'removed');
+    const slow = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5_000).unref());
+    assert.equal(await Promise.race([removal, slow]), 'removed');
+    await assert.rejects(manager.get('never-linked'), (err) => isAppError(err) && err.code === 'SESSION_NOT_FOUND');
+  });
+
   test('bad ids, reserved ids, duplicates and unknown ids are refused', async () => {
     for (const [id, code] of [['', 'INVALID_SESSION_ID'], ['a b', 'INVALID_SESSION_ID'], ['x'.repeat(65), 'INVALID_SESSION_ID'], ['all', 'RESERVED_SESSION_ID'], ['connected', 'RESERVED_SESSION_ID'], [42, 'INVALID_SESSION_ID']] as const) {
       await assert.rejects(manager.create(id), (err) => isAppError(err) && err.code === code, String(id));

@@ -180,8 +180,11 @@ export class SessionManager {
     let runtime = this.#runtimes.get(record.sessionId);
     if (!runtime && (await engine.readUser(record.sessionId))) runtime = await this.#launch(record);
     if (runtime) {
-      await runtime.waitUntil((status) => status === 'AUTHENTICATED', LINK_WAIT_MS);
-      await runtime.end({ connectionStatus: 'LOGGED_OUT', status: 'logged_out', reason: 'logged out' }, true);
+      // Only a linked session has a device to remove on WhatsApp; give a reconnecting one time to open.
+      if (runtime.user) await runtime.waitUntil((status) => status === 'AUTHENTICATED', LINK_WAIT_MS);
+      const online = runtime.user !== null && runtime.connectionStatus === 'AUTHENTICATED';
+      if (runtime.user && !online) this.#options.logger.warn({ sessionId: record.sessionId }, 'logout without a connection: the device stays listed on the phone until removed there');
+      await runtime.end({ connectionStatus: 'LOGGED_OUT', status: 'logged_out', reason: 'logged out' }, online);
     }
     await engine.wipe(record.sessionId);
     await records.update(record.sessionId, { status: 'logged_out' });
