@@ -3,6 +3,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedWebhook {
+  /** The request path, e.g. `/hook`. */
+  url: string;
   headers: IncomingHttpHeaders;
   body: string;
   // Parsed JSON from the wire; tests assert its fields one by one.
@@ -45,7 +47,7 @@ export class WebhookReceiver {
         } catch {
           json = undefined;
         }
-        const hook: ReceivedWebhook = { headers: request.headers, body, json, receivedAt: performance.now() };
+        const hook: ReceivedWebhook = { url: request.url ?? '', headers: request.headers, body, json, receivedAt: performance.now() };
         const status = this.respond(hook);
         this.received.push(hook);
         if (status >= 200 && status < 300) this.accepted.push(hook);
