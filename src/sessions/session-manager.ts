@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error.ts';
 import type { Engine, EngineConnection } from '../engine/engine.ts';
 import type { BackoffPolicy } from './backoff.ts';
+import { cachedRecordStore } from './cached-record-store.ts';
 import type { SessionEventListener } from './session-events.ts';
 import { assertValidSessionId } from './session-id.ts';
 import type { SessionRecord, SessionRecordStore, StatusHistoryEntry } from './session-record-store.ts';
@@ -33,7 +34,8 @@ export class SessionManager {
   readonly #locks = new Map<string, Promise<unknown>>();
 
   constructor(options: SessionManagerOptions) {
-    this.#options = options;
+    // Every API request reads session rows; this process is their only writer, so reads come from memory.
+    this.#options = { ...options, records: cachedRecordStore(options.records) };
     this.#slots = new Semaphore(options.startConcurrency);
   }
 

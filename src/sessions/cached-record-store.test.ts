@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { TEST_DIALECTS } from '../store/test-database.ts';
+import { openTestStores, type TestStores } from '../../test/support/test-stores.ts';
+import { cachedRecordStore } from './cached-record-store.ts';
+import type { SessionRecordStore } from './session-record-store.ts';
+
+/** Counts the reads that reach the database. */
+function counting(inner: SessionRecordStore) {
+  const reads = { find: 0, list: 0 };
+  const store: SessionRecordStore = {
+    ...inner,
+    find: (id) => (reads.find++, inner.find(id)),
+    list: () => (reads.list++, inner.list()),
+  };
+  return { store, reads };
+}
+
+for (const dialect of TEST_DIALECTS) {
+  describe(`cached record store (${dialect})`, () => {
+    let stores: TestStores;
+    before(async () => {
+      stores = await openTestStores(dialect);
+    });
+    after(async () => {
+      await stores?.close();
+    });
+
+    test('reads come from memory after the first; writes through it are seen at once and stored', async () => {
+      const { store, reads } = counting(stores.records);
+      const cache = cachedRecordStore(store);
+      const created = await cache.insert('c-1');
+      assert.deepEqual(await cache.find('c-1'), created);
+      assert.equal(reads.find, 0, 'an insert fills the cache');
+      const updated = await cache.update('c-1', { status: 'connected' });
+      assert.equal((await cache.find('c-1'))?.status, 'connected');
+      assert.deepEqual(await stores.records.find('c-1'), updated, 'the database has the write');
+
+      await cache.insert('c-2');
+      const listed = await cache.list();
+      const again = await cache.list();
+      assert.equal(reads.list, 1, 'the second list is served from memory');
+      assert.deepEqual(again, listed);
+      assert.deepEqual(listed.map((r) => r.sessionId).filter((id) => id.startsWith('c-')), ['c-1', 'c-2']);
+      assert.deepEqual(listed, await stores.records.list(), 'same rows, same order as the database');
+
+      assert.equal(await cache.remove('c-1'), true);
+      assert.equal(await cache.find('c-1'), undefined);
+      assert.ok(!(await cache.list()).some((r) => r.sessionId === 'c-1'));
+    });
+
+    test('a failed write drops the entry; unknown ids are not cached', async () => {
+      const cache = cachedRecordStore(stores.records);
+      await cache.insert('c-3');
+      await assert.rejects(cache.insert('c-3'));
+      assert.equal((await cache.find('c-3'))?.sessionId, 'c-3', 'read back from the database after the failure');
+      assert.equal(await cache.find('c-missing'), undefined);
+      await stores.records.insert('c-missing');
+      assert.equal((await cache.find('c-missing'))?.sessionId, 'c-missing');
+    });
+
+    test('overlapping writes to one id leave no guess behind: the next read goes to the database', async () => {
+      const { store, reads } = counting(stores.records);
+      const cache = cachedRecordStore(store);
+      await cache.insert('c-4');
+      await Promise.all([cache.update('c-4', { status: 'qr' }), cache.update('c-4', { status: 'connected' })]);
+      const before = reads.find;
+      const record = await cache.find('c-4');
+      assert.equal(reads.find, before + 1);
+      assert.deepEqual(record, await stores.records.find('c-4'));
+    });
+  });
+}

@@ -1,0 +1,93 @@
+import type { SessionRecord, SessionRecordPatch, SessionRecordStore } from './session-record-store.ts';
+
+/**
+ * A write-through cache in front of the session rows, so reads (every API request touches one) do
+ * not go to the database. Sound because the gateway process that owns the sessions is the only
+ * writer of their rows and every write goes through this object; the database stays the durable
+ * truth. A read whose answer may have raced a write is not cached, and a write whose outcome is
+ * uncertain (failed, or overlapping another write to the same id) drops the entry instead of
+ * guessing, so the next read goes to the database again. History passes straight through.
+ */
+export function cachedRecordStore(inner: SessionRecordStore): SessionRecordStore {
+  const rows = new Map<string, SessionRecord>();
+  /** True while `rows` holds every stored session (after a full list, kept up to date by writes). */
+  let complete = false;
+  /** Bumped at the start and the end of every write: a read that saw it change does not cache. */
+  let generation = 0;
+  /** Writes in flight per id, and whether two of them overlapped (then their order is unknown here). */
+  const writing = new Map<string, { count: number; overlapped: boolean }>();
+
+  const drop = (sessionId: string) => {
+    rows.delete(sessionId);
+    complete = false;
+  };
+
+  async function write<T>(sessionId: string, run: () => Promise<T>, settle: (result: T) => void): Promise<T> {
+    generation++;
+    const current = writing.get(sessionId);
+    if (current) {
+      current.count++;
+      current.overlapped = true;
+    } else {
+      writing.set(sessionId, { count: 1, overlapped: false });
+    }
+    const done = () => {
+      generation++;
+      const entry = writing.get(sessionId);
+      if (!entry) return { last: true, overlapped: true };
+      entry.count--;
+      if (entry.count === 0) writing.delete(sessionId);
+      return { last: entry.count === 0, overlapped: entry.overlapped };
+    };
+    let result: T;
+    try {
+      result = await run();
+    } catch (err) {
+      done();
+      drop(sessionId);
+      throw err;
+    }
+    const { last, overlapped } = done();
+    // Overlapping writes to one id: which one the database applied last is unknown here.
+    if (last && !overlapped) settle(result);
+    else drop(sessionId);
+    return result;
+  }
+
+  return {
+    insert: (sessionId) =>
+      write(sessionId, () => inner.insert(sessionId), (record) => rows.set(sessionId, record)),
+
+    async find(sessionId) {
+      const cached = rows.get(sessionId);
+      if (cached) return cached;
+      const seen = generation;
+      const record = await inner.find(sessionId);
+      if (record && generation === seen) rows.set(sessionId, record);
+      return record;
+    },
+
+    async list() {
+      if (!complete) {
+        const seen = generation;
+        const listed = await inner.list();
+        if (generation !== seen) return listed;
+        rows.clear();
+        for (const record of listed) rows.set(record.sessionId, record);
+        complete = true;
+      }
+      return [...rows.values()].sort((a, b) => a.id - b.id);
+    },
+
+    update: (sessionId, patch: SessionRecordPatch) =>
+      write(sessionId, () => inner.update(sessionId, patch), (record) => {
+        if (record) rows.set(sessionId, record);
+        else rows.delete(sessionId);
+      }),
+
+    remove: (sessionId) => write(sessionId, () => inner.remove(sessionId), () => rows.delete(sessionId)),
+
+    appendHistory: (sessionId, entry) => inner.appendHistory(sessionId, entry),
+    history: (sessionId, limit) => inner.history(sessionId, limit),
+  };
+}
