@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import type { DeliveryJob, DeliveryStore } from './event-store.ts';
+import type { DeliveryJob, DeliveryStore, Lane } from './event-store.ts';
 import { DEFAULT_DISABLE, DEFAULT_RETRY, disableReason, retryDelayMs, type DisablePolicy, type RetryPolicy } from './retry-policy.ts';
 import { toEnvelope } from './envelope.ts';
+import { createGroupCommit, type GroupCommit } from './group-commit.ts';
 import { fetchSender, type WebhookSender } from './webhook-sender.ts';
 import { signWebhook } from './webhook-signature.ts';
 
@@ -15,9 +16,15 @@ export interface DeliveryWorkerOptions {
   concurrency?: number;
   /** How often due retries are looked for when nothing nudges the worker (default 1 s). */
   pollIntervalMs?: number;
+  /** Nudges closer together than this share one lookup (default 5 ms). */
+  nudgeCoalesceMs?: number;
+  /** Deliveries of one lane fetched per query while the lane is busy (default 50). */
+  laneBatch?: number;
   retry?: Partial<RetryPolicy>;
   disable?: Partial<DisablePolicy>;
 }
+
+const laneKey = (endpointId: string, sessionId: string): string => `${endpointId}\n${sessionId}`;
 
 /**
  * Sends due webhook deliveries. A lane is one (endpoint, session): only its oldest pending delivery is
@@ -30,6 +37,11 @@ export class DeliveryWorker {
   readonly #timeoutMs: number;
   readonly #concurrency: number;
   readonly #pollIntervalMs: number;
+  readonly #nudgeCoalesceMs: number;
+  readonly #laneBatch: number;
+  readonly #marks: GroupCommit<{ job: DeliveryJob; statusCode: number }, void>;
+  #nudgeTimer: NodeJS.Timeout | undefined;
+  #lastPumpAt = 0;
   readonly #retry: RetryPolicy;
   readonly #disable: DisablePolicy;
   readonly #inFlight = new Map<string, Promise<void>>();
@@ -47,6 +59,13 @@ export class DeliveryWorker {
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#concurrency = options.concurrency ?? 32;
     this.#pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.#nudgeCoalesceMs = options.nudgeCoalesceMs ?? 5;
+    this.#laneBatch = options.laneBatch ?? 50;
+    // Lanes that succeed at the same time share one UPDATE.
+    this.#marks = createGroupCommit(async (items) => {
+      await this.#store.markDelivered(items, new Date());
+      return items.map(() => undefined);
+    });
     this.#retry = Object.freeze({ ...DEFAULT_RETRY, ...options.retry });
     this.#disable = Object.freeze({ ...DEFAULT_DISABLE, ...options.disable });
   }
@@ -63,13 +82,32 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.#running = false;
     clearInterval(this.#timer);
+    clearTimeout(this.#nudgeTimer);
     this.#timer = undefined;
+    this.#nudgeTimer = undefined;
     await Promise.allSettled([...this.#inFlight.values()]);
   }
 
-  /** Look for due deliveries now (called after each publish). */
+  /**
+   * New deliveries on these lanes. A lane that is running picks them up itself (it reads its queue
+   * again before it lets go), so only an idle lane needs a lookup.
+   */
+  notify(lanes: readonly Lane[]): void {
+    if (lanes.some((lane) => !this.#inFlight.has(laneKey(lane.endpointId, lane.sessionId)))) this.nudge();
+  }
+
+  /** Look for due deliveries soon (called after each publish); bursts of nudges share one lookup. */
   nudge(): void {
-    void this.#pump();
+    if (!this.#running || this.#nudgeTimer) return;
+    const wait = this.#lastPumpAt + this.#nudgeCoalesceMs - performance.now();
+    if (wait <= 0) {
+      void this.#pump();
+      return;
+    }
+    this.#nudgeTimer = setTimeout(() => {
+      this.#nudgeTimer = undefined;
+      void this.#pump();
+    }, wait);
   }
 
   async #pump(): Promise<void> {
@@ -82,6 +120,7 @@ export class DeliveryWorker {
     try {
       do {
         this.#again = false;
+        this.#lastPumpAt = performance.now();
         const free = this.#concurrency - this.#inFlight.size;
         if (free <= 0) break;
         // In-flight lanes still show their head as pending, so ask for enough rows to skip them.
@@ -90,14 +129,9 @@ export class DeliveryWorker {
         const jobs = await this.#store.due(new Date(), free + this.#inFlight.size);
         for (const job of jobs) {
           if (!this.#running || this.#inFlight.size >= this.#concurrency) break;
-          const lane = `${job.endpointId}\n${job.event.sessionId}`;
+          const lane = laneKey(job.endpointId, job.event.sessionId);
           if (this.#inFlight.has(lane) || finished.has(job.id)) continue;
-          const attempt = this.#attempt(job).finally(() => {
-            this.#finishedDuringQuery?.add(job.id);
-            this.#inFlight.delete(lane);
-            this.nudge();
-          });
-          this.#inFlight.set(lane, attempt);
+          this.#inFlight.set(lane, this.#runLane(lane, job));
         }
         this.#finishedDuringQuery = undefined;
       } while (this.#again && this.#running);
@@ -109,20 +143,60 @@ export class DeliveryWorker {
     }
   }
 
-  async #attempt(job: DeliveryJob): Promise<void> {
+  /**
+   * Works through one lane, in order, while its deliveries are due and get through. The next POST does
+   * not wait for the previous "delivered" row update (order is about what the receiver got); those
+   * updates are grouped across lanes and awaited before the lane reads its queue again or lets go.
+   */
+  async #runLane(lane: string, first: DeliveryJob): Promise<void> {
+    const marks: Promise<void>[] = [];
+    let markError: unknown;
+    const settle = async () => {
+      await Promise.all(marks.splice(0));
+      if (markError !== undefined) throw markError;
+    };
+    let batch = [first];
+    try {
+      lane: while (batch.length > 0 && this.#running) {
+        for (const job of batch) {
+          const statusCode = await this.#attempt(job);
+          if (statusCode === null) {
+            this.#finishedDuringQuery?.add(job.id);
+            break lane;
+          }
+          marks.push(this.#marks.add({ job, statusCode }).then(
+            () => void this.#finishedDuringQuery?.add(job.id),
+            (err: unknown) => void (markError ??= err),
+          ));
+          if (!this.#running) break lane;
+        }
+        await settle();
+        batch = await this.#store.laneBatch(first.endpointId, first.event.sessionId, new Date(), this.#laneBatch);
+      }
+    } catch (err) {
+      this.#logger.error({ err }, 'webhook lane bookkeeping failed');
+    } finally {
+      await settle().catch((err: unknown) => this.#logger.error({ err }, 'could not mark webhook deliveries delivered'));
+      this.#inFlight.delete(lane);
+      this.nudge();
+    }
+  }
+
+  /** One POST; the 2xx status when the endpoint took it, else null (the failure is recorded). */
+  async #attempt(job: DeliveryJob): Promise<number | null> {
     try {
       const body = JSON.stringify(toEnvelope(job.event));
       const headers = signWebhook(job.secret, job.event.id, Math.floor(Date.now() / 1000), body);
       const result = await this.#send(job.url, body, headers, this.#timeoutMs);
       const at = new Date();
       if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) {
-        await this.#store.markDelivered(job, result.statusCode, at);
-        return;
+        return result.statusCode;
       }
       await this.#failed(job, result.statusCode, result.error ?? `HTTP ${result.statusCode}`, at);
     } catch (err) {
       this.#logger.error({ err, deliveryId: job.id }, 'webhook delivery bookkeeping failed');
     }
+    return null;
   }
 
   async #failed(job: DeliveryJob, statusCode: number | null, error: string, at: Date): Promise<void> {

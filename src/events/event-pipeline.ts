@@ -37,7 +37,7 @@ export interface EventPipeline {
 export function createEventPipeline(options: EventPipelineOptions): EventPipeline {
   const hub = new EventHub(options.logger);
   const worker = new DeliveryWorker({ store: options.deliveries, logger: options.logger.child({ component: 'webhooks' }), ...options.worker });
-  const publisher = createOutboxPublisher({ store: options.outbox, hub, onCommitted: () => worker.nudge() });
+  const publisher = createOutboxPublisher({ store: options.outbox, hub, onCommitted: (lanes) => worker.notify(lanes) });
   const webhooks = createWebhookService({
     endpoints: options.endpoints,
     deliveries: options.deliveries,

@@ -5,10 +5,24 @@ export interface StoredEvent extends GatewayEvent {
   sequence: number;
 }
 
+/** One (endpoint, session) delivery queue: a session's events reach an endpoint in order. */
+export interface Lane {
+  endpointId: string;
+  sessionId: string;
+}
+
+export interface AppendResult {
+  events: StoredEvent[];
+  lanes: Lane[];
+}
+
 /** The outbox: events and, in the same transaction, one delivery row per subscribed webhook endpoint. */
 export interface OutboxStore {
-  /** Stores the events in order, each with a pending delivery for every enabled endpoint that wants it. */
-  append(events: readonly GatewayEvent[]): Promise<StoredEvent[]>;
+  /**
+   * Stores the events in order, each with a pending delivery for every enabled endpoint that wants it;
+   * returns them with the lanes that got deliveries.
+   */
+  append(events: readonly GatewayEvent[]): Promise<AppendResult>;
   /** Events after a sequence, oldest first; optionally of one session. */
   after(sequence: number, options: { sessionId?: string; limit: number }): Promise<StoredEvent[]>;
   /** The newest sequence (0 when empty). */
@@ -103,7 +117,13 @@ export interface FailureStreak {
 export interface DeliveryStore {
   /** Lane heads that are due, oldest event first: never two deliveries of one (endpoint, session). */
   due(now: Date, limit: number): Promise<DeliveryJob[]>;
-  markDelivered(job: DeliveryJob, statusCode: number, at: Date): Promise<void>;
+  /**
+   * Up to `limit` of the lane's oldest pending deliveries, in order, stopping before the first that is
+   * not due yet (never skipping ahead), so a worker can stay on a busy lane.
+   */
+  laneBatch(endpointId: string, sessionId: string, now: Date, limit: number): Promise<DeliveryJob[]>;
+  /** Marks deliveries delivered (one statement for many) and ends their endpoints' failure streaks. */
+  markDelivered(delivered: ReadonlyArray<{ job: DeliveryJob; statusCode: number }>, at: Date): Promise<void>;
   recordFailure(job: DeliveryJob, attempt: FailedAttempt): Promise<FailureStreak>;
   /** Disables the endpoint with a reason and fails its pending deliveries. */
   disableEndpoint(endpointId: string, reason: string, at: Date): Promise<void>;

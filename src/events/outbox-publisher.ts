@@ -1,21 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { EventHub } from './event-hub.ts';
-import type { OutboxStore, StoredEvent } from './event-store.ts';
+import type { Lane, OutboxStore, StoredEvent } from './event-store.ts';
 import { EVENT_TYPES, type EventPublisher, type EventType, type GatewayEvent } from './event-types.ts';
+import { createGroupCommit } from './group-commit.ts';
 
 export interface OutboxPublisherOptions {
   store: OutboxStore;
   hub: EventHub;
-  /** Called after each commit, e.g. to wake the delivery worker. */
-  onCommitted?: () => void;
+  /** Called after each commit with the lanes that got deliveries, e.g. to wake the delivery worker. */
+  onCommitted?: (lanes: Lane[]) => void;
   /** Most events written in one transaction (default 500). */
   maxBatch?: number;
-}
-
-interface Pending {
-  event: GatewayEvent;
-  resolve: (event: StoredEvent) => void;
-  reject: (err: unknown) => void;
 }
 
 export interface OutboxPublisher extends EventPublisher {
@@ -32,24 +27,12 @@ export const newEventId = (): string => `evt_${randomBytes(16).toString('hex')}`
  * commit in order, so an SSE client resuming after sequence N can never miss a later-committed N-1.
  */
 export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPublisher {
-  const maxBatch = options.maxBatch ?? 500;
-  const queue: Pending[] = [];
-  let writing: Promise<void> | null = null;
-
-  const drain = async () => {
-    while (queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
-      try {
-        const stored = await options.store.append(batch.map((item) => item.event));
-        stored.forEach((event, index) => batch[index]?.resolve(event));
-        for (const event of stored) options.hub.emit(event);
-        options.onCommitted?.();
-      } catch (err) {
-        for (const item of batch) item.reject(err);
-      }
-    }
-    writing = null;
-  };
+  const writer = createGroupCommit<GatewayEvent, StoredEvent>(async (events) => {
+    const { events: stored, lanes } = await options.store.append(events);
+    for (const event of stored) options.hub.emit(event);
+    if (lanes.length > 0) options.onCommitted?.(lanes);
+    return stored;
+  }, options.maxBatch ?? 500);
 
   return {
     publish(sessionId, type, data) {
@@ -60,14 +43,8 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
       } catch (err) {
         return Promise.reject(err);
       }
-      const event: GatewayEvent = { id: newEventId(), type, sessionId, timestamp: new Date().toISOString(), data };
-      return new Promise<StoredEvent>((resolve, reject) => {
-        queue.push({ event, resolve, reject });
-        writing ??= drain();
-      });
+      return writer.add({ id: newEventId(), type, sessionId, timestamp: new Date().toISOString(), data });
     },
-    async idle() {
-      while (writing) await writing;
-    },
+    idle: () => writer.idle(),
   };
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { DeliveryRecord, DeliveryStatus, DeliveryStore } from '../events/event-store.ts';
+import type { DeliveryJob, DeliveryRecord, DeliveryStatus, DeliveryStore } from '../events/event-store.ts';
 import type { DatabaseSchema } from './schema.ts';
+import { chunk } from './chunk.ts';
 import { toStoredEvent } from './outbox-store.ts';
 
 const toDate = (text: string | null): Date | null => (text === null ? null : new Date(text));
@@ -35,52 +36,86 @@ export function createDeliveryStore(db: Kysely<DatabaseSchema>): DeliveryStore {
     createdAt: new Date(row.created_at),
   });
 
+  const jobs = () =>
+    db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+      .innerJoin('outbox_events as o', 'o.id', 'd.event_seq')
+      .select(['d.id as delivery_id', 'd.endpoint_id', 'd.attempts', 'd.next_attempt_at', 'e.url', 'e.secret'])
+      .selectAll('o')
+      .where('d.status', '=', 'pending')
+      .where('e.enabled', '=', 1);
+  type JobRow = Awaited<ReturnType<ReturnType<typeof jobs>['execute']>>[number];
+  const toJob = (row: JobRow): DeliveryJob => ({
+    id: row.delivery_id,
+    event: toStoredEvent(row),
+    endpointId: row.endpoint_id,
+    url: row.url,
+    secret: row.secret,
+    attempts: Number(row.attempts),
+  });
+
   return {
     async due(now, limit) {
+      // Lane heads first (one MIN per lane from the covering lane index), then their rows. CROSS JOIN
+      // makes SQLite start from the few heads instead of every pending row; PostgreSQL plans it as an
+      // inner join either way.
+      const heads = db
+        .selectFrom('webhook_deliveries')
+        .select(['endpoint_id', 'session_id', (eb) => eb.fn.min('event_seq').as('head_seq')])
+        .where('status', '=', 'pending')
+        .groupBy(['endpoint_id', 'session_id'])
+        .as('h');
       const rows = await db
-        .selectFrom('webhook_deliveries as d')
+        .selectFrom(heads)
+        .crossJoin('webhook_deliveries as d')
         .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
         .innerJoin('outbox_events as o', 'o.id', 'd.event_seq')
-        .select(['d.id as delivery_id', 'd.endpoint_id', 'd.attempts', 'e.url', 'e.secret'])
+        .select(['d.id as delivery_id', 'd.endpoint_id', 'd.attempts', 'd.next_attempt_at', 'e.url', 'e.secret'])
         .selectAll('o')
+        .whereRef('d.endpoint_id', '=', 'h.endpoint_id')
+        .whereRef('d.session_id', '=', 'h.session_id')
+        .whereRef('d.event_seq', '=', 'h.head_seq')
         .where('d.status', '=', 'pending')
         .where('e.enabled', '=', 1)
         .where('d.next_attempt_at', '<=', now.toISOString())
-        // Per-lane order: only the oldest pending event of an (endpoint, session) lane may be sent.
-        .where(({ not, exists, selectFrom }) =>
-          not(exists(
-            selectFrom('webhook_deliveries as p')
-              .select('p.id')
-              .whereRef('p.endpoint_id', '=', 'd.endpoint_id')
-              .whereRef('p.session_id', '=', 'd.session_id')
-              .where('p.status', '=', 'pending')
-              .whereRef('p.event_seq', '<', 'd.event_seq'),
-          )))
         .orderBy('d.event_seq')
         .limit(limit)
         .execute();
-      return rows.map((row) => ({
-        id: row.delivery_id,
-        event: toStoredEvent(row),
-        endpointId: row.endpoint_id,
-        url: row.url,
-        secret: row.secret,
-        attempts: Number(row.attempts),
-      }));
+      return rows.map(toJob);
     },
 
-    async markDelivered(job, statusCode, at) {
+    async laneBatch(endpointId, sessionId, now, limit) {
+      const rows = await jobs()
+        .where('d.session_id', '=', sessionId)
+        .where('d.endpoint_id', '=', endpointId)
+        .orderBy('d.event_seq')
+        .limit(limit)
+        .execute();
+      const cutoff = now.toISOString();
+      const notDue = rows.findIndex((row) => row.next_attempt_at > cutoff);
+      return (notDue === -1 ? rows : rows.slice(0, notDue)).map(toJob);
+    },
+
+    async markDelivered(delivered, at) {
+      if (delivered.length === 0) return;
       const when = at.toISOString();
+      const byStatus = new Map<number, string[]>();
+      for (const { job, statusCode } of delivered) byStatus.set(statusCode, [...(byStatus.get(statusCode) ?? []), job.id]);
       await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('webhook_deliveries')
-          .set((eb) => ({ status: 'delivered', attempts: eb('attempts', '+', 1), last_attempt_at: when, delivered_at: when, last_status_code: statusCode, last_error: null }))
-          .where('id', '=', job.id)
-          .execute();
+        for (const [statusCode, ids] of byStatus) {
+          for (const part of chunk(ids, 500)) {
+            await trx
+              .updateTable('webhook_deliveries')
+              .set((eb) => ({ status: 'delivered', attempts: eb('attempts', '+', 1), last_attempt_at: when, delivered_at: when, last_status_code: statusCode, last_error: null }))
+              .where('id', 'in', part)
+              .execute();
+          }
+        }
         await trx
           .updateTable('webhook_endpoints')
           .set({ failure_count: 0, failing_since: null })
-          .where('id', '=', job.endpointId)
+          .where('id', 'in', [...new Set(delivered.map(({ job }) => job.endpointId))])
           .where('failure_count', '>', 0)
           .execute();
       });

@@ -27,7 +27,7 @@ const wants = (events: string | null, type: string): boolean =>
 export function createOutboxStore(db: Kysely<DatabaseSchema>): OutboxStore {
   return {
     async append(events: readonly GatewayEvent[]) {
-      if (events.length === 0) return [];
+      if (events.length === 0) return { events: [], lanes: [] };
       return db.transaction().execute(async (trx) => {
         const sequences = new Map<string, number>();
         for (const rows of chunk(events, ROWS_PER_INSERT)) {
@@ -70,7 +70,8 @@ export function createOutboxStore(db: Kysely<DatabaseSchema>): OutboxStore {
         for (const rows of chunk(deliveries, ROWS_PER_INSERT)) {
           await trx.insertInto('webhook_deliveries').values(rows).execute();
         }
-        return stored;
+        const lanes = new Map(deliveries.map((d) => [`${d.endpoint_id}\n${d.session_id}`, { endpointId: d.endpoint_id, sessionId: d.session_id }]));
+        return { events: stored, lanes: [...lanes.values()] };
       });
     },
 

@@ -36,6 +36,7 @@ for (const dialect of TEST_DIALECTS) {
     const outbox = () => createOutboxStore(database.db);
     const endpoints = () => createWebhookEndpointStore(database.db);
     const deliveries = () => createDeliveryStore(database.db);
+    const appendEvents = async (events: GatewayEvent[]) => (await outbox().append(events)).events;
 
     before(async () => {
       database = await openTestDatabase(dialect);
@@ -48,7 +49,9 @@ for (const dialect of TEST_DIALECTS) {
       await endpoints().syncGlobal({ url: 'http://127.0.0.1:9/global', secret: SECRET });
       await endpoints().putForSession('ob-a', { url: 'http://127.0.0.1:9/a', secret: SECRET, events: ['session.qr'] });
       await endpoints().putForSession('ob-b', { url: 'http://127.0.0.1:9/b', secret: SECRET, events: null });
-      const stored = await outbox().append([event('ob-a', 'session.status', { n: 1 }), event('ob-a', 'session.qr', { qr: 'x' }), event('ob-b')]);
+      const appended = await outbox().append([event('ob-a', 'session.status', { n: 1 }), event('ob-a', 'session.qr', { qr: 'x' }), event('ob-b')]);
+      const stored = appended.events;
+      assert.deepEqual(appended.lanes.map((l) => `${l.endpointId}>${l.sessionId}`).sort(), ['global>ob-a', 'global>ob-b', 'session:ob-a>ob-a', 'session:ob-b>ob-b']);
       assert.deepEqual(stored.map((e) => e.data), [{ n: 1 }, { qr: 'x' }, {}]);
       assert.ok(stored[0]!.sequence > 0 && stored[1]!.sequence > stored[0]!.sequence && stored[2]!.sequence > stored[1]!.sequence);
 
@@ -76,18 +79,18 @@ for (const dialect of TEST_DIALECTS) {
       await installDeliveryFault(database, dialect);
       await endpoints().putForSession('ob-fault', { url: 'http://127.0.0.1:9/f', secret: SECRET, events: null });
       const before = await outbox().lastSequence();
-      await assert.rejects(outbox().append([event('ob-ok'), event('ob-fault')]), /injected delivery fault/);
+      await assert.rejects(appendEvents([event('ob-ok'), event('ob-fault')]), /injected delivery fault/);
       assert.equal(await outbox().lastSequence(), before, 'no event row survived the failed delivery insert');
       assert.equal((await deliveries().list({ limit: 100 })).filter((d) => d.sessionId.startsWith('ob-')).every((d) => d.status === 'failed'), true);
       await endpoints().removeForSession('ob-fault');
-      const stored = await outbox().append([event('ob-fault')]);
+      const stored = await appendEvents([event('ob-fault')]);
       assert.equal(stored.length, 1, 'without an endpoint there is no delivery to fail');
     });
 
     test('due returns only lane heads, oldest first; failures keep order and back off', async () => {
       await endpoints().putForSession('lane-a', { url: 'http://127.0.0.1:9/a', secret: SECRET, events: null });
       await endpoints().putForSession('lane-b', { url: 'http://127.0.0.1:9/b', secret: SECRET, events: null });
-      const [a1, b1, a2, a3] = await outbox().append([event('lane-a'), event('lane-b'), event('lane-a'), event('lane-a')]);
+      const [a1, b1, a2, a3] = await appendEvents([event('lane-a'), event('lane-b'), event('lane-a'), event('lane-a')]);
       const now = new Date();
       let due = await deliveries().due(now, 10);
       assert.deepEqual(due.map((j) => j.event.id), [a1!.id, b1!.id], 'one head per lane, in sequence order');
@@ -103,7 +106,11 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(due.map((j) => j.event.id), [a1!.id, b1!.id]);
       assert.equal(due[0]!.attempts, 1);
 
-      await deliveries().markDelivered(due[0]!, 204, later);
+      assert.deepEqual(await deliveries().laneBatch('session:lane-a', 'lane-a', now, 10), [], 'the head is not due yet: no skipping ahead');
+      assert.deepEqual((await deliveries().laneBatch('session:lane-a', 'lane-a', later, 10)).map((j) => j.event.id), [a1!.id, a2!.id, a3!.id]);
+      assert.deepEqual((await deliveries().laneBatch('session:lane-a', 'lane-a', later, 2)).map((j) => j.event.id), [a1!.id, a2!.id]);
+      await deliveries().markDelivered([{ job: due[0]!, statusCode: 204 }], later);
+      assert.deepEqual((await deliveries().laneBatch('session:lane-a', 'lane-a', later, 10)).map((j) => j.event.id), [a2!.id, a3!.id]);
       due = await deliveries().due(later, 10);
       assert.deepEqual(due.map((j) => j.event.id), [b1!.id, a2!.id]);
       const second = await deliveries().recordFailure(due[1]!, { at: later, attempts: 15, error: 'HTTP 502', statusCode: 502, nextAttemptAt: null });
@@ -118,7 +125,7 @@ for (const dialect of TEST_DIALECTS) {
 
     test('disable fails pending deliveries and stops the lane; retry re-enables and reschedules', async () => {
       await endpoints().putForSession('dis', { url: 'http://127.0.0.1:9/d', secret: SECRET, events: null });
-      const [d1, d2] = await outbox().append([event('dis'), event('dis')]);
+      const [d1, d2] = await appendEvents([event('dis'), event('dis')]);
       const now = new Date();
       await deliveries().disableEndpoint('session:dis', '3 consecutive failures', now);
       const endpoint = await endpoints().findForSession('dis');
@@ -128,7 +135,7 @@ for (const dialect of TEST_DIALECTS) {
       const failed = await deliveries().list({ status: 'failed', sessionId: 'dis', limit: 10 });
       assert.deepEqual(failed.map((d) => d.eventId).sort(), [d1!.id, d2!.id].sort());
       assert.match(failed[0]!.lastError ?? '', /endpoint disabled: 3 consecutive failures/);
-      assert.equal((await outbox().append([event('dis')])).length, 1);
+      assert.equal((await appendEvents([event('dis')])).length, 1);
       assert.equal((await deliveries().list({ sessionId: 'dis', limit: 10 })).length, 2, 'a disabled endpoint gets no new deliveries');
 
       const target = failed.find((d) => d.eventId === d2!.id)!;
@@ -149,7 +156,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(replaced.enabled, true);
       assert.equal(replaced.disabledReason, null);
       assert.ok(replaced.updatedAt >= replaced.createdAt);
-      await outbox().append([event('put'), event('put'), event('put')]);
+      await appendEvents([event('put'), event('put'), event('put')]);
       assert.equal((await deliveries().list({ sessionId: 'put', limit: 2 })).length, 2);
       const listed = await deliveries().list({ sessionId: 'put', status: 'pending', limit: 10 });
       assert.equal(listed.length, 3);
