@@ -5,7 +5,14 @@ import { sendHistorySync } from './history-sync.ts';
 import { createHubContext, deviceKey, type HubContext, type MediaAccess, type MessagingPort } from './hub-context.ts';
 import { answerMessagingIq } from './messaging-iq.ts';
 import { createOfflineQueue } from './offline-queue.ts';
-import { MessagingError, sendMediaFromPhone, sendReceiptFromPhone, sendTextFromPhone, type SendTextResult } from './phone-actions.ts';
+import {
+  MessagingError,
+  sendMediaFromPhone,
+  sendReceiptFromPhone,
+  sendRetryReceiptFromPhone,
+  sendTextFromPhone,
+  type SendTextResult,
+} from './phone-actions.ts';
 import { openLoggedMedia, type PhoneMedia } from './phone-media.ts';
 import { createPreKeyRegistry, type PreKeyRegistry } from './pre-key-registry.ts';
 import { createTextLog, type ReceivedText, type SentText } from './text-log.ts';
@@ -30,6 +37,8 @@ export interface MessagingHub {
   /** The phone sends its linked device the initial history-sync notification (a Signal peer message). */
   sendHistorySync(device: DeviceRef): Promise<void>;
   sendReceipt(phoneNumber: string, messageId: string, kind: ReceiptKind): void;
+  /** The phone asks the sending device to send a message again (a retry receipt). */
+  sendRetryReceipt(phoneNumber: string, messageId: string): void;
   received(phoneNumber: string): readonly ReceivedText[];
   sent(phoneNumber: string): readonly SentText[];
   waitForMessage(phoneNumber: string, predicate: (text: ReceivedText) => boolean, timeoutMs: number): Promise<ReceivedText>;
@@ -78,6 +87,7 @@ export function createMessagingHub(port: MessagingPort, options: MessagingHubOpt
     },
     sendHistorySync: (device) => sendHistorySync(context, device.phoneNumber, device.deviceId),
     sendReceipt: (phoneNumber, messageId, kind) => sendReceiptFromPhone(context, phoneNumber, messageId, kind),
+    sendRetryReceipt: (phoneNumber, messageId) => sendRetryReceiptFromPhone(context, phoneNumber, messageId),
     received: (phoneNumber) => context.log.received(phoneNumber),
     sent: (phoneNumber) => context.log.sent(phoneNumber),
     waitForMessage: (phoneNumber, predicate, timeoutMs) => context.log.waitFor(phoneNumber, predicate, timeoutMs),

@@ -1,7 +1,7 @@
 import { claimPreKeyBundle } from '../signal/device-bundle.ts';
 import type { proto } from '@whiskeysockets/baileys';
 import { encodeMessage } from '../signal/message-codec.ts';
-import { buildDeviceMessage, buildReceipt, type ReceiptKind } from '../signal/message-stanzas.ts';
+import { buildDeviceMessage, buildReceipt, buildRetryReceipt, type ReceiptKind } from '../signal/message-stanzas.ts';
 import { deviceKey, type HubContext, lidJid, newMessageId, pnJid } from './hub-context.ts';
 import { describeMessage } from './message-content.ts';
 import { buildMediaMessage, type PhoneMedia } from './phone-media.ts';
@@ -90,4 +90,16 @@ export function sendReceiptFromPhone(ctx: HubContext, phoneNumber: string, messa
   const origin = ctx.resolve(text.fromDevice);
   if (!origin || origin.deviceId === undefined) throw new MessagingError('unknown-recipient', `sender ${text.fromDevice} is gone`);
   ctx.deliverOrQueue(origin.account, origin.deviceId, buildReceipt(messageId, pnJid(reader), kind));
+}
+
+/** The phone asks the device that sent a message to send it again (as after a failed decryption). */
+export function sendRetryReceiptFromPhone(ctx: HubContext, phoneNumber: string, messageId: string): void {
+  const reader = ctx.port.accountByPhone(phoneNumber);
+  if (!reader) throw new MessagingError('unknown-phone', `no phone ${phoneNumber}`);
+  const text = ctx.log.find(phoneNumber, messageId);
+  if (!text) throw new MessagingError('unknown-message', `${phoneNumber} received no message ${messageId}`);
+  const origin = ctx.resolve(text.fromDevice);
+  if (!origin || origin.deviceId === undefined) throw new MessagingError('unknown-recipient', `sender ${text.fromDevice} is gone`);
+  const receipt = buildRetryReceipt(messageId, pnJid(reader), ctx.primary(reader).registrationId);
+  ctx.deliverOrQueue(origin.account, origin.deviceId, receipt);
 }

@@ -21,6 +21,8 @@ export interface PhoneMessaging {
   waitForMessage(predicate: (text: ReceivedText) => boolean, timeoutMs?: number): Promise<ReceivedText>;
   /** Sends a delivery, read or played receipt for a text this phone received. */
   sendReceipt(messageId: string, kind: ReceiptKind): void;
+  /** Asks the device that sent this message to send it again, as a phone does after a failed decryption. */
+  sendRetryReceipt(messageId: string): void;
 }
 
 const ERROR_KIND: Readonly<Record<MessagingFailure, SimErrorKind>> = {
@@ -67,6 +69,13 @@ export function createPhoneMessaging(hub: MessagingHub, phoneNumber: string): Ph
     sendReceipt(messageId, kind) {
       try {
         hub.sendReceipt(phoneNumber, messageId, kind);
+      } catch (err) {
+        throw asSimError(err);
+      }
+    },
+    sendRetryReceipt(messageId) {
+      try {
+        hub.sendRetryReceipt(phoneNumber, messageId);
       } catch (err) {
         throw asSimError(err);
       }

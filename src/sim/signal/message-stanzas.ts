@@ -99,6 +99,23 @@ export function buildReceipt(id: string, from: string, kind: ReceiptKind, t = Ma
   return { tag: 'receipt', attrs };
 }
 
+/**
+ * A retry receipt: the phone could not decrypt a message and asks the sender's device to send it again.
+ * `registration` is the asking device's registration id (4 bytes BE), so the sender keeps its session.
+ */
+export function buildRetryReceipt(id: string, from: string, registrationId: number, count = 1, t = Math.floor(Date.now() / 1000)): BinaryNode {
+  const registration = Buffer.alloc(4);
+  registration.writeUInt32BE(registrationId);
+  return {
+    tag: 'receipt',
+    attrs: { from, id, t: String(t), type: 'retry' },
+    content: [
+      { tag: 'retry', attrs: { count: String(count), id, t: String(t), v: '1' } },
+      { tag: 'registration', attrs: {}, content: registration },
+    ],
+  };
+}
+
 /** A receipt a device sent about messages it received. */
 export interface DeviceReceipt {
   readonly ids: readonly string[];
