@@ -72,6 +72,8 @@ export interface DeliveryJob {
   url: string;
   secret: string;
   attempts: number;
+  /** Whether the endpoint had a failure streak when the job was read (a success must end it). */
+  endpointFailing: boolean;
 }
 
 /** One delivery as the API lists it (no secrets). */

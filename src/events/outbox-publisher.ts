@@ -11,6 +11,11 @@ export interface OutboxPublisherOptions {
   onCommitted?: (lanes: Lane[]) => void;
   /** Most events written in one transaction (default 500). */
   maxBatch?: number;
+  /**
+   * How long publishes are collected into one transaction (default 2 ms; 0: the next event-loop turn).
+   * A commit costs far more than a row, so at hundreds of events a second this is what keeps up.
+   */
+  batchWindowMs?: number;
 }
 
 export interface OutboxPublisher extends EventPublisher {
@@ -32,7 +37,7 @@ export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPu
     for (const event of stored) options.hub.emit(event);
     if (lanes.length > 0) options.onCommitted?.(lanes);
     return stored;
-  }, options.maxBatch ?? 500);
+  }, { maxBatch: options.maxBatch ?? 500, delayMs: options.batchWindowMs ?? 2 });
 
   return {
     publish(sessionId, type, data) {

@@ -41,7 +41,7 @@ export function createDeliveryStore(db: Kysely<DatabaseSchema>): DeliveryStore {
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
       .innerJoin('outbox_events as o', 'o.id', 'd.event_seq')
-      .select(['d.id as delivery_id', 'd.endpoint_id', 'd.attempts', 'd.next_attempt_at', 'e.url', 'e.secret'])
+      .select(['d.id as delivery_id', 'd.endpoint_id', 'd.attempts', 'd.next_attempt_at', 'e.url', 'e.secret', 'e.failure_count'])
       .selectAll('o')
       .where('d.status', '=', 'pending')
       .where('e.enabled', '=', 1);
@@ -53,6 +53,7 @@ export function createDeliveryStore(db: Kysely<DatabaseSchema>): DeliveryStore {
     url: row.url,
     secret: row.secret,
     attempts: Number(row.attempts),
+    endpointFailing: Number(row.failure_count) > 0,
   });
 
   return {
@@ -71,7 +72,7 @@ export function createDeliveryStore(db: Kysely<DatabaseSchema>): DeliveryStore {
         .crossJoin('webhook_deliveries as d')
         .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
         .innerJoin('outbox_events as o', 'o.id', 'd.event_seq')
-        .select(['d.id as delivery_id', 'd.endpoint_id', 'd.attempts', 'd.next_attempt_at', 'e.url', 'e.secret'])
+        .select(['d.id as delivery_id', 'd.endpoint_id', 'd.attempts', 'd.next_attempt_at', 'e.url', 'e.secret', 'e.failure_count'])
         .selectAll('o')
         .whereRef('d.endpoint_id', '=', 'h.endpoint_id')
         .whereRef('d.session_id', '=', 'h.session_id')
@@ -112,10 +113,12 @@ export function createDeliveryStore(db: Kysely<DatabaseSchema>): DeliveryStore {
               .execute();
           }
         }
+        const failing = [...new Set(delivered.filter(({ job }) => job.endpointFailing).map(({ job }) => job.endpointId))];
+        if (failing.length === 0) return;
         await trx
           .updateTable('webhook_endpoints')
           .set({ failure_count: 0, failing_since: null })
-          .where('id', 'in', [...new Set(delivered.map(({ job }) => job.endpointId))])
+          .where('id', 'in', failing)
           .where('failure_count', '>', 0)
           .execute();
       });
