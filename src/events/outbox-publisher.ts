@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { EventHub } from './event-hub.ts';
 import type { Lane, OutboxStore, StoredEvent } from './event-store.ts';
 import { EVENT_TYPES, type EventPublisher, type EventType, type GatewayEvent } from './event-types.ts';
@@ -24,7 +24,8 @@ export interface OutboxPublisher extends EventPublisher {
   idle(): Promise<void>;
 }
 
-export const newEventId = (): string => `evt_${randomBytes(16).toString('hex')}`;
+// randomUUID draws from a cached entropy pool: much cheaper per id than randomBytes at thousands a second.
+export const newEventId = (): string => `evt_${randomUUID().replaceAll('-', '')}`;
 
 /**
  * Publishes through the outbox. Calls are queued and written by one writer at a time, in call order, with

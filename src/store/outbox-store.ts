@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { OutboxStore, StoredEvent } from '../events/event-store.ts';
 import type { EventType, GatewayEvent } from '../events/event-types.ts';
@@ -7,7 +7,7 @@ import type { DatabaseSchema, OutboxEventsTable } from './schema.ts';
 
 const ROWS_PER_INSERT = 100;
 
-export const newDeliveryId = (): string => `dlv_${randomBytes(16).toString('hex')}`;
+export const newDeliveryId = (): string => `dlv_${randomUUID().replaceAll('-', '')}`;
 
 export function toStoredEvent(row: Selectable<OutboxEventsTable>): StoredEvent {
   return {
