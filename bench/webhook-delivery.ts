@@ -203,6 +203,15 @@ const ms = (n: number) => n.toFixed(1);
 const rows: string[][] = [];
 const results: Array<{ burst: OutboxRun; paced: OutboxRun }> = [];
 const load = loadavg()[0]?.toFixed(2) ?? '?';
+/** Linux pressure stall information: % of the last 60 s in which runnable tasks waited for a CPU. */
+const cpuPressure = (): string => {
+  try {
+    return /avg60=([\d.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'))?.[1] ?? '?';
+  } catch {
+    return '?';
+  }
+};
+const pressureBefore = cpuPressure();
 for (let round = 1; round <= ROUNDS; round++) {
   const base = await baseline(receiver);
   const burst = await outboxRun(receiver.url, receiver, null);
@@ -215,6 +224,7 @@ for (let round = 1; round <= ROUNDS; round++) {
   );
 }
 await receiver.close();
+const pressureAfter = cpuPressure();
 
 const median = (values: number[]): number => percentile(values, 50);
 const burstRate = median(results.map((r) => r.burst.perSecond));
@@ -227,8 +237,9 @@ round-robin over ${SESSIONS} sessions, into a fresh SQLite outbox (file, WAL) wi
 on 127.0.0.1 in the same process (it answers 204). Latency is publish call → receipt at the receiver; throughput is events / time
 from the first publish to the last receipt. The baseline POSTs the same signed envelope with the same client (node:http, keep-alive, as the worker uses) over
 ${SESSIONS} concurrent sequential lanes, like the worker's per-session lanes, without outbox or database. Per-session order is
-checked at the receiver (violations must be 0). ${ROUNDS} rounds; 1-minute load average at the start: ${load} on
-${cpus().length} CPUs (the machine is shared: other work runs beside the benchmark).
+checked at the receiver (violations must be 0). ${ROUNDS} rounds. The machine is shared: 1-minute load average ${load} on
+${cpus().length} CPUs at the start; CPU pressure (PSI \`some avg60\`, time runnable work waited for a CPU) ${pressureBefore} % before and
+${pressureAfter} % after the run.
 
 Medians over the rounds: burst throughput **${fmt.int(burstRate)} events/s**, paced p99 **${ms(pacedP99)} ms**.
 Goal ≥ 1,000 events/s and p99 < 100 ms: **${verdict}**.
@@ -236,6 +247,8 @@ Goal ≥ 1,000 events/s and p99 < 100 ms: **${verdict}**.
 ${table(['Round', 'Run', 'Events/s', 'vs baseline', 'p50 latency (ms)', 'p99 latency (ms)', 'Order violations'], rows)}
 
 The burst row measures throughput: its latency includes queueing behind up to ${fmt.int(EVENTS)} earlier events. The paced row
-measures latency at a steady ${fmt.int(RATE)} events/s; its events/s is the offered load when the outbox keeps up.`;
+measures latency at a steady ${fmt.int(RATE)} events/s; its events/s is the offered load when the outbox keeps up. Everything
+(publisher, worker, SQLite, HTTP client and receiver) shares one event loop, so when other processes take the CPU the
+paced run falls behind for a while and its p99 shows that queueing.`;
 process.stdout.write(`${body}\n`);
 if (!args['no-write']) writeSection('Webhook delivery', body);
