@@ -20,7 +20,6 @@ async function eventually<T>(check: () => Promise<T | undefined>, what: string, 
   }
 }
 
-
 for (const dialect of DIALECTS) {
   describe(`webhooks and SSE end to end (${dialect}; gateway process + simulator + real receiver)`, () => {
     let t: TestSimulator;
