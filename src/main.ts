@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { buildApp } from './app.ts';
-import { apiKeyMatches, resolveApiKey } from './config/api-key.ts';
+import { createApiKeyVerifier, resolveApiKey } from './config/api-key.ts';
 import { loadConfig } from './config/load-config.ts';
 import { installConsoleGuard } from './engine/baileys/console-guard.ts';
 import { createBaileysEngine } from './engine/baileys/baileys-engine.ts';
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const app = await buildApp({
     manager,
     logger,
-    verifyApiKey: (presented) => apiKeyMatches(apiKey.key, presented),
+    verifyApiKey: createApiKeyVerifier(apiKey.key),
     bodyLimitBytes: config.bodyLimitBytes,
     messaging: new MessagingService({ manager, mediaMaxBytes: config.mediaMaxBytes }),
     mediaMaxBytes: config.mediaMaxBytes,

@@ -76,6 +76,14 @@ const digest = (value: string): Buffer => createHash('sha256').update(value, 'ut
 
 /** Constant-time key check: comparing fixed-size digests means neither content nor length leaks. */
 export function apiKeyMatches(expected: string, presented: string | undefined | null): boolean {
-  if (!presented || expected.length === 0) return false;
-  return timingSafeEqual(digest(expected), digest(presented));
+  return createApiKeyVerifier(expected)(presented);
+}
+
+/** apiKeyMatches for one expected key, with its digest computed once rather than on every request. */
+export function createApiKeyVerifier(expected: string): (presented: string | undefined | null) => boolean {
+  const expectedDigest = digest(expected);
+  return (presented) => {
+    if (!presented || expected.length === 0) return false;
+    return timingSafeEqual(expectedDigest, digest(presented));
+  };
 }
