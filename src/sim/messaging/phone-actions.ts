@@ -81,25 +81,26 @@ async function sendFromPhone(ctx: HubContext, fromPhone: string, to: string, mes
   return { id, t, delivered, queued };
 }
 
-/** The phone sends a delivery/read/played receipt for a text it received, to the device that sent it. */
-export function sendReceiptFromPhone(ctx: HubContext, phoneNumber: string, messageId: string, kind: ReceiptKind): void {
+/** The phone that received a message, and the device that sent it (the one its receipts go to). */
+function receiptRoute(ctx: HubContext, phoneNumber: string, messageId: string) {
   const reader = ctx.port.accountByPhone(phoneNumber);
   if (!reader) throw new MessagingError('unknown-phone', `no phone ${phoneNumber}`);
   const text = ctx.log.find(phoneNumber, messageId);
   if (!text) throw new MessagingError('unknown-message', `${phoneNumber} received no message ${messageId}`);
   const origin = ctx.resolve(text.fromDevice);
   if (!origin || origin.deviceId === undefined) throw new MessagingError('unknown-recipient', `sender ${text.fromDevice} is gone`);
-  ctx.deliverOrQueue(origin.account, origin.deviceId, buildReceipt(messageId, pnJid(reader), kind));
+  return { reader, account: origin.account, deviceId: origin.deviceId };
+}
+
+/** The phone sends a delivery/read/played receipt for a text it received, to the device that sent it. */
+export function sendReceiptFromPhone(ctx: HubContext, phoneNumber: string, messageId: string, kind: ReceiptKind): void {
+  const route = receiptRoute(ctx, phoneNumber, messageId);
+  ctx.deliverOrQueue(route.account, route.deviceId, buildReceipt(messageId, pnJid(route.reader), kind));
 }
 
 /** The phone asks the device that sent a message to send it again (as after a failed decryption). */
 export function sendRetryReceiptFromPhone(ctx: HubContext, phoneNumber: string, messageId: string): void {
-  const reader = ctx.port.accountByPhone(phoneNumber);
-  if (!reader) throw new MessagingError('unknown-phone', `no phone ${phoneNumber}`);
-  const text = ctx.log.find(phoneNumber, messageId);
-  if (!text) throw new MessagingError('unknown-message', `${phoneNumber} received no message ${messageId}`);
-  const origin = ctx.resolve(text.fromDevice);
-  if (!origin || origin.deviceId === undefined) throw new MessagingError('unknown-recipient', `sender ${text.fromDevice} is gone`);
-  const receipt = buildRetryReceipt(messageId, pnJid(reader), ctx.primary(reader).registrationId);
-  ctx.deliverOrQueue(origin.account, origin.deviceId, receipt);
+  const route = receiptRoute(ctx, phoneNumber, messageId);
+  const receipt = buildRetryReceipt(messageId, pnJid(route.reader), ctx.primary(route.reader).registrationId);
+  ctx.deliverOrQueue(route.account, route.deviceId, receipt);
 }
