@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { type ConnectionState, makeWASocket, WA_CERT_DETAILS, type WASocket } from '@whiskeysockets/baileys';
 import { pino } from 'pino';
 import { createMemoryAuth, type MemoryAuth } from '../test/sim/support/memory-auth.ts';
+import { nextConnectionUpdate } from '../test/sim/support/connection-update.ts';
 
 // libsignal prints session objects, private keys included, through console.*: mute it for the whole run.
 for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) console[method] = () => undefined;
@@ -78,22 +79,9 @@ async function control(sim: SimChild, path: string, body: unknown): Promise<void
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
 }
 
-/** Resolves with the first connection.update that matches; rejects after the step timeout. */
-function nextUpdate(sock: WASocket, match: (u: Partial<ConnectionState>) => boolean): Promise<Partial<ConnectionState>> {
-  return new Promise((resolve, reject) => {
-    const listener = (update: Partial<ConnectionState>): void => {
-      if (!match(update)) return;
-      clearTimeout(timer);
-      sock.ev.off('connection.update', listener);
-      resolve(update);
-    };
-    const timer = setTimeout(() => {
-      sock.ev.off('connection.update', listener);
-      reject(new Error('connection.update timed out'));
-    }, STEP_TIMEOUT_MS);
-    sock.ev.on('connection.update', listener);
-  });
-}
+/** The next matching connection.update, within the step timeout. */
+const nextUpdate = (sock: WASocket, match: (u: Partial<ConnectionState>) => boolean) =>
+  nextConnectionUpdate(sock, match, STEP_TIMEOUT_MS);
 
 function connect(sim: SimChild, auth: MemoryAuth): WASocket {
   const sock = makeWASocket({ auth: auth.state, waWebSocketUrl: sim.wsUrl, logger, markOnlineOnConnect: false, qrTimeout: 60_000 });

@@ -1,25 +1,10 @@
-import { Browsers, makeWASocket, WA_CERT_DETAILS, type ConnectionState, type WASocket } from '@whiskeysockets/baileys';
+import { Browsers, makeWASocket, WA_CERT_DETAILS, type WASocket } from '@whiskeysockets/baileys';
 import { pino } from 'pino';
+import { nextConnectionUpdate } from '../../test/sim/support/connection-update.ts';
 import { createMemoryAuth } from '../../test/sim/support/memory-auth.ts';
 import type { SimProcess } from './simulator.ts';
 
 const logger = pino({ level: 'silent' });
-
-function waitForUpdate(sock: WASocket, match: (update: Partial<ConnectionState>) => boolean, timeoutMs: number): Promise<Partial<ConnectionState>> {
-  return new Promise((resolve, reject) => {
-    const listener = (update: Partial<ConnectionState>): void => {
-      if (!match(update)) return;
-      clearTimeout(timer);
-      sock.ev.off('connection.update', listener);
-      resolve(update);
-    };
-    const timer = setTimeout(() => {
-      sock.ev.off('connection.update', listener);
-      reject(new Error(`no matching connection.update within ${timeoutMs} ms`));
-    }, timeoutMs);
-    sock.ev.on('connection.update', listener);
-  });
-}
 
 /**
  * Bare Baileys in this process: makeWASocket with an in-memory auth state, linked to the simulator by QR
@@ -40,13 +25,13 @@ export async function openBareSocket(sim: SimProcess, phoneNumber: string): Prom
     return sock;
   };
   const registering = make();
-  const { qr } = await waitForUpdate(registering, (u) => typeof u.qr === 'string', 30_000);
+  const { qr } = await nextConnectionUpdate(registering, (u) => typeof u.qr === 'string', 30_000);
   if (!qr) throw new Error('no QR');
-  const closed = waitForUpdate(registering, (u) => u.connection === 'close', 30_000);
+  const closed = nextConnectionUpdate(registering, (u) => u.connection === 'close', 30_000);
   await sim.scan(phoneNumber, qr);
   await closed;
   registering.end(undefined);
   const sock = make();
-  await waitForUpdate(sock, (u) => u.connection === 'open', 30_000);
+  await nextConnectionUpdate(sock, (u) => u.connection === 'open', 30_000);
   return sock;
 }

@@ -7,6 +7,7 @@ import {
 } from '@whiskeysockets/baileys';
 import { pino } from 'pino';
 import type { Simulator } from '../../../src/sim/simulator.ts';
+import { nextConnectionUpdate } from './connection-update.ts';
 import type { MemoryAuth } from './memory-auth.ts';
 
 /** A Baileys socket pointed at the simulator, with helpers that wait for connection updates. */
@@ -40,22 +41,8 @@ export function connectClient(sim: Simulator, auth: MemoryAuth, config: Partial<
   const updates: Partial<ConnectionState>[] = [];
   sock.ev.on('connection.update', (update) => updates.push(update));
 
-  const waitForUpdate: TestClient['waitForUpdate'] = (match, timeoutMs = 10_000) =>
-    new Promise((resolve, reject) => {
-      const seen = updates.find(match);
-      if (seen) return resolve(seen);
-      const listener = (update: Partial<ConnectionState>): void => {
-        if (!match(update)) return;
-        clearTimeout(timer);
-        sock.ev.off('connection.update', listener);
-        resolve(update);
-      };
-      const timer = setTimeout(() => {
-        sock.ev.off('connection.update', listener);
-        reject(new Error(`no matching connection.update within ${timeoutMs} ms`));
-      }, timeoutMs);
-      sock.ev.on('connection.update', listener);
-    });
+  const waitForUpdate: TestClient['waitForUpdate'] = async (match, timeoutMs = 10_000) =>
+    updates.find(match) ?? nextConnectionUpdate(sock, match, timeoutMs);
 
   return {
     sock,
