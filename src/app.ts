@@ -8,6 +8,7 @@ import type { MessagingService } from './messages/messaging-service.ts';
 import type { SessionManager } from './sessions/session-manager.ts';
 import { registerAuth } from './http/plugins/auth.ts';
 import { registerErrorHandling } from './http/plugins/errors.ts';
+import { requestChildLogger } from './http/plugins/request-logger.ts';
 import { registerOpenApi } from './http/plugins/openapi.ts';
 import { eventStreamRoutes } from './http/routes/event-stream.ts';
 import { healthRoutes } from './http/routes/health.ts';
@@ -42,6 +43,7 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
+    childLoggerFactory: (logger, bindings, options) => requestChildLogger(logger as Logger, bindings, options) as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes,
     // Unknown fields and wrong types are rejected with 400 rather than silently dropped or coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },

@@ -32,9 +32,23 @@ export function presentUserInfo(user: UserInfo | null) {
   };
 }
 
-/** The seed's credentials object. */
+/** The seed's credentials object: the basic fields (same order) and `userInfo`, built in one literal. */
 export function presentCredentials(view: SessionView) {
-  return { ...presentBasic(view), userInfo: presentUserInfo(view.record.userInfo) };
+  const { record } = view;
+  return {
+    id: record.id,
+    sessionId: record.sessionId,
+    status: record.status,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+    isActive: view.isActive,
+    isAuthenticated: view.isAuthenticated,
+    startTime: view.startTime,
+    connectionStatus: view.connectionStatus,
+    lastSeenAt: view.lastSeenAt?.toISOString() ?? null,
+    lastDisconnect: record.lastDisconnect,
+    userInfo: presentUserInfo(record.userInfo),
+  };
 }
 
 export function presentStatus(view: SessionView, history: StatusHistoryEntry[]) {

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { Nullable, StringEnum } from './schema-types.ts';
 
 const Media = Type.Object(
   {
@@ -55,7 +56,7 @@ export const SentMessageSchema = Type.Object({
 export const MessageParams = Type.Object({ sessionId: Type.String(), messageId: Type.String({ maxLength: 128 }) });
 
 export const PresenceBody = Type.Object(
-  { to: Type.String({ minLength: 1, maxLength: 64 }), state: Type.Union([Type.Literal('composing'), Type.Literal('paused')]) },
+  { to: Type.String({ minLength: 1, maxLength: 64 }), state: StringEnum(['composing', 'paused']) },
   { additionalProperties: false },
 );
 
@@ -64,6 +65,6 @@ export const ContactParams = Type.Object({ sessionId: Type.String(), phone: Type
 export const ContactSchema = Type.Object({
   phoneNumber: Type.String(),
   exists: Type.Boolean(),
-  jid: Type.Union([Type.String(), Type.Null()]),
-  lid: Type.Union([Type.String(), Type.Null()]),
+  jid: Nullable(Type.String()),
+  lid: Nullable(Type.String()),
 });

@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { CONNECTION_STATUSES, SESSION_STATUSES } from '../../sessions/session-state.ts';
-
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+import { Nullable, StringEnum } from './schema-types.ts';
 
 export const SessionIdParams = Type.Object({ sessionId: Type.String() });
 
@@ -15,7 +14,7 @@ export const UserInfoSchema = Type.Object({
 });
 
 export const DisconnectSchema = Type.Object({
-  code: Type.Union([Type.Integer(), Type.Null()]),
+  code: Nullable(Type.Integer()),
   reason: Type.String(),
   at: Type.String({ format: 'date-time' }),
 });
@@ -23,27 +22,27 @@ export const DisconnectSchema = Type.Object({
 const basicFields = {
   id: Type.Integer(),
   sessionId: Type.String(),
-  status: Type.Union(SESSION_STATUSES.map((s) => Type.Literal(s))),
+  status: StringEnum(SESSION_STATUSES),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   isActive: Type.Boolean(),
   isAuthenticated: Type.Boolean(),
-  startTime: Type.Union([Type.Integer(), Type.Null()]),
-  connectionStatus: Type.Union(CONNECTION_STATUSES.map((s) => Type.Literal(s))),
-  lastSeenAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  lastDisconnect: Type.Union([DisconnectSchema, Type.Null()]),
+  startTime: Nullable(Type.Integer()),
+  connectionStatus: StringEnum(CONNECTION_STATUSES),
+  lastSeenAt: Nullable(Type.String({ format: 'date-time' })),
+  lastDisconnect: Nullable(DisconnectSchema),
 };
 
 export const SessionBasicSchema = Type.Object(basicFields, { $id: 'SessionBasic' });
 export const SessionCredentialsSchema = Type.Object(
-  { ...basicFields, userInfo: Type.Union([UserInfoSchema, Type.Null()]) },
+  { ...basicFields, userInfo: Nullable(UserInfoSchema) },
   { $id: 'SessionCredentials' },
 );
 
 export const StatusHistorySchema = Type.Object({
   status: Type.String(),
   connectionStatus: Type.String(),
-  reason: Type.Union([Type.String(), Type.Null()]),
+  reason: Nullable(Type.String()),
   at: Type.String({ format: 'date-time' }),
 });
 

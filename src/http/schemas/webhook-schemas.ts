@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
+import { Nullable, StringEnum } from './schema-types.ts';
 import { DELIVERY_STATUSES } from '../../events/event-store.ts';
 import { EVENT_TYPES } from '../../events/event-types.ts';
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
-const EventTypeSchema = Type.Union(EVENT_TYPES.map((type) => Type.Literal(type)));
+const EventTypeSchema = StringEnum(EVENT_TYPES);
 const SESSION_ID_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
 
 export const PutWebhookBody = Type.Object(
@@ -22,7 +22,7 @@ export const WebhookSchema = Type.Object({
   events: Type.Array(Type.String(), { description: 'Subscribed event types' }),
   enabled: Type.Boolean(),
   disabledReason: Nullable(Type.String()),
-  disabledAt: Type.Union([DateTime, Type.Null()]),
+  disabledAt: Nullable(DateTime),
   createdAt: DateTime,
   updatedAt: DateTime,
   secret: Type.Optional(Type.String({ description: 'Only in the PUT response that generated it; store it now' })),
@@ -30,7 +30,7 @@ export const WebhookSchema = Type.Object({
 
 export const DeliveryQuery = Type.Object(
   {
-    status: Type.Optional(Type.Union(DELIVERY_STATUSES.map((status) => Type.Literal(status)))),
+    status: Type.Optional(StringEnum(DELIVERY_STATUSES)),
     sessionId: Type.Optional(Type.String({ pattern: SESSION_ID_PATTERN })),
     limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]{0,2}|1000)$', description: '1 to 1000 (default 100)' })),
   },
@@ -46,13 +46,13 @@ export const DeliverySchema = Type.Object({
   sessionId: Type.String(),
   type: Type.String(),
   endpoint: Type.Object({ id: Type.String(), url: Nullable(Type.String()) }),
-  status: Type.Union(DELIVERY_STATUSES.map((status) => Type.Literal(status))),
+  status: StringEnum(DELIVERY_STATUSES),
   attempts: Type.Integer(),
   nextAttemptAt: DateTime,
-  lastAttemptAt: Type.Union([DateTime, Type.Null()]),
+  lastAttemptAt: Nullable(DateTime),
   lastError: Nullable(Type.String()),
-  lastStatusCode: Type.Union([Type.Integer(), Type.Null()]),
-  deliveredAt: Type.Union([DateTime, Type.Null()]),
+  lastStatusCode: Nullable(Type.Integer()),
+  deliveredAt: Nullable(DateTime),
   createdAt: DateTime,
 });
 
