@@ -3,6 +3,7 @@ import type { AuthStateStore } from '../auth-state-store.ts';
 import type { MessageStore } from '../message-store.ts';
 import type { ConnectOptions, Engine, EngineConnection } from '../engine.ts';
 import { BaileysConnection } from './baileys-connection.ts';
+import { installSharedAsyncLocalStorage } from './shared-async-local-storage.ts';
 import { parseCreds } from './sql-auth-state.ts';
 import { userInfoFromCreds } from './user-info.ts';
 
@@ -20,6 +21,8 @@ export interface BaileysEngineOptions {
 /** The engine that links and runs sessions with Baileys. */
 export function createBaileysEngine(options: BaileysEngineOptions): Engine {
   const { authStore, messageStore } = options;
+  // Baileys makes an AsyncLocalStorage per socket; on Node 20 each one taxes every promise (see the module).
+  installSharedAsyncLocalStorage();
   const socketConfig: Partial<SocketConfig> = { ...options.socketConfig };
   if (options.wsUrl) socketConfig.waWebSocketUrl = options.wsUrl;
   if (options.rootPublicKey) {
