@@ -8,7 +8,15 @@ import {
   type SignalDataTypeMap,
 } from '@whiskeysockets/baileys';
 import type { AuthStateStore, KeyWrite } from '../auth-state-store.ts';
+import { SignalKeyCache } from './signal-key-cache.ts';
 import { isLinked } from './user-info.ts';
+
+/**
+ * Keys cached per connection. A busy session touches a few keys per contact (sessions of each device,
+ * a privacy token, a LID mapping), a session record being a few kB: this holds a few hundred active
+ * contacts in at most a few MB, and an idle session holds next to nothing.
+ */
+const KEY_CACHE_ENTRIES = 1024;
 
 export interface PersistentAuthState {
   state: AuthenticationState;
@@ -48,27 +56,53 @@ export async function loadAuthState(
   const creds = discardUnfinishedLink(raw ? parseCreds(raw) : initAuthCreds());
   let pending: Promise<void> = Promise.resolve();
 
+  const cache = new SignalKeyCache(KEY_CACHE_ENTRIES);
+  const revive = (type: string, text: string): unknown => {
+    const value = deserialise(text);
+    return type === 'app-state-sync-key' && value ? proto.Message.AppStateSyncKeyData.fromObject(value as object) : value;
+  };
+
   const keys = {
     async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
-      const rows = await store.readKeys(sessionId, type, ids);
       const result: { [id: string]: SignalDataTypeMap[T] } = {};
-      for (const [id, text] of rows) {
-        let value = deserialise(text);
-        if (type === 'app-state-sync-key' && value) {
-          value = proto.Message.AppStateSyncKeyData.fromObject(value as object);
-        }
-        result[id] = value as SignalDataTypeMap[T];
+      const missing: string[] = [];
+      for (const id of ids) {
+        const cached = cache.get(type, id);
+        if (cached === undefined) missing.push(id);
+        else if (cached !== null) result[id] = cached as SignalDataTypeMap[T];
+      }
+      if (missing.length === 0) return result;
+      const token = cache.fillToken();
+      const rows = await store.readKeys(sessionId, type, missing);
+      for (const id of missing) {
+        const text = rows.get(id);
+        const value = text === undefined ? null : revive(type, text);
+        if (value !== null) result[id] = value as SignalDataTypeMap[T];
+        cache.fill(token, type, id, value);
       }
       return result;
     },
+    // Resolves only after the commit, and the cache learns the values only then: Baileys commits a send's
+    // ratchet step with this before sendMessage resolves, so an answered send is a durable one.
     async set(data: SignalDataSet) {
       const writes: KeyWrite[] = [];
-      for (const [type, entries] of Object.entries(data)) {
-        for (const [id, value] of Object.entries(entries ?? {})) {
-          writes.push({ type, id, value: value === null || value === undefined ? null : serialise(value) });
+      const entries: Array<[string, string, unknown]> = [];
+      for (const [type, values] of Object.entries(data)) {
+        for (const [id, value] of Object.entries(values ?? {})) {
+          const present = value !== null && value !== undefined;
+          writes.push({ type, id, value: present ? serialise(value) : null });
+          entries.push([type, id, present ? value : null]);
         }
       }
-      if (writes.length > 0) await store.writeKeys(sessionId, writes);
+      if (writes.length === 0) return;
+      cache.writing();
+      try {
+        await store.writeKeys(sessionId, writes);
+      } catch (err) {
+        cache.failed(entries);
+        throw err;
+      }
+      cache.committed(entries);
     },
   };
 

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { SignalDataTypeMap } from '@whiskeysockets/baileys';
+import { sql } from 'kysely';
+import type { AuthStateStore } from '../auth-state-store.ts';
+import { createAuthStateStore } from '../../store/auth-state-store.ts';
+import type { Database, StoreDialect } from '../../store/database.ts';
+import { createSessionRecordStore } from '../../store/session-record-store.ts';
+import { openTestDatabase, TEST_DIALECTS } from '../../store/test-database.ts';
+import { SignalKeyCache } from './signal-key-cache.ts';
+import { loadAuthState } from './sql-auth-state.ts';
+
+/** A fault in the database itself: inserting key_id 'poison' aborts the statement (and its transaction). */
+async function installPoisonTrigger(database: Database, dialect: StoreDialect): Promise<void> {
+  if (dialect === 'sqlite') {
+    await sql`CREATE TRIGGER poison BEFORE INSERT ON auth_keys WHEN NEW.key_id = 'poison'
+      BEGIN SELECT RAISE(ABORT, 'poisoned key'); END`.execute(database.db);
+    return;
+  }
+  await sql`CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW.key_id = 'poison' THEN RAISE EXCEPTION 'poisoned key'; END IF; RETURN NEW; END $$`.execute(database.db);
+  await sql`CREATE TRIGGER poison BEFORE INSERT ON auth_keys FOR EACH ROW EXECUTE FUNCTION poison()`.execute(database.db);
+}
+
+/** The real store, counting key reads and optionally holding each read's answer until `release()`. */
+function observedStore(store: AuthStateStore) {
+  let held: Promise<void> | null = null;
+  let release = () => {};
+  const observed = {
+    reads: 0,
+    store: {
+      ...store,
+      async readKeys(sessionId: string, type: string, ids: readonly string[]) {
+        observed.reads++;
+        const rows = await store.readKeys(sessionId, type, ids);
+        if (held) await held;
+        return rows;
+      },
+    } satisfies AuthStateStore,
+    holdReads() {
+      held = new Promise((resolve) => (release = resolve));
+    },
+    release() {
+      held = null;
+      release();
+    },
+  };
+  return observed;
+}
+
+const record = (tag: string) => ({ _sessions: { [tag]: { registrationId: 7, rootKey: Buffer.from(tag) } }, version: 'v1' });
+type SessionValue = SignalDataTypeMap['session'];
+
+for (const dialect of TEST_DIALECTS) {
+  describe(`SQL auth state keys (${dialect})`, () => {
+    let database: Database;
+    const open = async (sessionId: string) => {
+      const observed = observedStore(createAuthStateStore(database.db));
+      const auth = await loadAuthState(observed.store, sessionId, (err) => assert.fail(String(err)));
+      return { observed, keys: auth.state.keys };
+    };
+
+    before(async () => {
+      database = await openTestDatabase(dialect);
+      await installPoisonTrigger(database, dialect);
+      for (const id of ['cached', 'durable', 'failed', 'race']) await createSessionRecordStore(database.db).insert(id);
+    });
+    after(async () => {
+      await database?.destroy();
+    });
+
+    test('a written key and a known-absent key are served without asking the database again', async () => {
+      const { observed, keys } = await open('cached');
+      await keys.set({ session: { 'alice.0': record('a1') as unknown as SessionValue } });
+      const got = await keys.get('session', ['alice.0']);
+      assert.deepEqual(got['alice.0'], record('a1'));
+      assert.equal(observed.reads, 0);
+      assert.deepEqual(await keys.get('tctoken', ['bob@lid']), {});
+      assert.deepEqual(await keys.get('tctoken', ['bob@lid']), {});
+      assert.equal(observed.reads, 1, 'the absent key was read once');
+      await keys.set({ session: { 'alice.0': null } });
+      assert.deepEqual(await keys.get('session', ['alice.0']), {});
+      assert.equal(observed.reads, 1);
+    });
+
+    test('set resolves only once the keys are in the database; another connection reads them back', async () => {
+      const first = await open('durable');
+      await first.keys.set({ session: { 'carol.0': record('c1') as unknown as SessionValue, 'carol.1': record('c2') as unknown as SessionValue } });
+      const second = await open('durable');
+      const got = await second.keys.get('session', ['carol.0', 'carol.1', 'carol.2']);
+      assert.equal(second.observed.reads, 1);
+      assert.deepEqual(got, { 'carol.0': record('c1'), 'carol.1': record('c2') });
+      assert.ok(Buffer.isBuffer((got['carol.0'] as unknown as ReturnType<typeof record>)._sessions.c1?.rootKey), 'buffers revive');
+    });
+
+    // A failed COMMIT (a dropped PostgreSQL connection) does not say whether it happened: only the database knows.
+    test('after a failed write the next read of its keys asks the database, which kept the old values', async () => {
+      const { observed, keys } = await open('failed');
+      await keys.set({ session: { 'dave.0': record('d1') as unknown as SessionValue } });
+      await assert.rejects(async () => keys.set({ session: { 'dave.0': record('d2') as unknown as SessionValue, poison: record('p') as unknown as SessionValue } }));
+      assert.deepEqual(await keys.get('session', ['dave.0']), { 'dave.0': record('d1') });
+      assert.equal(observed.reads, 1, 'dave.0 was asked from the database');
+      assert.deepEqual(await keys.get('session', ['poison']), {});
+    });
+
+    test('a read that raced a write does not leave its stale answer in the cache', async () => {
+      const { observed, keys } = await open('race');
+      await keys.set({ session: { 'erin.0': record('e1') as unknown as SessionValue } });
+      const reader = await open('race');
+      reader.observed.holdReads();
+      const staleRead = reader.keys.get('session', ['erin.0']);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the query has run and returned e1
+      await reader.keys.set({ session: { 'erin.0': record('e2') as unknown as SessionValue } });
+      reader.observed.release();
+      assert.deepEqual((await staleRead)['erin.0'], record('e1'));
+      assert.deepEqual((await reader.keys.get('session', ['erin.0']))['erin.0'], record('e2'));
+      assert.equal(observed.reads, 0);
+    });
+  });
+}
+
+test('the key cache keeps the most recently used entries within its bound', () => {
+  const cache = new SignalKeyCache(2);
+  cache.committed([['session', 'a', 1], ['session', 'b', 2]]);
+  assert.equal(cache.get('session', 'a'), 1); // a is now the most recent
+  cache.committed([['session', 'c', 3]]);
+  assert.equal(cache.get('session', 'b'), undefined);
+  assert.equal(cache.get('session', 'a'), 1);
+  assert.equal(cache.get('session', 'c'), 3);
+  assert.equal(cache.size, 2);
+  cache.committed([['tctoken', 'a', null]]);
+  assert.equal(cache.get('tctoken', 'a'), null, 'absent is remembered as null');
+  assert.equal(cache.get('session', 'a'), undefined, 'types do not share ids');
+});
