@@ -2,6 +2,7 @@
  * Texts per second through `POST /sessions/:id/messages` across 10 linked sessions, as a ratio to bare
  * Baileys `sendMessage` (10 sockets in this process, in-memory auth) against the same simulator, same run.
  * `npx tsx bench/send-throughput.ts [--sessions 10] [--messages 200] [--inflight 1,8] [--rounds 2]`
+ * `--gateway-node-flags='--cpu-prof --cpu-prof-dir=/tmp/prof/send'` passes extra node flags to the gateway process.
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,6 +31,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '2' },
     warmup: { type: 'string', default: '20' },
     'no-write': { type: 'boolean', default: false },
+    'gateway-node-flags': { type: 'string', default: '' },
   },
 });
 const SESSIONS = Number(args.sessions);
@@ -109,7 +111,12 @@ let received: { gateway: number; bare: number; expected: number } | undefined;
 try {
   sim = await startSimProcess();
   const s = sim;
-  gateway = await startBenchGateway({ databaseUrl: `sqlite:${join(dir, 'wagate.sqlite')}`, dataDir: dir, env: s.gatewayEnv });
+  gateway = await startBenchGateway({
+    databaseUrl: `sqlite:${join(dir, 'wagate.sqlite')}`,
+    dataDir: dir,
+    env: s.gatewayEnv,
+    nodeFlags: (args['gateway-node-flags'] ?? '').split(' ').filter(Boolean),
+  });
   const gw = gateway;
   const gwContacts: string[] = [];
   const bareContacts: string[] = [];
