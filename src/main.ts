@@ -17,6 +17,7 @@ import { createMessageStore } from './store/message-store.ts';
 import { createOutboxStore } from './store/outbox-store.ts';
 import { createSessionRecordStore } from './store/session-record-store.ts';
 import { createWebhookEndpointStore } from './store/webhook-endpoint-store.ts';
+import { createWriteBatch } from './store/write-batch.ts';
 
 const VERSION = '0.1.0';
 
@@ -40,10 +41,12 @@ async function main(): Promise<void> {
     onPoolError: (err) => logger.error({ err }, 'idle database connection failed'),
   });
   const records = createSessionRecordStore(database.db);
-  const messageStore = createMessageStore(database.db);
+  // A send's Signal keys and its stored message, from every session, share commits.
+  const writes = createWriteBatch(database.db);
+  const messageStore = createMessageStore(database.db, writes);
   const retention = new MessageRetention(messageStore, config.messageRetentionHours, logger);
   const engine = createBaileysEngine({
-    authStore: createAuthStateStore(database.db),
+    authStore: createAuthStateStore(database.db, writes),
     messageStore,
     wsUrl: config.waWsUrl,
     rootPublicKey: config.waRootPublicKey ? Buffer.from(config.waRootPublicKey, 'hex') : undefined,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AuthStateStore, KeyWrite } from '../engine/auth-state-store.ts';
 import { chunk } from './chunk.ts';
 import type { DatabaseSchema } from './schema.ts';
+import { createWriteBatch, type WriteBatch } from './write-batch.ts';
 
 /**
  * Rows per statement: 500 rows × 4 columns stays far under SQLite's 32,766 and PostgreSQL's 65,535
@@ -31,8 +32,11 @@ function finalWrites(writes: readonly KeyWrite[]): { upserts: Upsert[]; deletes:
   return { upserts, deletes };
 }
 
-/** Baileys' creds and Signal keys as rows; values are opaque text the engine serialised. */
-export function createAuthStateStore(db: Kysely<DatabaseSchema>): AuthStateStore {
+/**
+ * Baileys' creds and Signal keys as rows; values are opaque text the engine serialised. Key writes go
+ * through `batch` (group commit on SQLite; pass the one shared with the message store).
+ */
+export function createAuthStateStore(db: Kysely<DatabaseSchema>, batch: WriteBatch = createWriteBatch(db)): AuthStateStore {
   return {
     async readCreds(sessionId) {
       const row = await db.selectFrom('auth_creds').select('creds').where('session_id', '=', sessionId).executeTakeFirst();
@@ -70,7 +74,7 @@ export function createAuthStateStore(db: Kysely<DatabaseSchema>): AuthStateStore
       if (upserts.length === 0 && deletes.size === 0) return;
       // One transaction: a crash or error midway leaves the previous key set intact, never half of a
       // Signal session update (which would break decryption with that contact for good).
-      await db.transaction().execute(async (trx) => {
+      await batch.write(async (trx) => {
         for (const part of chunk(upserts, CHUNK)) {
           await trx
             .insertInto('auth_keys')

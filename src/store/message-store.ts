@@ -1,9 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { MessageStore } from '../engine/message-store.ts';
 import type { DatabaseSchema } from './schema.ts';
+import { createWriteBatch, type WriteBatch } from './write-batch.ts';
 
-/** Messages as rows keyed by (session, message id); old rows are pruned by age. */
-export function createMessageStore(db: Kysely<DatabaseSchema>): MessageStore {
+/**
+ * Messages as rows keyed by (session, message id); old rows are pruned by age. Saves go through `batch`
+ * (group commit on SQLite; pass the one shared with the auth state store).
+ */
+export function createMessageStore(db: Kysely<DatabaseSchema>, batch: WriteBatch = createWriteBatch(db)): MessageStore {
   return {
     async save(sessionId, message) {
       const row = {
@@ -15,11 +19,13 @@ export function createMessageStore(db: Kysely<DatabaseSchema>): MessageStore {
         payload: message.payload,
         created_at: new Date().toISOString(),
       };
-      await db
-        .insertInto('messages')
-        .values(row)
-        .onConflict((oc) => oc.columns(['session_id', 'message_id']).doUpdateSet({ payload: row.payload, type: row.type }))
-        .execute();
+      await batch.write(async (trx) => {
+        await trx
+          .insertInto('messages')
+          .values(row)
+          .onConflict((oc) => oc.columns(['session_id', 'message_id']).doUpdateSet({ payload: row.payload, type: row.type }))
+          .execute();
+      }, { statement: true });
     },
 
     async find(sessionId, messageId) {

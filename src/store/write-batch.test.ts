@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { createDatabase, type Database } from './database.ts';
+import type { DatabaseSchema } from './schema.ts';
+import { createSessionRecordStore } from './session-record-store.ts';
+import { freshDatabaseConfig, openTestDatabase, TEST_DIALECTS } from './test-database.ts';
+import { createWriteBatch, type WriteWork } from './write-batch.ts';
+
+/** Inserts one key row; for a session without a row it fails on the foreign key, a real database error. */
+const insertKey = (sessionId: string, id: string, runs?: Map<string, number>): WriteWork => async (trx) => {
+  runs?.set(id, (runs.get(id) ?? 0) + 1);
+  await trx.insertInto('auth_keys').values({ session_id: sessionId, type: 'session', key_id: id, value: id }).execute();
+};
+
+const keyIds = async (db: Kysely<DatabaseSchema>, sessionId: string) =>
+  (await db.selectFrom('auth_keys').select('key_id').where('session_id', '=', sessionId).orderBy('key_id').execute()).map((r) => r.key_id);
+
+for (const dialect of TEST_DIALECTS) {
+  describe(`write batch (${dialect})`, () => {
+    let database: Database;
+    before(async () => {
+      database = await openTestDatabase(dialect);
+      for (const id of ['together', 'isolated']) await createSessionRecordStore(database.db).insert(id);
+    });
+    after(async () => {
+      await database?.destroy();
+    });
+
+    test('concurrent writes are all in the database when they resolve', async () => {
+      const batch = createWriteBatch(database.db);
+      const ids = Array.from({ length: 20 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+      await Promise.all(ids.map((id) => batch.write(insertKey('together', id)).then(async () => {
+        assert.ok((await keyIds(database.db, 'together')).includes(id), `${id} committed before its write resolved`);
+      })));
+      assert.deepEqual(await keyIds(database.db, 'together'), ids);
+    });
+
+    test('a failing write rejects alone; the writes queued with it commit', async () => {
+      const batch = createWriteBatch(database.db);
+      const results = await Promise.allSettled([
+        batch.write(insertKey('isolated', 'a')),
+        batch.write(insertKey('no-such-session', 'bad'), { statement: true }),
+        batch.write(insertKey('isolated', 'b')),
+      ]);
+      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+      assert.deepEqual(await keyIds(database.db, 'isolated'), ['a', 'b']);
+      assert.deepEqual(await keyIds(database.db, 'no-such-session'), []);
+    });
+  });
+}
+
+describe('write batch on SQLite: group commit', () => {
+  let database: Database;
+  let drop = async () => {};
+  let logged: Kysely<DatabaseSchema>;
+  const statements: string[] = [];
+  before(async () => {
+    const fresh = await freshDatabaseConfig('sqlite');
+    drop = fresh.drop;
+    if (fresh.config.dialect !== 'sqlite') throw new Error('expected SQLite');
+    database = await createDatabase({ database: fresh.config });
+    await createSessionRecordStore(database.db).insert('grouped');
+    // A second connection to the same file that logs every statement it runs, begin and commit included.
+    logged = new Kysely<DatabaseSchema>({
+      dialect: new SqliteDialect({ database: new SqliteDatabase(fresh.config.filename) }),
+      log: (event) => {
+        statements.push(event.query.sql);
+      },
+    });
+  });
+  after(async () => {
+    await logged?.destroy();
+    await database?.destroy();
+    await drop();
+  });
+
+  test('writes queued in one event-loop turn share one transaction, in call order', async () => {
+    const batch = createWriteBatch(logged);
+    statements.length = 0;
+    await Promise.all(['x1', 'x2', 'x3', 'x4', 'x5'].map((id) => batch.write(insertKey('grouped', id))));
+    assert.deepEqual(statements.filter((s) => s === 'begin' || s === 'commit'), ['begin', 'commit']);
+    assert.deepEqual(await keyIds(database.db, 'grouped'), ['x1', 'x2', 'x3', 'x4', 'x5']);
+    const setValue = (value: string): WriteWork => async (trx) => {
+      await trx.updateTable('auth_keys').set({ value }).where('session_id', '=', 'grouped').where('key_id', '=', 'x1').execute();
+    };
+    await Promise.all(['v1', 'v2', 'v3'].map((value) => batch.write(setValue(value))));
+    const row = await database.db.selectFrom('auth_keys').select('value').where('session_id', '=', 'grouped').where('key_id', '=', 'x1').executeTakeFirst();
+    assert.equal(row?.value, 'v3', 'the last call wins');
+  });
+
+  test('after a failed shared transaction each write runs again in its own; a lone failure is not retried', async () => {
+    const batch = createWriteBatch(logged);
+    const runs = new Map<string, number>();
+    const shared = await Promise.allSettled([
+      batch.write(insertKey('grouped', 'y1', runs)),
+      batch.write(insertKey('no-such-session', 'bad', runs)),
+    ]);
+    assert.deepEqual(shared.map((r) => r.status), ['fulfilled', 'rejected']);
+    assert.deepEqual(Object.fromEntries(runs), { y1: 2, bad: 2 });
+    runs.clear();
+    await assert.rejects(batch.write(insertKey('no-such-session', 'lone', runs)));
+    assert.deepEqual(Object.fromEntries(runs), { lone: 1 });
+  });
+});
