@@ -5,7 +5,7 @@ import type { ConnectOptions, Engine, EngineConnection } from '../engine.ts';
 import { BaileysConnection } from './baileys-connection.ts';
 import { installSharedAsyncLocalStorage } from './shared-async-local-storage.ts';
 import { parseCreds } from './sql-auth-state.ts';
-import { installRememberedSignatures } from './verified-signatures.ts';
+import { installWasmCurve25519 } from './wasm-curve25519.ts';
 import { userInfoFromCreds } from './user-info.ts';
 
 export interface BaileysEngineOptions {
@@ -24,8 +24,8 @@ export function createBaileysEngine(options: BaileysEngineOptions): Engine {
   const { authStore, messageStore } = options;
   // Baileys makes an AsyncLocalStorage per socket; on Node 20 each one taxes every promise (see the module).
   installSharedAsyncLocalStorage();
-  // The server's certificate chain is the same at every handshake; verify each signature once.
-  installRememberedSignatures();
+  // Curve25519 in wasm instead of DER-wrapped OpenSSL keys and pure-JS XEdDSA (see the module).
+  installWasmCurve25519();
   const socketConfig: Partial<SocketConfig> = { ...options.socketConfig };
   if (options.wsUrl) socketConfig.waWebSocketUrl = options.wsUrl;
   if (options.rootPublicKey) {
