@@ -1,6 +1,6 @@
 /**
  * API throughput of the seed's credentials reads against a raw node:http JSON server, same run,
- * same autocannon settings, same bytes. `npx tsx bench/api-throughput.ts [--duration 10] [--connections 50] [--rounds 2]`
+ * same autocannon settings, same bytes. `npx tsx bench/api-throughput.ts [--duration 10] [--connections 50] [--rounds 2] [--no-pin]`
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { createDatabase } from '../src/store/database.ts';
 import { createSessionRecordStore } from '../src/store/session-record-store.ts';
 import { load, type LoadResult } from './support/autocannon-run.ts';
+import { canPin, pinProcess } from './support/cpu-pinning.ts';
 import { cpuSeconds } from './support/proc.ts';
 import { spawnTracked, type TrackedChild } from './support/children.ts';
 import { startBenchGateway, type BenchGateway } from './support/gateway.ts';
@@ -23,6 +24,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '2' },
     sizes: { type: 'string', default: '100,1000' },
     'no-write': { type: 'boolean', default: false },
+    'no-pin': { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(args.duration);
@@ -31,6 +33,11 @@ const CONNECTIONS = Number(args.connections);
 const ROUNDS = Number(args.rounds);
 const SIZES = (args.sizes ?? '100,1000').split(',').map(Number);
 const GOAL = 0.7;
+/** The load generator (this process) on core 0, each server on core 1; see support/cpu-pinning.ts. */
+const PIN = !args['no-pin'] && canPin();
+const CLIENT_CORE = 0;
+const SERVER_CORE = 1;
+if (PIN) pinProcess(process.pid, CLIENT_CORE);
 
 /** Realistic stored sessions: linked accounts that were last seen a while ago, with a disconnect reason. */
 async function seed(databaseUrl: string, count: number): Promise<void> {
@@ -126,6 +133,7 @@ async function runSize(count: number): Promise<Case[]> {
     writeFileSync(payloadFile, JSON.stringify(payloads));
     raw = await startServer('bench/support/raw-json-server.ts', payloadFile);
     fastify = await startServer('bench/support/fastify-json-server.ts', payloadFile);
+    if (PIN) for (const pid of [gateway.proc.pid, raw.proc.pid, fastify.proc.pid]) pinProcess(pid, SERVER_CORE);
     const headers = { authorization: `Bearer ${gateway.apiKey}` };
     const cases: Case[] = [
       { sessions: count, endpoint: 'GET /sessions/:id/credentials', path: single, raw: [], gateway: [], fastify: [], bytes: 0 },
@@ -192,6 +200,10 @@ with \`JSON.stringify\` per request) run as child processes; autocannon runs in 
 ${CONNECTIONS} connections, a ${WARMUP} s warm-up and ${DURATION} s measured, ${ROUNDS} alternating rounds per side (means shown).
 A bare Fastify 5 server (no logger, hooks or schemas) serving the same JSON is shown as a reference point.
 Server CPU is utime+stime of the server process from \`/proc\` per answered request.
+${PIN ? `CPU pinning: the bench process (autocannon) runs on core ${CLIENT_CORE} and every server on core ${SERVER_CORE}
+(\`taskset\`), so each server is measured with one core of its own against the same client; unpinned
+(\`--no-pin\`), client and server compete for both cores and a server that needs more CPU per request also
+slows its own client, which exaggerates differences.` : 'CPU pinning: off (`--no-pin`, or no `taskset` / fewer than 2 cores): client and servers share the cores.'}
 Sessions are seeded through the store API (linked \`userInfo\`, last disconnect, last seen); they hold no
 auth state, so none is connected.
 
