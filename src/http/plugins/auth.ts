@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
 
 export interface AuthOptions {
@@ -17,16 +17,35 @@ declare module 'fastify' {
 
 const BEARER = 'bearer ';
 
+/**
+ * The key headers, read from `rawHeaders` (name, value, name, value…). Reading `request.headers` would
+ * build Node's header object for every request, which cost more than the key check itself; no other
+ * step of a GET needs that object. Same rules as the object: the first `Authorization` wins, and a
+ * repeated `X-API-Key` is refused (Node would join the values, which never verifies).
+ */
+function keyHeaders(rawHeaders: readonly string[]): { authorization?: string; apiKey?: string; apiKeyRepeated: boolean } {
+  const found: { authorization?: string; apiKey?: string; apiKeyRepeated: boolean } = { apiKeyRepeated: false };
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === 13 && found.authorization === undefined && name.toLowerCase() === 'authorization') {
+      found.authorization = rawHeaders[i + 1]!;
+    } else if (name.length === 9 && name.toLowerCase() === 'x-api-key') {
+      if (found.apiKey !== undefined) found.apiKeyRepeated = true;
+      found.apiKey = rawHeaders[i + 1]!;
+    }
+  }
+  return found;
+}
+
 /** Reads `Authorization: Bearer <key>` (the seed's header) or `X-API-Key`. Never from the URL. */
-function presentedKey(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (typeof header === 'string') {
-    if (header.length <= BEARER.length || header.slice(0, BEARER.length).toLowerCase() !== BEARER) return undefined;
-    const key = header.slice(BEARER.length).trim();
+export function presentedKey(rawHeaders: readonly string[]): string | undefined {
+  const { authorization, apiKey, apiKeyRepeated } = keyHeaders(rawHeaders);
+  if (authorization !== undefined) {
+    if (authorization.length <= BEARER.length || authorization.slice(0, BEARER.length).toLowerCase() !== BEARER) return undefined;
+    const key = authorization.slice(BEARER.length).trim();
     return key.length > 0 && !/\s/.test(key) ? key : undefined;
   }
-  const alt = request.headers['x-api-key'];
-  return typeof alt === 'string' ? alt : undefined;
+  return apiKeyRepeated ? undefined : apiKey;
 }
 
 /**
@@ -41,7 +60,7 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   });
   app.addHook('onRequest', (request, _reply, done) => {
     if (request.routeOptions.config.public === true) return done();
-    const key = presentedKey(request);
+    const key = presentedKey(request.raw.rawHeaders);
     done(key && options.verifyApiKey(key) ? undefined : new AppError('INVALID_API_KEY'));
   });
 }

@@ -2,6 +2,20 @@ import type { StatusHistoryEntry } from '../../sessions/session-record-store.ts'
 import type { UserInfo } from '../../sessions/session-state.ts';
 import type { SessionView } from '../../sessions/session-view.ts';
 
+/**
+ * A stored row's timestamps as ISO strings, formatted once per Date: rows are cached and read on every
+ * request, and a write replaces the row (and its Date objects) rather than changing them.
+ */
+const isoStrings = new WeakMap<Date, string>();
+function storedIso(date: Date): string {
+  let text = isoStrings.get(date);
+  if (text === undefined) {
+    text = date.toISOString();
+    isoStrings.set(date, text);
+  }
+  return text;
+}
+
 /** The seed's basic session object (the credentials object without `userInfo`), plus liveness fields. */
 export function presentBasic(view: SessionView) {
   const { record } = view;
@@ -9,8 +23,8 @@ export function presentBasic(view: SessionView) {
     id: record.id,
     sessionId: record.sessionId,
     status: record.status,
-    createdAt: record.createdAt.toISOString(),
-    updatedAt: record.updatedAt.toISOString(),
+    createdAt: storedIso(record.createdAt),
+    updatedAt: storedIso(record.updatedAt),
     isActive: view.isActive,
     isAuthenticated: view.isAuthenticated,
     startTime: view.startTime,
@@ -39,8 +53,8 @@ export function presentCredentials(view: SessionView) {
     id: record.id,
     sessionId: record.sessionId,
     status: record.status,
-    createdAt: record.createdAt.toISOString(),
-    updatedAt: record.updatedAt.toISOString(),
+    createdAt: storedIso(record.createdAt),
+    updatedAt: storedIso(record.updatedAt),
     isActive: view.isActive,
     isAuthenticated: view.isAuthenticated,
     startTime: view.startTime,
