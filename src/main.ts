@@ -2,6 +2,7 @@ import pino from 'pino';
 import { buildApp } from './app.ts';
 import { createApiKeyVerifier, resolveApiKey } from './config/api-key.ts';
 import { loadConfig } from './config/load-config.ts';
+import { limitSourceMappedStacks } from './errors/stack-traces.ts';
 import { installConsoleGuard } from './engine/baileys/console-guard.ts';
 import { createBaileysEngine } from './engine/baileys/baileys-engine.ts';
 import { createEventPipeline } from './events/event-pipeline.ts';
@@ -23,6 +24,7 @@ const VERSION = '0.1.0';
 
 /** Composition root: config → logger → database → engine → sessions → HTTP; then signals. */
 async function main(): Promise<void> {
+  limitSourceMappedStacks();
   let config;
   try {
     config = loadConfig();
