@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   }
   const database = await createDatabase(config, {
     onPoolError: (err) => logger.error({ err }, 'idle database connection failed'),
+    backgroundCheckpoints: true,
   });
   const records = createSessionRecordStore(database.db);
   // A send's Signal keys and its stored message, from every session, share commits.

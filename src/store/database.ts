@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { DatabaseConfig } from '../config/config.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { DatabaseSchema } from './schema.ts';
+import { startSqliteCheckpointer, type SqliteCheckpointer } from './sqlite-checkpointer.ts';
 
 export type StoreDialect = DatabaseConfig['dialect'];
 
@@ -23,9 +24,14 @@ export interface CreateDatabaseOptions {
   poolSize?: number;
   /** Errors of idle pooled PostgreSQL connections (e.g. a server restart); they would crash the process otherwise. */
   onPoolError?: (err: Error) => void;
+  /** SQLite file: checkpoint the WAL from a worker thread instead of inside commits (default false). */
+  backgroundCheckpoints?: boolean;
 }
 
-function openSqlite(filename: string): SqliteDialect {
+/** Far-off fallback for the writer's own automatic checkpoint when a worker checkpoints (SQLite's default is 1,000). */
+const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
+
+function openSqlite(filename: string, options: CreateDatabaseOptions): { dialect: SqliteDialect; checkpointer?: SqliteCheckpointer } {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true, mode: 0o700 });
   const database = new SqliteDatabase(filename);
   // WAL lets readers run beside the writer; NORMAL is durable at each checkpoint and never corrupts
@@ -34,7 +40,10 @@ function openSqlite(filename: string): SqliteDialect {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return new SqliteDialect({ database: withStatementCache(database) });
+  const dialect = new SqliteDialect({ database: withStatementCache(database) });
+  if (!options.backgroundCheckpoints || filename === ':memory:') return { dialect };
+  database.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+  return { dialect, checkpointer: startSqliteCheckpointer(filename) };
 }
 
 /** Distinct SQL texts kept prepared (IN lists and multi-row inserts of other sizes are other texts). */
@@ -75,13 +84,19 @@ export async function createDatabase(
   options: CreateDatabaseOptions = {},
 ): Promise<Database> {
   const { database } = config;
-  const dialect = database.dialect === 'sqlite' ? openSqlite(database.filename) : openPostgres(database.url, options);
+  const { dialect, checkpointer } =
+    database.dialect === 'sqlite' ? openSqlite(database.filename, options) : { dialect: openPostgres(database.url, options) };
   const db = new Kysely<DatabaseSchema>({ dialect });
+  // The worker's connection goes first, so the writer's close is the last one and removes the WAL.
+  const destroy = async () => {
+    await checkpointer?.stop();
+    await db.destroy();
+  };
   try {
     if (options.migrate ?? true) await migrateToLatest(db, database.dialect);
   } catch (err) {
-    await db.destroy();
+    await destroy();
     throw err;
   }
-  return { db, dialect: database.dialect, destroy: () => db.destroy() };
+  return { db, dialect: database.dialect, destroy };
 }
