@@ -7,6 +7,7 @@ import type { MessageStore } from '../message-store.ts';
 import type { ContactLookup, DownloadedMedia, OutgoingMessage, SentMessage } from '../messaging-types.ts';
 import { BaileysMessaging } from './baileys-messaging.ts';
 import { classifyDisconnect, readDisconnectError } from './disconnect-classifier.ts';
+import { keepLateTransactionWrites } from './late-transaction-writes.ts';
 import { loadAuthState, type PersistentAuthState } from './sql-auth-state.ts';
 import { isLinked, userInfoFromCreds } from './user-info.ts';
 
@@ -63,6 +64,7 @@ export class BaileysConnection implements EngineConnection {
       logger: logger.child({ module: 'baileys' }, { level: logger.levelVal < 40 ? 'warn' : logger.level }),
     });
     this.#sock = sock;
+    keepLateTransactionWrites(sock.authState.keys, this.#auth.state.keys);
     sock.ws.on('frame', () => {
       this.#lastSeenAt = Date.now();
     });
