@@ -1,6 +1,6 @@
 /**
  * API throughput of the seed's credentials reads against a raw node:http JSON server, same run,
- * same autocannon settings, same bytes. `npx tsx bench/api-throughput.ts [--duration 10] [--connections 50] [--rounds 2] [--no-pin]`
+ * same autocannon settings, same bytes. `npx tsx bench/api-throughput.ts [--duration 5] [--connections 50] [--rounds 5] [--no-pin]`
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,10 +18,10 @@ import { fmt, ROOT, table, writeSection } from './support/report.ts';
 
 const { values: args } = parseArgs({
   options: {
-    duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '5' },
     sizes: { type: 'string', default: '100,1000' },
     'no-write': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
@@ -93,6 +93,13 @@ interface Case {
 }
 
 const mean = (results: Measured[], pick: (r: Measured) => number) => results.reduce((sum, r) => sum + pick(r), 0) / results.length;
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+/** Each round measures every side back to back; the ratio of one round is immune to slow drift of the machine. */
+const roundRatios = (side: Measured[], base: Measured[]) => side.map((r, i) => r.requestsPerSec / base[i]!.requestsPerSec);
 
 interface Measured extends LoadResult {
   /** Server CPU time (user + system) per answered request, in microseconds. */
@@ -167,8 +174,10 @@ for (const size of SIZES) cases.push(...(await runSize(size)));
 const rows = cases.map((c) => {
   const rawRps = mean(c.raw, (r) => r.requestsPerSec);
   const gwRps = mean(c.gateway, (r) => r.requestsPerSec);
-  const ratio = gwRps / rawRps;
+  const ratios = roundRatios(c.gateway, c.raw);
+  const ratio = median(ratios);
   const fastifyRps = mean(c.fastify, (r) => r.requestsPerSec);
+  const fastifyRatio = median(roundRatios(c.fastify, c.raw));
   const goal = c.endpoint.includes(':id') ? (ratio >= GOAL ? `≥ 70 %: met` : `≥ 70 %: **missed**`) : 'none (reported)';
   return [
     c.sessions,
@@ -176,8 +185,8 @@ const rows = cases.map((c) => {
     fmt.int(c.bytes),
     fmt.int(rawRps),
     fmt.int(gwRps),
-    `**${fmt.pct(ratio)}**`,
-    `${fmt.int(fastifyRps)} (${fmt.pct(fastifyRps / rawRps)})`,
+    `**${fmt.pct(ratio)}** (rounds: ${fmt.pct(Math.min(...ratios))} – ${fmt.pct(Math.max(...ratios))})`,
+    `${fmt.int(fastifyRps)} (${fmt.pct(fastifyRatio)})`,
     `${fmt.int(mean(c.raw, (r) => r.cpuUsPerRequest))} / ${fmt.int(mean(c.fastify, (r) => r.cpuUsPerRequest))} / ${fmt.int(mean(c.gateway, (r) => r.cpuUsPerRequest))}`,
     `${mean(c.raw, (r) => r.latencyP99Ms).toFixed(0)} / ${mean(c.gateway, (r) => r.latencyP99Ms).toFixed(0)}`,
     `${c.raw.reduce((n, r) => n + r.errors, 0)} / ${c.gateway.reduce((n, r) => n + r.errors, 0)}`,
@@ -185,7 +194,7 @@ const rows = cases.map((c) => {
   ];
 });
 const markdown = table(
-  ['sessions in DB', 'endpoint', 'body bytes', 'raw node:http req/s', 'gateway req/s', 'gateway / raw', 'bare Fastify req/s (/ raw)', 'server CPU µs/req raw / Fastify / gw', 'p99 ms raw / gw', 'timeouts raw / gw', 'goal'],
+  ['sessions in DB', 'endpoint', 'body bytes', 'raw node:http req/s', 'gateway req/s', 'gateway / raw (median of rounds)', 'bare Fastify req/s (/ raw)', 'server CPU µs/req raw / Fastify / gw', 'p99 ms raw / gw', 'timeouts raw / gw', 'goal'],
   rows,
 );
 process.stdout.write(`${markdown}\n`);
@@ -197,7 +206,8 @@ if (!args['no-write']) {
 \`npx tsx bench/api-throughput.ts\` — the gateway (\`src/main.ts\`, SQLite, \`LOG_LEVEL=warn\`, API key checked on
 every request) and a bare \`node:http\` server that answers the same paths with the same JSON (serialised
 with \`JSON.stringify\` per request) run as child processes; autocannon runs in the bench process with
-${CONNECTIONS} connections, a ${WARMUP} s warm-up and ${DURATION} s measured, ${ROUNDS} alternating rounds per side (means shown).
+${CONNECTIONS} connections, a ${WARMUP} s warm-up and ${DURATION} s measured, ${ROUNDS} rounds (means of req/s, CPU and p99 shown). Each round measures the three servers back to back, in alternating
+order; the ratios are per round, and the table shows their median (and range), so slow drift of a shared machine cancels.
 A bare Fastify 5 server (no logger, hooks or schemas) serving the same JSON is shown as a reference point.
 Server CPU is utime+stime of the server process from \`/proc\` per answered request.
 ${PIN ? `CPU pinning: the bench process (autocannon) runs on core ${CLIENT_CORE} and every server on core ${SERVER_CORE}
