@@ -37,6 +37,8 @@ const GOAL = 0.7;
 const PIN = !args['no-pin'] && canPin();
 const CLIENT_CORE = 0;
 const SERVER_CORE = 1;
+// Read before pinning: nproc counts only the cores this process may use.
+const MACHINE = machineLine();
 if (PIN) pinProcess(process.pid, CLIENT_CORE);
 
 /** Realistic stored sessions: linked accounts that were last seen a while ago, with a disconnect reason. */
@@ -201,7 +203,7 @@ process.stdout.write(`${markdown}\n`);
 if (!args['no-write']) {
   writeSection(
     'API throughput (`bench/api-throughput.ts`)',
-    `Run: ${runDate()} · ${machineLine()}
+    `Run: ${runDate()} · ${MACHINE}
 
 \`npx tsx bench/api-throughput.ts\` — the gateway (\`src/main.ts\`, SQLite, \`LOG_LEVEL=warn\`, API key checked on
 every request) and a bare \`node:http\` server that answers the same paths with the same JSON (serialised
