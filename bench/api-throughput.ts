@@ -1,6 +1,6 @@
 /**
  * API throughput of the seed's credentials reads against a raw node:http JSON server, same run,
- * same autocannon settings, same bytes. `npx tsx bench/api-throughput.ts [--duration 5] [--connections 50] [--rounds 5] [--no-pin]`
+ * same autocannon settings, same bytes. `npx tsx bench/api-throughput.ts [--duration 2] [--connections 50] [--rounds 10] [--no-pin]`
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,10 +18,10 @@ import { fmt, ROOT, table, writeSection } from './support/report.ts';
 
 const { values: args } = parseArgs({
   options: {
-    duration: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '2' },
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
-    rounds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '10' },
     sizes: { type: 'string', default: '100,1000' },
     'no-write': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
@@ -108,8 +108,8 @@ interface Measured extends LoadResult {
   cpuUsPerRequest: number;
 }
 
-async function measure(url: string, pid: number, headers: Record<string, string> | undefined): Promise<Measured> {
-  await load({ url, connections: CONNECTIONS, durationSec: WARMUP, ...(headers && { headers }) });
+async function measure(url: string, pid: number, headers: Record<string, string> | undefined, warm: boolean): Promise<Measured> {
+  if (warm) await load({ url, connections: CONNECTIONS, durationSec: WARMUP, ...(headers && { headers }) });
   const cpu0 = cpuSeconds(pid);
   const result = await load({ url, connections: CONNECTIONS, durationSec: DURATION, ...(headers && { headers }) });
   const cpu = cpuSeconds(pid) - cpu0;
@@ -154,7 +154,7 @@ async function runSize(count: number): Promise<Case[]> {
         const order = round % 2 === 0 ? (['raw', 'fastify', 'gateway'] as const) : (['gateway', 'fastify', 'raw'] as const);
         for (const side of order) {
           const server = side === 'raw' ? raw : side === 'fastify' ? fastify : { url: gateway.url, proc: gateway.proc };
-          const result = await measure(`${server.url}${c.path}`, server.proc.pid, side === 'gateway' ? headers : undefined);
+          const result = await measure(`${server.url}${c.path}`, server.proc.pid, side === 'gateway' ? headers : undefined, round === 0);
           c[side].push(result);
           process.stderr.write(`${count} ${c.endpoint} ${side}: ${fmt.int(result.requestsPerSec)} req/s, ${fmt.int(result.cpuUsPerRequest)} µs CPU/req, ${fmt.int(result.bytesPerResponse)} B/response\n`);
         }
@@ -208,7 +208,7 @@ if (!args['no-write']) {
 \`npx tsx bench/api-throughput.ts\` — the gateway (\`src/main.ts\`, SQLite, \`LOG_LEVEL=warn\`, API key checked on
 every request) and a bare \`node:http\` server that answers the same paths with the same JSON (serialised
 with \`JSON.stringify\` per request) run as child processes; autocannon runs in the bench process with
-${CONNECTIONS} connections, a ${WARMUP} s warm-up and ${DURATION} s measured, ${ROUNDS} rounds (means of req/s, CPU and p99 shown). Each round measures the three servers back to back, in alternating
+${CONNECTIONS} connections, a ${WARMUP} s warm-up per server and endpoint, then ${ROUNDS} rounds of ${DURATION} s (means of req/s, CPU and p99 shown). Each round measures the three servers back to back, in alternating
 order; the ratios are per round, and the table shows their median (and range), so slow drift of a shared machine cancels.
 A bare Fastify 5 server (no logger, hooks or schemas) serving the same JSON is shown as a reference point.
 Server CPU is utime+stime of the server process from \`/proc\` per answered request.
