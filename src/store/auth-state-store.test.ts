@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
 import type { KeyWrite } from '../engine/auth-state-store.ts';
 import { createAuthStateStore } from './auth-state-store.ts';
 import type { Database, StoreDialect } from './database.ts';
 import { createSessionRecordStore } from './session-record-store.ts';
-import { openTestDatabase, TEST_DIALECTS } from './test-database.ts';
+import { installInsertFault, openTestDatabase, POISONED_KEY, TEST_DIALECTS } from './test-database.ts';
 
 const preKeys = (count: number, tag = 'v'): KeyWrite[] =>
   Array.from({ length: count }, (_, i) => ({ type: 'pre-key', id: String(i + 1), value: `${tag}-${i + 1}` }));
-
-/** A fault injected in the database itself: any insert of key_id 'poison' aborts the statement. */
-async function installPoisonTrigger(database: Database, dialect: StoreDialect): Promise<void> {
-  if (dialect === 'sqlite') {
-    await sql`CREATE TRIGGER poison BEFORE INSERT ON auth_keys WHEN NEW.key_id = 'poison'
-      BEGIN SELECT RAISE(ABORT, 'poisoned key'); END`.execute(database.db);
-    return;
-  }
-  await sql`CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN IF NEW.key_id = 'poison' THEN RAISE EXCEPTION 'poisoned key'; END IF; RETURN NEW; END $$`.execute(database.db);
-  await sql`CREATE TRIGGER poison BEFORE INSERT ON auth_keys FOR EACH ROW EXECUTE FUNCTION poison()`.execute(database.db);
-}
 
 for (const dialect of TEST_DIALECTS) {
   describe(`auth state store (${dialect})`, () => {
@@ -30,7 +17,7 @@ for (const dialect of TEST_DIALECTS) {
 
     before(async () => {
       database = await openTestDatabase(dialect);
-      await installPoisonTrigger(database, dialect);
+      await installInsertFault(database, dialect, POISONED_KEY);
     });
     after(async () => {
       await database?.destroy();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/config.ts';
 import { createDatabase, type CreateDatabaseOptions, type Database, type StoreDialect } from './database.ts';
@@ -60,3 +61,33 @@ export async function openTestDatabase(dialect: StoreDialect, options: CreateDat
     },
   };
 }
+
+/** An insert the database itself refuses: a row of `table` whose `column` equals `value`. */
+export interface InsertFault {
+  /** Trigger (and, on PostgreSQL, function) name. */
+  name: string;
+  table: string;
+  column: string;
+  value: string;
+  message: string;
+}
+
+/**
+ * Test support: injects a fault in the database itself, so the statement (and its transaction) really
+ * aborts: a trigger on SQLite, a trigger function on PostgreSQL. Test constants only; they are spliced
+ * into the DDL because identifiers and PL/pgSQL bodies cannot be bound.
+ */
+export async function installInsertFault(database: Database, dialect: StoreDialect, fault: InsertFault): Promise<void> {
+  const { name, table, column, value, message } = fault;
+  if (dialect === 'sqlite') {
+    await sql.raw(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} WHEN NEW.${column} = '${value}'
+      BEGIN SELECT RAISE(ABORT, '${message}'); END`).execute(database.db);
+    return;
+  }
+  await sql.raw(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW.${column} = '${value}' THEN RAISE EXCEPTION '${message}'; END IF; RETURN NEW; END $$`).execute(database.db);
+  await sql.raw(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${name}()`).execute(database.db);
+}
+
+/** The auth-state stores' fault: inserting key_id 'poison' aborts. */
+export const POISONED_KEY: InsertFault = { name: 'poison', table: 'auth_keys', column: 'key_id', value: 'poison', message: 'poisoned key' };

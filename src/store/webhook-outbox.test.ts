@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
 import type { GatewayEvent } from '../events/event-types.ts';
 import type { Database, StoreDialect } from './database.ts';
 import { createDeliveryStore } from './delivery-store.ts';
 import { createOutboxStore } from './outbox-store.ts';
-import { openTestDatabase, TEST_DIALECTS } from './test-database.ts';
+import { installInsertFault, openTestDatabase, TEST_DIALECTS } from './test-database.ts';
 import { createWebhookEndpointStore, GLOBAL_ENDPOINT_ID } from './webhook-endpoint-store.ts';
 
 let counter = 0;
@@ -16,18 +15,6 @@ const event = (sessionId: string, type: GatewayEvent['type'] = 'session.status',
   timestamp: new Date(Date.now() - 1_000).toISOString(),
   data,
 });
-/** A fault injected in the database: inserting a delivery for session 'ob-fault' aborts the statement. */
-async function installDeliveryFault(database: Database, dialect: StoreDialect): Promise<void> {
-  if (dialect === 'sqlite') {
-    await sql`CREATE TRIGGER delivery_fault BEFORE INSERT ON webhook_deliveries WHEN NEW.session_id = 'ob-fault'
-      BEGIN SELECT RAISE(ABORT, 'injected delivery fault'); END`.execute(database.db);
-    return;
-  }
-  await sql`CREATE FUNCTION delivery_fault() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN IF NEW.session_id = 'ob-fault' THEN RAISE EXCEPTION 'injected delivery fault'; END IF; RETURN NEW; END $$`.execute(database.db);
-  await sql`CREATE TRIGGER delivery_fault BEFORE INSERT ON webhook_deliveries FOR EACH ROW EXECUTE FUNCTION delivery_fault()`.execute(database.db);
-}
-
 const SECRET = `whsec_${Buffer.alloc(24, 1).toString('base64')}`;
 
 for (const dialect of TEST_DIALECTS) {
@@ -76,7 +63,7 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     test('an event and its deliveries are one transaction: a failing delivery insert stores no event', async () => {
-      await installDeliveryFault(database, dialect);
+      await installInsertFault(database, dialect, { name: 'delivery_fault', table: 'webhook_deliveries', column: 'session_id', value: 'ob-fault', message: 'injected delivery fault' });
       await endpoints().putForSession('ob-fault', { url: 'http://127.0.0.1:9/f', secret: SECRET, events: null });
       const before = await outbox().lastSequence();
       await assert.rejects(appendEvents([event('ob-ok'), event('ob-fault')]), /injected delivery fault/);

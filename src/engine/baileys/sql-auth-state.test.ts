@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SignalDataTypeMap } from '@whiskeysockets/baileys';
-import { sql } from 'kysely';
 import type { AuthStateStore } from '../auth-state-store.ts';
 import { createAuthStateStore } from '../../store/auth-state-store.ts';
 import type { Database, StoreDialect } from '../../store/database.ts';
 import { createSessionRecordStore } from '../../store/session-record-store.ts';
-import { openTestDatabase, TEST_DIALECTS } from '../../store/test-database.ts';
+import { installInsertFault, openTestDatabase, POISONED_KEY, TEST_DIALECTS } from '../../store/test-database.ts';
 import { SignalKeyCache } from './signal-key-cache.ts';
 import { loadAuthState } from './sql-auth-state.ts';
-
-/** A fault in the database itself: inserting key_id 'poison' aborts the statement (and its transaction). */
-async function installPoisonTrigger(database: Database, dialect: StoreDialect): Promise<void> {
-  if (dialect === 'sqlite') {
-    await sql`CREATE TRIGGER poison BEFORE INSERT ON auth_keys WHEN NEW.key_id = 'poison'
-      BEGIN SELECT RAISE(ABORT, 'poisoned key'); END`.execute(database.db);
-    return;
-  }
-  await sql`CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN IF NEW.key_id = 'poison' THEN RAISE EXCEPTION 'poisoned key'; END IF; RETURN NEW; END $$`.execute(database.db);
-  await sql`CREATE TRIGGER poison BEFORE INSERT ON auth_keys FOR EACH ROW EXECUTE FUNCTION poison()`.execute(database.db);
-}
 
 /** The real store, counting key reads and optionally holding each read's answer until `release()`. */
 function observedStore(store: AuthStateStore) {
@@ -62,7 +49,7 @@ for (const dialect of TEST_DIALECTS) {
 
     before(async () => {
       database = await openTestDatabase(dialect);
-      await installPoisonTrigger(database, dialect);
+      await installInsertFault(database, dialect, POISONED_KEY);
       for (const id of ['cached', 'durable', 'failed', 'race']) await createSessionRecordStore(database.db).insert(id);
     });
     after(async () => {
