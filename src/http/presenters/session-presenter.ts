@@ -46,23 +46,9 @@ export function presentUserInfo(user: UserInfo | null) {
   };
 }
 
-/** The seed's credentials object: the basic fields (same order) and `userInfo`, built in one literal. */
+/** The seed's credentials object: the basic fields, in the same order, then `userInfo`. */
 export function presentCredentials(view: SessionView) {
-  const { record } = view;
-  return {
-    id: record.id,
-    sessionId: record.sessionId,
-    status: record.status,
-    createdAt: storedIso(record.createdAt),
-    updatedAt: storedIso(record.updatedAt),
-    isActive: view.isActive,
-    isAuthenticated: view.isAuthenticated,
-    startTime: view.startTime,
-    connectionStatus: view.connectionStatus,
-    lastSeenAt: view.lastSeenAt?.toISOString() ?? null,
-    lastDisconnect: record.lastDisconnect,
-    userInfo: presentUserInfo(record.userInfo),
-  };
+  return { ...presentBasic(view), userInfo: presentUserInfo(view.record.userInfo) };
 }
 
 export function presentStatus(view: SessionView, history: StatusHistoryEntry[]) {
