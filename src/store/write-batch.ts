@@ -1,4 +1,5 @@
 import { SqliteAdapter, type Kysely } from 'kysely';
+import { createGroupCommit } from './group-commit.ts';
 import type { DatabaseSchema } from './schema.ts';
 
 /** A unit of writes that must commit together. It may use only `trx`: the connection is held meanwhile. */
@@ -26,37 +27,31 @@ export function createWriteBatch(db: Kysely<DatabaseSchema>, options: { maxBatch
     return { write: (work, shape) => (shape?.statement ? work(db) : alone(work)) };
   }
 
-  const maxBatch = options.maxBatch ?? 200;
-  const queue: Array<{ work: WriteWork; resolve: () => void; reject: (err: unknown) => void }> = [];
-  let draining = false;
-
-  const drain = async () => {
-    // better-sqlite3 never yields: without this turn every caller would get a transaction of its own.
-    await new Promise(setImmediate);
-    while (queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
+  /** Per work: null when it committed, or what made it fail. */
+  type Outcome = { error: unknown } | null;
+  const failed = (error: unknown): Outcome => ({ error });
+  const commits = createGroupCommit<WriteWork, Outcome>(
+    async (works) => {
       try {
         await db.transaction().execute(async (trx) => {
-          for (const entry of batch) await entry.work(trx);
+          for (const work of works) await work(trx);
         });
-        for (const entry of batch) entry.resolve();
+        return works.map(() => null);
       } catch (err) {
-        if (batch.length === 1) batch[0]?.reject(err);
-        else for (const entry of batch) await alone(entry.work).then(entry.resolve, entry.reject);
+        if (works.length === 1) return [failed(err)];
+        // Retried one by one, so only the failing work rejects.
+        const outcomes: Outcome[] = [];
+        for (const work of works) outcomes.push(await alone(work).then(() => null, failed));
+        return outcomes;
       }
-    }
-    draining = false;
-  };
+    },
+    { maxBatch: options.maxBatch ?? 200 },
+  );
 
   return {
-    write(work) {
-      return new Promise<void>((resolve, reject) => {
-        queue.push({ work, resolve, reject });
-        if (!draining) {
-          draining = true;
-          void drain();
-        }
-      });
+    async write(work) {
+      const outcome = await commits.add(work);
+      if (outcome) throw outcome.error;
     },
   };
 }

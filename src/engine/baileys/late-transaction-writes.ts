@@ -1,6 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SignalKeyStore, SignalKeyStoreWithTransaction } from '@whiskeysockets/baileys';
 
+/** One storage for every socket: each transaction's own state object is its store. */
+const work = new AsyncLocalStorage<{ open: boolean }>();
+
 /**
  * Baileys rc14 finds its key-store transaction through an AsyncLocalStorage, so work a transaction starts
  * and does not await keeps seeing it after it has committed. After every 1:1 send, a privacy-token
@@ -15,7 +18,6 @@ import type { SignalKeyStore, SignalKeyStoreWithTransaction } from '@whiskeysock
  * (Baileys would join the finished one); Baileys does not do that today.
  */
 export function keepLateTransactionWrites(keys: SignalKeyStoreWithTransaction, direct: SignalKeyStore): void {
-  const work = new AsyncLocalStorage<{ open: boolean }>();
   const late = () => work.getStore()?.open === false;
   const original: Pick<SignalKeyStoreWithTransaction, 'transaction' | 'get' | 'set'> = {
     transaction: keys.transaction.bind(keys),
