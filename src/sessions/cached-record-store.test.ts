@@ -30,6 +30,8 @@ for (const dialect of TEST_DIALECTS) {
       const { store, reads } = counting(stores.records);
       const cache = cachedRecordStore(store);
       const created = await cache.insert('c-1');
+      assert.equal(cache.peek('c-1'), created, 'peek answers from memory');
+      assert.equal(cache.peekAll(), undefined, 'no full list yet: memory may not hold every row');
       assert.deepEqual(await cache.find('c-1'), created);
       assert.equal(reads.find, 0, 'an insert fills the cache');
       const updated = await cache.update('c-1', { status: 'connected' });
@@ -43,10 +45,16 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(again, listed);
       assert.deepEqual(listed.map((r) => r.sessionId).filter((id) => id.startsWith('c-')), ['c-1', 'c-2']);
       assert.deepEqual(listed, await stores.records.list(), 'same rows, same order as the database');
+      assert.deepEqual(cache.peekAll(), listed);
+      await cache.update('c-2', { status: 'stopped' });
+      assert.equal(cache.peekAll()?.find((r) => r.sessionId === 'c-2')?.status, 'stopped', 'a write reorders nothing and shows at once');
+      assert.deepEqual(cache.peekAll(), await stores.records.list());
 
       assert.equal(await cache.remove('c-1'), true);
       assert.equal(await cache.find('c-1'), undefined);
       assert.ok(!(await cache.list()).some((r) => r.sessionId === 'c-1'));
+      assert.equal(cache.peek('c-1'), undefined);
+      assert.ok(!cache.peekAll()?.some((r) => r.sessionId === 'c-1'));
     });
 
     test('a failed write drops the entry; unknown ids are not cached', async () => {

@@ -8,17 +8,39 @@ import type { SessionRecord, SessionRecordPatch, SessionRecordStore } from './se
  * uncertain (failed, or overlapping another write to the same id) drops the entry instead of
  * guessing, so the next read goes to the database again. History passes straight through.
  */
-export function cachedRecordStore(inner: SessionRecordStore): SessionRecordStore {
+export interface CachedSessionRecordStore extends SessionRecordStore {
+  /** The cached row, without waiting; undefined when it is not in memory (then `find` asks the database). */
+  peek(sessionId: string): SessionRecord | undefined;
+  /** Every row ordered by id, without waiting, once a full `list` has filled the cache; else undefined. */
+  peekAll(): readonly SessionRecord[] | undefined;
+}
+
+export function cachedRecordStore(inner: SessionRecordStore): CachedSessionRecordStore {
   const rows = new Map<string, SessionRecord>();
   /** True while `rows` holds every stored session (after a full list, kept up to date by writes). */
   let complete = false;
+  /** `rows` ordered by id, built on the first list after a change (list reads are far more common). */
+  let ordered: SessionRecord[] | undefined;
+  const set = (record: SessionRecord) => {
+    rows.set(record.sessionId, record);
+    ordered = undefined;
+  };
+  const unset = (sessionId: string) => {
+    rows.delete(sessionId);
+    ordered = undefined;
+  };
+  const peekAll = () => {
+    if (!complete) return undefined;
+    ordered ??= [...rows.values()].sort((a, b) => a.id - b.id);
+    return ordered;
+  };
   /** Bumped at the start and the end of every write: a read that saw it change does not cache. */
   let generation = 0;
   /** Writes in flight per id, and whether two of them overlapped (then their order is unknown here). */
   const writing = new Map<string, { count: number; overlapped: boolean }>();
 
   const drop = (sessionId: string) => {
-    rows.delete(sessionId);
+    unset(sessionId);
     complete = false;
   };
 
@@ -56,14 +78,17 @@ export function cachedRecordStore(inner: SessionRecordStore): SessionRecordStore
 
   return {
     insert: (sessionId) =>
-      write(sessionId, () => inner.insert(sessionId), (record) => rows.set(sessionId, record)),
+      write(sessionId, () => inner.insert(sessionId), set),
+
+    peek: (sessionId) => rows.get(sessionId),
+    peekAll,
 
     async find(sessionId) {
       const cached = rows.get(sessionId);
       if (cached) return cached;
       const seen = generation;
       const record = await inner.find(sessionId);
-      if (record && generation === seen) rows.set(sessionId, record);
+      if (record && generation === seen) set(record);
       return record;
     },
 
@@ -73,19 +98,19 @@ export function cachedRecordStore(inner: SessionRecordStore): SessionRecordStore
         const listed = await inner.list();
         if (generation !== seen) return listed;
         rows.clear();
-        for (const record of listed) rows.set(record.sessionId, record);
+        for (const record of listed) set(record);
         complete = true;
       }
-      return [...rows.values()].sort((a, b) => a.id - b.id);
+      return [...peekAll()!];
     },
 
     update: (sessionId, patch: SessionRecordPatch) =>
       write(sessionId, () => inner.update(sessionId, patch), (record) => {
-        if (record) rows.set(sessionId, record);
-        else rows.delete(sessionId);
+        if (record) set(record);
+        else unset(sessionId);
       }),
 
-    remove: (sessionId) => write(sessionId, () => inner.remove(sessionId), () => rows.delete(sessionId)),
+    remove: (sessionId) => write(sessionId, () => inner.remove(sessionId), () => unset(sessionId)),
 
     appendHistory: (sessionId, entry) => inner.appendHistory(sessionId, entry),
     history: (sessionId, limit) => inner.history(sessionId, limit),

@@ -179,6 +179,39 @@ describe('SessionManager on a fake engine and real SQLite', () => {
     await assert.rejects(manager.get('never-linked'), (err) => isAppError(err) && err.code === 'SESSION_NOT_FOUND');
   });
 
+  test('peek answers from memory what get would, with the same view object until something shown changes', async () => {
+    await manager.create('peeker');
+    const connection = await engine.nextConnection('peeker');
+    const first = await manager.get('peeker');
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first.record));
+    assert.equal(manager.peek('peeker'), first, 'nothing changed: the same view');
+    assert.equal(await manager.get('peeker'), first);
+
+    connection.emit({ type: 'qr', qr: 'q' });
+    assert.equal(manager.peek('peeker'), undefined, 'a state write is queued: memory has no answer yet');
+    assert.equal(manager.peekList('all'), undefined);
+    const shown = await manager.get('peeker');
+    assert.equal(shown.connectionStatus, 'QR_REQUIRED');
+    assert.equal(shown.record.status, 'qr');
+    assert.equal(manager.peek('peeker'), shown);
+
+    connection.emit({ type: 'open', user: sampleUser('628444') });
+    const open = await until(manager, 'peeker', 'AUTHENTICATED');
+    connection.seenAt = Date.now();
+    const seen = manager.peek('peeker');
+    assert.notEqual(seen, open, 'a frame received changes lastSeenAt');
+    assert.equal(seen?.lastSeenAt?.getTime(), connection.seenAt);
+    assert.equal(seen?.record.userInfo?.phoneNumber, '628444');
+    assert.equal(manager.peek('peeker'), seen);
+
+    const listed = await manager.list('all');
+    assert.deepEqual(listed.find((view) => view.record.sessionId === 'peeker'), seen);
+    assert.deepEqual(manager.peekList('all'), listed);
+    assert.ok(manager.peekList('all')?.includes(manager.peek('peeker')!), 'lists and single reads hand out the same views');
+    assert.deepEqual(manager.peekList('connected'), await manager.list('connected'));
+    assert.equal(manager.peek('never-created'), undefined);
+  });
+
   test('bad ids, reserved ids, duplicates and unknown ids are refused', async () => {
     for (const [id, code] of [['', 'INVALID_SESSION_ID'], ['a b', 'INVALID_SESSION_ID'], ['x'.repeat(65), 'INVALID_SESSION_ID'], ['all', 'RESERVED_SESSION_ID'], ['connected', 'RESERVED_SESSION_ID'], [42, 'INVALID_SESSION_ID']] as const) {
       await assert.rejects(manager.create(id), (err) => isAppError(err) && err.code === code, String(id));

@@ -36,6 +36,8 @@ export class SessionRuntime {
   #ended = false;
   #lastSeenAt: number | null = null;
   #writes: Promise<void> = Promise.resolve();
+  /** State writes queued in `#writes` and not yet applied. */
+  #pendingWrites = 0;
   #releaseSlot: (() => void) | undefined;
   readonly #watchers = new Set<() => void>();
 
@@ -192,14 +194,21 @@ export class SessionRuntime {
     if (patch.userInfo) this.#user = patch.userInfo;
     logger.info({ connectionStatus, status, reason }, 'session state');
     const at = new Date();
+    this.#pendingWrites++;
     this.#writes = this.#writes
       .then(async () => {
         await records.update(sessionId, { ...patch, status });
         await records.appendHistory(sessionId, { status, connectionStatus, reason, at });
       })
-      .catch((err: unknown) => logger.error({ err }, 'failed to persist session state'));
+      .catch((err: unknown) => logger.error({ err }, 'failed to persist session state'))
+      .finally(() => this.#pendingWrites--);
     this.#deps.onEvent({ type: 'session.status', sessionId, connectionStatus, status, reason });
     for (const watcher of [...this.#watchers]) watcher();
+  }
+
+  /** True when no state write is queued: the stored row is as new as this runtime's state. */
+  get settled(): boolean {
+    return this.#pendingWrites === 0;
   }
 
   /** Resolves once every queued state write has been applied. */

@@ -9,6 +9,8 @@ export class FakeConnection implements EngineConnection {
   readonly #engine: FakeEngine;
   closed = false;
   loggedOut = false;
+  /** What `lastSeenAt()` answers; tests set it to stand for a frame received. */
+  seenAt: number | null = null;
 
   constructor(options: ConnectOptions, engine: FakeEngine) {
     this.sessionId = options.sessionId;
@@ -23,7 +25,7 @@ export class FakeConnection implements EngineConnection {
   }
 
   lastSeenAt(): number | null {
-    return null;
+    return this.seenAt;
   }
 
   async close(): Promise<void> {

@@ -65,3 +65,24 @@ export function presentStatus(view: SessionView, history: StatusHistoryEntry[]) 
     history: history.map((entry) => ({ ...entry, at: entry.at.toISOString() })),
   };
 }
+
+/*
+ * The JSON text of a view, made once per view object. The manager hands out the same frozen view
+ * while nothing it shows has changed, so a read of an unchanged session serialises nothing.
+ */
+const basicTexts = new WeakMap<SessionView, string>();
+const credentialsTexts = new WeakMap<SessionView, string>();
+
+function memoised(texts: WeakMap<SessionView, string>, view: SessionView, present: (view: SessionView) => unknown): string {
+  let text = texts.get(view);
+  if (text === undefined) {
+    text = JSON.stringify(present(view));
+    texts.set(view, text);
+  }
+  return text;
+}
+
+/** `JSON.stringify(presentBasic(view))`, memoised per view. */
+export const basicJson = (view: SessionView): string => memoised(basicTexts, view, presentBasic);
+/** `JSON.stringify(presentCredentials(view))`, memoised per view. */
+export const credentialsJson = (view: SessionView): string => memoised(credentialsTexts, view, presentCredentials);

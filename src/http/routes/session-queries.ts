@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { SessionManager } from '../../sessions/session-manager.ts';
+import { itemEnvelopeText, listEnvelopeText, sendJsonText } from '../presenters/envelope-text.ts';
 import { errorResponses, ItemEnvelope, ListEnvelope } from '../schemas/envelope.ts';
 import {
   SessionBasicSchema,
@@ -7,7 +8,7 @@ import {
   SessionIdParams,
   SessionStatusSchema,
 } from '../schemas/session-schemas.ts';
-import { presentBasic, presentCredentials, presentStatus } from '../presenters/session-presenter.ts';
+import { basicJson, credentialsJson, presentStatus } from '../presenters/session-presenter.ts';
 
 const HISTORY_LIMIT = 50;
 const config = { failureCode: 'FETCH_FAILED' } as const;
@@ -22,26 +23,22 @@ export const sessionQueryRoutes: FastifyPluginAsyncTypebox<{ manager: SessionMan
   ] as const;
 
   for (const { url, filter, what } of lists) {
-    app.get(url, { config, schema: { tags, summary: `${what} (basic)`, response: { 200: ListEnvelope(SessionBasicSchema), ...errorResponses } } }, async () => {
-      const data = (await manager.list(filter)).map(presentBasic);
-      return { success: true as const, message: `${what} retrieved successfully`, data, count: data.length };
-    });
+    const basicList = listEnvelopeText(`${what} retrieved successfully`);
+    app.get(url, { config, schema: { tags, summary: `${what} (basic)`, response: { 200: ListEnvelope(SessionBasicSchema), ...errorResponses } } }, (_request, reply) =>
+      sendJsonText(reply, manager.peekList(filter), () => manager.list(filter), (views) => basicList(views.map(basicJson))));
     if (filter === 'active') continue;
-    app.get(`${url}/credentials`, { config, schema: { tags, summary: `${what} with credentials`, response: { 200: ListEnvelope(SessionCredentialsSchema), ...errorResponses } } }, async () => {
-      const data = (await manager.list(filter)).map(presentCredentials);
-      return { success: true as const, message: `${what} with credentials retrieved successfully`, data, count: data.length };
-    });
+    const credentialsList = listEnvelopeText(`${what} with credentials retrieved successfully`);
+    app.get(`${url}/credentials`, { config, schema: { tags, summary: `${what} with credentials`, response: { 200: ListEnvelope(SessionCredentialsSchema), ...errorResponses } } }, (_request, reply) =>
+      sendJsonText(reply, manager.peekList(filter), () => manager.list(filter), (views) => credentialsList(views.map(credentialsJson))));
   }
 
-  app.get('/sessions/:sessionId', { config, schema: { tags, summary: 'One session (basic)', params: SessionIdParams, response: { 200: ItemEnvelope(SessionBasicSchema), ...errorResponses } } }, async (request) => {
-    const data = presentBasic(await manager.get(request.params.sessionId));
-    return { success: true as const, message: 'Session retrieved successfully', data };
-  });
+  const basicItem = itemEnvelopeText('Session retrieved successfully');
+  app.get('/sessions/:sessionId', { config, schema: { tags, summary: 'One session (basic)', params: SessionIdParams, response: { 200: ItemEnvelope(SessionBasicSchema), ...errorResponses } } }, ({ params: { sessionId } }, reply) =>
+    sendJsonText(reply, manager.peek(sessionId), () => manager.get(sessionId), (view) => basicItem(basicJson(view))));
 
-  app.get('/sessions/:sessionId/credentials', { config, schema: { tags, summary: 'One session with credentials', params: SessionIdParams, response: { 200: ItemEnvelope(SessionCredentialsSchema), ...errorResponses } } }, async (request) => {
-    const data = presentCredentials(await manager.get(request.params.sessionId));
-    return { success: true as const, message: 'Session credentials retrieved successfully', data };
-  });
+  const credentialsItem = itemEnvelopeText('Session credentials retrieved successfully');
+  app.get('/sessions/:sessionId/credentials', { config, schema: { tags, summary: 'One session with credentials', params: SessionIdParams, response: { 200: ItemEnvelope(SessionCredentialsSchema), ...errorResponses } } }, ({ params: { sessionId } }, reply) =>
+    sendJsonText(reply, manager.peek(sessionId), () => manager.get(sessionId), (view) => credentialsItem(credentialsJson(view))));
 
   app.get('/sessions/:sessionId/status', { config, schema: { tags, summary: 'Live status and status history', params: SessionIdParams, response: { 200: ItemEnvelope(SessionStatusSchema), ...errorResponses } } }, async (request) => {
     const { sessionId } = request.params;
