@@ -222,6 +222,13 @@ auth state, so none is connected.
 ${markdown}
 
 Goal (issue 3): a single-session credentials read at ≥ 70 % of raw \`node:http\`. The list endpoint has no raw goal.
+
+How the gateway answers these reads (since 2026-12-06): a read whose session row is in memory and has no state
+write queued is answered in the same tick, without a promise chain; the manager hands out one frozen view per
+session while nothing shown has changed, and each view is serialised once, so an unchanged session costs no
+serialisation at all (the envelope is written around the memoised text). That is why the list endpoint beats the
+raw server, which runs \`JSON.stringify\` over the whole list on every request; a session whose state changes
+(status, linked account, a frame received) is serialised again on its next read.
 `,
   );
 }
