@@ -8,14 +8,15 @@ import { createBaileysEngine } from './engine/baileys/baileys-engine.ts';
 import { createEventPipeline } from './events/event-pipeline.ts';
 import { publishSessionEvents } from './events/session-event-bridge.ts';
 import { publishMessageEvents } from './messages/message-event-bridge.ts';
-import { MessageRetention } from './messages/message-retention.ts';
 import { MessagingService } from './messages/messaging-service.ts';
 import { SessionManager } from './sessions/session-manager.ts';
+import { STATUS_HISTORY_KEPT } from './sessions/session-record-store.ts';
 import { createAuthStateStore } from './store/auth-state-store.ts';
 import { createDatabase } from './store/database.ts';
 import { createDeliveryStore } from './store/delivery-store.ts';
 import { createMessageStore } from './store/message-store.ts';
 import { createOutboxStore } from './store/outbox-store.ts';
+import { RetentionSweeper } from './store/retention-sweeper.ts';
 import { createSessionRecordStore } from './store/session-record-store.ts';
 import { createWebhookEndpointStore } from './store/webhook-endpoint-store.ts';
 import { createWriteBatch } from './store/write-batch.ts';
@@ -47,7 +48,6 @@ async function main(): Promise<void> {
   // A send's Signal keys and its stored message, from every session, share commits.
   const writes = createWriteBatch(database.db);
   const messageStore = createMessageStore(database.db, writes);
-  const retention = new MessageRetention(messageStore, config.messageRetentionHours, logger);
   const engine = createBaileysEngine({
     authStore: createAuthStateStore(database.db, writes),
     messageStore,
@@ -93,6 +93,11 @@ async function main(): Promise<void> {
     version: VERSION,
     events: { webhooks: events.webhooks, outbox: events.outbox, hub: events.hub, heartbeatMs: config.eventsHeartbeatMs },
   });
+  const retention = new RetentionSweeper([
+    { what: 'stored messages', retentionHours: config.messageRetentionHours, prune: (before) => messageStore.prune(before) },
+    { what: 'events and finished webhook deliveries', retentionHours: config.eventRetentionHours, prune: (before) => events.outbox.prune(before) },
+    { what: 'session status history', retentionHours: config.eventRetentionHours, prune: (before) => records.pruneHistory(before, STATUS_HISTORY_KEPT) },
+  ], logger);
   manager.onEvent(publishSessionEvents(events.publisher, logger));
   manager.onEvent(publishMessageEvents(events.publisher, logger));
   await app.listen({ port: config.port, host: config.host });
@@ -107,7 +112,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: closing sockets without logging out');
     await app.close();
-    retention.stop();
+    await retention.stop();
     await manager.shutdown();
     await events.publisher.idle();
     await events.worker.stop();

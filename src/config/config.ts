@@ -29,6 +29,8 @@ export interface Config {
   readonly mediaMaxBytes: number;
   /** How long sent and received messages are kept for retries, quotes, reactions and media downloads. */
   readonly messageRetentionHours: number;
+  /** How long events, finished webhook deliveries and status history (beyond each session's newest 50) are kept. */
+  readonly eventRetentionHours: number;
   /** Baileys' keep-alive interval: a dead socket is noticed after 1–2 intervals (+5 s). */
   readonly keepAliveIntervalMs: number;
   /** How long Baileys waits for the WhatsApp handshake before giving up (408, then retried). */

@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 1_048_576,
       mediaMaxBytes: 16_777_216,
       messageRetentionHours: 72,
+      eventRetentionHours: 168,
       keepAliveIntervalMs: 30_000,
       connectTimeoutMs: 20_000,
       qrTimeoutMs: undefined,

@@ -96,6 +96,7 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1_024, 1_073_741_824),
     mediaMaxBytes: read.integer('MEDIA_MAX_BYTES', 16 * 1_048_576, 1_024, 104_857_600),
     messageRetentionHours: read.integer('MESSAGE_RETENTION_HOURS', 72, 1, 24 * 365),
+    eventRetentionHours: read.integer('EVENT_RETENTION_HOURS', 168, 1, 24 * 365),
     keepAliveIntervalMs: read.integer('WA_KEEP_ALIVE_MS', 30_000, 1_000, 600_000),
     connectTimeoutMs: read.integer('WA_CONNECT_TIMEOUT_MS', 20_000, 500, 600_000),
     qrTimeoutMs: read.raw('WA_QR_TIMEOUT_MS') === undefined ? undefined : read.integer('WA_QR_TIMEOUT_MS', 60_000, 100, 600_000),

@@ -27,6 +27,11 @@ export interface OutboxStore {
   after(sequence: number, options: { sessionId?: string; limit: number }): Promise<StoredEvent[]>;
   /** The newest sequence (0 when empty). */
   lastSequence(): Promise<number>;
+  /**
+   * Deletes finished deliveries (delivered or failed) created before `before`, then the events of that
+   * age that no delivery row points at any more. Pending deliveries and their events are never touched.
+   */
+  prune(before: Date): Promise<{ events: number; deliveries: number }>;
 }
 
 /** Where webhooks go: the global one from config (`sessionId` null) or one per session. */

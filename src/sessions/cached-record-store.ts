@@ -114,5 +114,6 @@ export function cachedRecordStore(inner: SessionRecordStore): CachedSessionRecor
 
     appendHistory: (sessionId, entry) => inner.appendHistory(sessionId, entry),
     history: (sessionId, limit) => inner.history(sessionId, limit),
+    pruneHistory: (before, keep) => inner.pruneHistory(before, keep),
   };
 }

@@ -14,6 +14,9 @@ export interface SessionRecord {
 
 export type SessionRecordPatch = Partial<Pick<SessionRecord, 'status' | 'userInfo' | 'lastSeenAt' | 'lastDisconnect'>>;
 
+/** Status history entries per session that retention always keeps; `GET /sessions/:id/status` shows as many. */
+export const STATUS_HISTORY_KEPT = 50;
+
 export interface StatusHistoryEntry {
   status: SessionStatus;
   connectionStatus: ConnectionStatus;
@@ -34,4 +37,6 @@ export interface SessionRecordStore {
   appendHistory(sessionId: string, entry: StatusHistoryEntry): Promise<void>;
   /** Newest first. */
   history(sessionId: string, limit: number): Promise<StatusHistoryEntry[]>;
+  /** Deletes history entries from before `before`, except each session's newest `keep`; returns how many. */
+  pruneHistory(before: Date, keep: number): Promise<number>;
 }

@@ -6,6 +6,18 @@ import { chunk } from './chunk.ts';
 import type { DatabaseSchema, OutboxEventsTable } from './schema.ts';
 
 const ROWS_PER_INSERT = 100;
+/** Rows per DELETE of the retention sweep: short statements, so other writers are never held up for long. */
+const ROWS_PER_PRUNE = 1_000;
+
+/** Runs a bounded delete until it deletes fewer rows than its bound; returns the total. */
+async function deleteInChunks(run: () => Promise<bigint>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = Number(await run());
+    total += deleted;
+    if (deleted < ROWS_PER_PRUNE) return total;
+  }
+}
 
 export const newDeliveryId = (): string => `dlv_${randomUUID().replaceAll('-', '')}`;
 
@@ -80,6 +92,36 @@ export function createOutboxStore(db: Kysely<DatabaseSchema>): OutboxStore {
       if (sessionId !== undefined) query = query.where('session_id', '=', sessionId);
       const rows = await query.orderBy('id').limit(limit).execute();
       return rows.map(toStoredEvent);
+    },
+
+    async prune(before) {
+      const cutoff = before.toISOString();
+      const deliveries = await deleteInChunks(async () => {
+        const result = await db
+          .deleteFrom('webhook_deliveries')
+          .where('id', 'in', (eb) =>
+            eb.selectFrom('webhook_deliveries')
+              .select('id')
+              .where('created_at', '<', cutoff)
+              .where('status', 'in', ['delivered', 'failed'])
+              .limit(ROWS_PER_PRUNE))
+          .executeTakeFirst();
+        return result.numDeletedRows;
+      });
+      const events = await deleteInChunks(async () => {
+        const result = await db
+          .deleteFrom('outbox_events')
+          .where('id', 'in', (eb) =>
+            eb.selectFrom('outbox_events as e')
+              .select('e.id')
+              .where('e.created_at', '<', cutoff)
+              .where(({ not, exists, selectFrom }) =>
+                not(exists(selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_seq', '=', 'e.id'))))
+              .limit(ROWS_PER_PRUNE))
+          .executeTakeFirst();
+        return result.numDeletedRows;
+      });
+      return { events, deliveries };
     },
 
     async lastSequence() {

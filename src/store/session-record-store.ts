@@ -114,5 +114,20 @@ export function createSessionRecordStore(db: Kysely<DatabaseSchema>): SessionRec
         }),
       );
     },
+
+    async pruneHistory(before, keep) {
+      const ranked = db
+        .selectFrom('session_status_history')
+        .select((eb) => [
+          'id',
+          'at',
+          eb.fn.agg<number>('row_number').over((over) => over.partitionBy('session_id').orderBy('at', 'desc').orderBy('id', 'desc')).as('newness'),
+        ]);
+      const result = await db
+        .deleteFrom('session_status_history')
+        .where('id', 'in', db.selectFrom(ranked.as('r')).select('r.id').where('r.newness', '>', Math.max(0, Math.floor(keep))).where('r.at', '<', before.toISOString()))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { SessionManager } from '../../sessions/session-manager.ts';
+import { STATUS_HISTORY_KEPT } from '../../sessions/session-record-store.ts';
 import { itemEnvelopeText, listEnvelopeText, sendJsonText } from '../presenters/envelope-text.ts';
 import { errorResponses, ItemEnvelope, ListEnvelope } from '../schemas/envelope.ts';
 import {
@@ -10,7 +11,6 @@ import {
 } from '../schemas/session-schemas.ts';
 import { basicJson, credentialsJson, presentStatus } from '../presenters/session-presenter.ts';
 
-const HISTORY_LIMIT = 50;
 const config = { failureCode: 'FETCH_FAILED' } as const;
 
 /** The seed's read endpoints, exactly as specified. */
@@ -43,7 +43,7 @@ export const sessionQueryRoutes: FastifyPluginAsyncTypebox<{ manager: SessionMan
   app.get('/sessions/:sessionId/status', { config, schema: { tags, summary: 'Live status and status history', params: SessionIdParams, response: { 200: ItemEnvelope(SessionStatusSchema), ...errorResponses } } }, async (request) => {
     const { sessionId } = request.params;
     const view = await manager.get(sessionId);
-    const data = presentStatus(view, await manager.history(sessionId, HISTORY_LIMIT));
+    const data = presentStatus(view, await manager.history(sessionId, STATUS_HISTORY_KEPT));
     return { success: true as const, message: 'Session status retrieved successfully', data };
   });
 };

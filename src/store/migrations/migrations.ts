@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration, type MigrationDialect } from './0001-initial.ts';
 import { webhooksMigration } from './0002-webhooks.ts';
 import { messagesMigration } from './0003-messages.ts';
+import { retentionMigration } from './0004-retention.ts';
 
 /**
  * Every migration, in code (no directory scan, so bundling or a changed cwd cannot lose one). Names sort
@@ -12,6 +13,7 @@ export function createMigrationProvider(dialect: MigrationDialect): MigrationPro
     '0001_initial': initialMigration(dialect),
     '0002_webhooks': webhooksMigration(),
     '0003_messages': messagesMigration(),
+    '0004_retention': retentionMigration(),
   };
   return { getMigrations: async () => migrations };
 }
