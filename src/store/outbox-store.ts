@@ -10,10 +10,10 @@ const ROWS_PER_INSERT = 100;
 const ROWS_PER_PRUNE = 1_000;
 
 /** Runs a bounded delete until it deletes fewer rows than its bound; returns the total. */
-async function deleteInChunks(run: () => Promise<bigint>): Promise<number> {
+async function deleteInChunks(run: () => Promise<{ numDeletedRows: bigint }>): Promise<number> {
   let total = 0;
   for (;;) {
-    const deleted = Number(await run());
+    const deleted = Number((await run()).numDeletedRows);
     total += deleted;
     if (deleted < ROWS_PER_PRUNE) return total;
   }
@@ -96,31 +96,21 @@ export function createOutboxStore(db: Kysely<DatabaseSchema>): OutboxStore {
 
     async prune(before) {
       const cutoff = before.toISOString();
-      const deliveries = await deleteInChunks(async () => {
-        const result = await db
-          .deleteFrom('webhook_deliveries')
-          .where('id', 'in', (eb) =>
-            eb.selectFrom('webhook_deliveries')
-              .select('id')
-              .where('created_at', '<', cutoff)
-              .where('status', 'in', ['delivered', 'failed'])
-              .limit(ROWS_PER_PRUNE))
-          .executeTakeFirst();
-        return result.numDeletedRows;
-      });
-      const events = await deleteInChunks(async () => {
-        const result = await db
-          .deleteFrom('outbox_events')
-          .where('id', 'in', (eb) =>
-            eb.selectFrom('outbox_events as e')
-              .select('e.id')
-              .where('e.created_at', '<', cutoff)
-              .where(({ not, exists, selectFrom }) =>
-                not(exists(selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_seq', '=', 'e.id'))))
-              .limit(ROWS_PER_PRUNE))
-          .executeTakeFirst();
-        return result.numDeletedRows;
-      });
+      const finishedDeliveries = db
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('created_at', '<', cutoff)
+        .where('status', 'in', ['delivered', 'failed'])
+        .limit(ROWS_PER_PRUNE);
+      const unreferencedEvents = db
+        .selectFrom('outbox_events as e')
+        .select('e.id')
+        .where('e.created_at', '<', cutoff)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_seq', '=', 'e.id'))))
+        .limit(ROWS_PER_PRUNE);
+      // Deliveries first: the events they pointed at become unreferenced.
+      const deliveries = await deleteInChunks(() => db.deleteFrom('webhook_deliveries').where('id', 'in', finishedDeliveries).executeTakeFirst());
+      const events = await deleteInChunks(() => db.deleteFrom('outbox_events').where('id', 'in', unreferencedEvents).executeTakeFirst());
       return { events, deliveries };
     },
 
