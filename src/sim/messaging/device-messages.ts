@@ -82,6 +82,14 @@ export async function routeDeviceMessage(ctx: HubContext, senders: SenderIndex, 
   const sender = ctx.port.accountByPhone(from.phoneNumber);
   const issues: RouteIssue[] = [];
   if (!sender) return { ack: buildMessageAck(msg.id, msg.to), issues: [{ jid: from.phoneNumber, reason: 'unknown sender' }] };
+  const refusal = ctx.refusals.get(ctx.resolve(msg.to)?.account.phoneNumber ?? '');
+  if (refusal !== undefined) {
+    // The server rejects the stanza: nothing is routed, and the sender learns it from the ack alone.
+    if (refusal.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, refusal.delayMs));
+    const ack = buildMessageAck(msg.id, msg.to);
+    ack.attrs.error = String(refusal.error);
+    return { ack, issues: [] };
+  }
   remember(senders, msg.id, from);
   for (const copy of msg.copies) {
     const target = ctx.resolve(copy.jid);

@@ -21,6 +21,12 @@ export interface HubAccount {
   readonly deviceIds: readonly number[];
 }
 
+/** The server refuses messages to a phone: it acks each with `error`, after `delayMs`. */
+export interface Refusal {
+  readonly error: number;
+  readonly delayMs: number;
+}
+
 /** How messaging reaches the rest of the simulator. */
 export interface MessagingPort {
   accountByPhone(phoneNumber: string): HubAccount | undefined;
@@ -52,6 +58,8 @@ export interface HubContext {
   readonly log: TextLog;
   /** The media host; absent when messaging runs without one (media bytes are then not opened). */
   readonly media?: MediaAccess;
+  /** Phones whose incoming messages the server refuses: the `error` code of its ack, sent after `delayMs`. */
+  readonly refusals: Map<string, Refusal>;
   /** The phone's own Signal device (device 0), created on first use. */
   primary(account: HubAccount): VirtualDevice;
   /** Delivers to a linked device, or queues it while the device is offline. */
@@ -75,6 +83,7 @@ export function createHubContext(port: MessagingPort, parts: Pick<HubContext, 'p
   return {
     port,
     ...parts,
+    refusals: new Map(),
     primary(account) {
       let device = primaries.get(account.phoneNumber);
       if (!device) {

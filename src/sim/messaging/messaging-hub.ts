@@ -2,7 +2,7 @@ import type { BinaryNode } from '@whiskeysockets/baileys';
 import type { ReceiptKind } from '../signal/message-stanzas.ts';
 import { type DeviceRef, routeDeviceMessage, routeDeviceReceipt, type RouteIssue, type SenderIndex } from './device-messages.ts';
 import { sendHistorySync } from './history-sync.ts';
-import { createHubContext, deviceKey, type HubContext, type MediaAccess, type MessagingPort } from './hub-context.ts';
+import { createHubContext, deviceKey, type HubContext, type MediaAccess, type MessagingPort, type Refusal } from './hub-context.ts';
 import { answerMessagingIq } from './messaging-iq.ts';
 import { createOfflineQueue } from './offline-queue.ts';
 import {
@@ -37,6 +37,8 @@ export interface MessagingHub {
   /** The phone sends its linked device the initial history-sync notification (a Signal peer message). */
   sendHistorySync(device: DeviceRef): Promise<void>;
   sendReceipt(phoneNumber: string, messageId: string, kind: ReceiptKind): void;
+  /** From now on the server refuses messages to this phone with `<ack error>` (null: accepts them again). */
+  refuseMessagesTo(phoneNumber: string, refusal: Refusal | null): void;
   /** The phone asks the sending device to send a message again (a retry receipt). */
   sendRetryReceipt(phoneNumber: string, messageId: string): void;
   received(phoneNumber: string): readonly ReceivedText[];
@@ -88,6 +90,10 @@ export function createMessagingHub(port: MessagingPort, options: MessagingHubOpt
     sendHistorySync: (device) => sendHistorySync(context, device.phoneNumber, device.deviceId),
     sendReceipt: (phoneNumber, messageId, kind) => sendReceiptFromPhone(context, phoneNumber, messageId, kind),
     sendRetryReceipt: (phoneNumber, messageId) => sendRetryReceiptFromPhone(context, phoneNumber, messageId),
+    refuseMessagesTo(phoneNumber, refusal) {
+      if (refusal === null) context.refusals.delete(phoneNumber);
+      else context.refusals.set(phoneNumber, refusal);
+    },
     received: (phoneNumber) => context.log.received(phoneNumber),
     sent: (phoneNumber) => context.log.sent(phoneNumber),
     waitForMessage: (phoneNumber, predicate, timeoutMs) => context.log.waitFor(phoneNumber, predicate, timeoutMs),

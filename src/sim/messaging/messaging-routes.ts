@@ -8,6 +8,8 @@ import type { ReceivedText } from './text-log.ts';
 
 const RECEIPT_KINDS: readonly ReceiptKind[] = ['delivered', 'read', 'played'];
 const MAX_TEXT = 65_536;
+/** `smax-invalid`: the server rejected the stanza (fact sheet §11.2); Baileys only logs it. */
+const DEFAULT_REFUSAL = 479;
 
 function field(body: Readonly<Record<string, unknown>>, name: string): string {
   const value = body[name];
@@ -44,7 +46,10 @@ function mediaFrom(body: Readonly<Record<string, unknown>>): PhoneMedia | undefi
 /** The wire view of a received message: its content, never the protobuf or key material. */
 const presentReceived = ({ message: _message, ...rest }: ReceivedText) => rest;
 
-/** `POST|GET /phones/:phoneNumber/messages`, the received media bytes, and `POST /phones/:phoneNumber/receipts`. */
+/**
+ * `POST|GET /phones/:phoneNumber/messages`, the received media bytes, `POST /phones/:phoneNumber/receipts`, and
+ * `PUT|DELETE /phones/:phoneNumber/refusal` (the server refuses messages to the phone).
+ */
 export function registerMessagingRoutes(router: ControlRouter, phone: (phoneNumber: string) => PhoneMessaging): void {
   router
     .route('POST', '/phones/:phoneNumber/messages', async ({ params, body }) => {
@@ -72,5 +77,16 @@ export function registerMessagingRoutes(router: ControlRouter, phone: (phoneNumb
       }
       owner.sendReceipt(field(body, 'messageId'), type as ReceiptKind);
       return { body: { success: true } };
+    })
+    .route('PUT', '/phones/:phoneNumber/refusal', ({ params, body }) => {
+      const error = body.error ?? DEFAULT_REFUSAL;
+      const delayMs = body.delayMs ?? 0;
+      if (typeof error !== 'number' || typeof delayMs !== 'number') throw new SimError('bad-input', 'error and delayMs must be numbers');
+      phone(params.phoneNumber ?? '').refuseIncoming(error, delayMs);
+      return { body: { success: true, refusal: { error, delayMs } } };
+    })
+    .route('DELETE', '/phones/:phoneNumber/refusal', ({ params }) => {
+      phone(params.phoneNumber ?? '').refuseIncoming(null);
+      return { body: { success: true, refusal: null } };
     });
 }

@@ -23,6 +23,12 @@ export interface PhoneMessaging {
   sendReceipt(messageId: string, kind: ReceiptKind): void;
   /** Asks the device that sent this message to send it again, as a phone does after a failed decryption. */
   sendRetryReceipt(messageId: string): void;
+  /**
+   * The server refuses messages to this phone: each sender gets `<ack class="message" error="CODE"/>`
+   * (after `delayMs`, default 0) and nothing is routed; Baileys marks the message ERROR. `null` accepts
+   * them again. Codes 400–599; delays up to 10 s.
+   */
+  refuseIncoming(error: number | null, delayMs?: number): void;
 }
 
 const ERROR_KIND: Readonly<Record<MessagingFailure, SimErrorKind>> = {
@@ -79,6 +85,12 @@ export function createPhoneMessaging(hub: MessagingHub, phoneNumber: string): Ph
       } catch (err) {
         throw asSimError(err);
       }
+    },
+    refuseIncoming(error, delayMs = 0) {
+      if (error === null) return hub.refuseMessagesTo(phoneNumber, null);
+      if (!(Number.isInteger(error) && error >= 400 && error <= 599)) throw new SimError('bad-input', 'error must be an integer from 400 to 599, or null');
+      if (!(Number.isInteger(delayMs) && delayMs >= 0 && delayMs <= 10_000)) throw new SimError('bad-input', 'delayMs must be an integer from 0 to 10000');
+      hub.refuseMessagesTo(phoneNumber, { error, delayMs });
     },
   };
 }
