@@ -4,7 +4,7 @@ import type {
   ContactLookup,
   DownloadedMedia,
   IncomingMessage,
-  MessageStatus,
+  MessageStatusChange,
   OutgoingMessage,
   SentMessage,
 } from './messaging-types.ts';
@@ -30,7 +30,7 @@ export type EngineEvent =
   | { type: 'open'; user: UserInfo }
   | { type: 'close'; kind: CloseKind; code: number | null; reason: string }
   | { type: 'message'; message: IncomingMessage }
-  | { type: 'message-status'; messageId: string; chatId: string; status: MessageStatus };
+  | ({ type: 'message-status' } & MessageStatusChange);
 
 export type EngineListener = (event: EngineEvent) => void;
 

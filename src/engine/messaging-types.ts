@@ -26,6 +26,15 @@ export interface SentMessage {
 
 export type MessageStatus = 'sent' | 'delivered' | 'read' | 'played' | 'failed';
 
+/** A sent message's new status. */
+export interface MessageStatusChange {
+  messageId: string;
+  chatId: string;
+  status: MessageStatus;
+  /** With `failed`: WhatsApp's error code from its ack, e.g. `479`. */
+  error?: string;
+}
+
 export type IncomingType = 'text' | MediaKind | 'sticker' | 'location' | 'contact' | 'reaction' | 'unknown';
 
 /** A sender or chat identity: WhatsApp may address it by phone number, by LID, or both. */

@@ -1,4 +1,4 @@
-import type { IncomingMessage, MessageStatus } from '../engine/messaging-types.ts';
+import type { IncomingMessage, MessageStatusChange } from '../engine/messaging-types.ts';
 import type { ConnectionStatus, SessionStatus } from './session-state.ts';
 
 /** Session-level events, published to webhooks and the live stream. */
@@ -12,6 +12,6 @@ export type SessionEvent =
     }
   | { type: 'session.qr'; sessionId: string; qr: string }
   | { type: 'message.received'; sessionId: string; message: IncomingMessage }
-  | { type: 'message.status'; sessionId: string; messageId: string; chatId: string; status: MessageStatus };
+  | ({ type: 'message.status'; sessionId: string } & MessageStatusChange);
 
 export type SessionEventListener = (event: SessionEvent) => void;

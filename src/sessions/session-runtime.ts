@@ -134,8 +134,8 @@ export class SessionRuntime {
         this.#deps.onEvent({ type: 'message.received', sessionId: this.#deps.sessionId, message: event.message });
         return;
       case 'message-status': {
-        const { messageId, chatId, status } = event;
-        this.#deps.onEvent({ type: 'message.status', sessionId: this.#deps.sessionId, messageId, chatId, status });
+        const { type: _, ...change } = event;
+        this.#deps.onEvent({ type: 'message.status', sessionId: this.#deps.sessionId, ...change });
         return;
       }
       case 'close':

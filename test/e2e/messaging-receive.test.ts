@@ -82,8 +82,8 @@ describe('receiving: contact messages and receipts become signed webhook events'
     const response = await gateway.request('POST', '/sessions/inbox/messages', { to: CAROL, text: 'did you get this?' });
     const id = response.body.data.id as string;
     await t.sim.phone(CAROL).waitForMessage((m) => m.id === id);
-    // Baileys folds a receipt into its own echo of a just-sent message if it comes first; let that pass.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // No pause: a receipt that comes while Baileys still buffers its echo of the message is folded into
+    // that echo, and must surface all the same.
     t.sim.phone(CAROL).sendReceipt(id, 'delivered');
     await receiver.waitFor((hooks) => ofType(hooks, 'message.status').some((h) => h.json.data.messageId === id && h.json.data.status === 'delivered'));
     t.sim.phone(CAROL).sendReceipt(id, 'read');
@@ -92,5 +92,27 @@ describe('receiving: contact messages and receipts become signed webhook events'
     for (const hook of statuses) assertSigned(hook);
     assert.deepEqual(statuses.map((h) => h.json.data.status), ['sent', 'delivered', 'read']);
     assert.equal(statuses[0]?.json.data.chatId, `${CAROL}@s.whatsapp.net`);
+  });
+
+  test('a message the server refuses becomes message.status failed with WhatsApp\'s error code, after sent', async () => {
+    const carol = t.sim.phone(CAROL);
+    // Three paths through Baileys: an immediate nack comes as an update before the send is stored (held
+    // back until `sent`); one after ~50 ms lands while Baileys buffers its echo of the message and is
+    // folded into that echo; a late one is an update of its own. Each must surface once, after `sent`.
+    for (const delayMs of [0, 50, 400]) {
+      carol.refuseIncoming(479, delayMs);
+      try {
+        const response = await gateway.request('POST', '/sessions/inbox/messages', { to: CAROL, text: `the server says no (${delayMs} ms)` });
+        assert.equal(response.status, 201, 'WhatsApp answers after the send: the API accepted it');
+        const id = response.body.data.id as string;
+        await receiver.waitFor((hooks) => ofType(hooks, 'message.status').some((h) => h.json.data.messageId === id && h.json.data.status === 'failed'));
+        const statuses = ofType(receiver.accepted, 'message.status').filter((h) => h.json.data.messageId === id);
+        for (const hook of statuses) assertSigned(hook);
+        assert.deepEqual(statuses.map((h) => [h.json.data.status, h.json.data.error]), [['sent', undefined], ['failed', '479']], `nack after ${delayMs} ms`);
+        assert.ok(!carol.received().some((m) => m.id === id), 'the contact got nothing');
+      } finally {
+        carol.refuseIncoming(null);
+      }
+    }
   });
 });

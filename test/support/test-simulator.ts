@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PhoneFeatures } from '../../src/sim/phone-features.ts';
+import { muteLibsignalConsole } from '../../src/sim/signal/quiet-libsignal.ts';
 import { startSimulator, type Simulator } from '../../src/sim/simulator.ts';
 import type { GatewayOptions } from './gateway-process.ts';
 import { tempDir } from './test-databases.ts';
@@ -14,6 +15,10 @@ export interface TestSimulator {
    */
   gatewayEnv: NonNullable<GatewayOptions['env']>;
 }
+
+// The simulated phones run libsignal in this process; its console output carries (simulated) session
+// keys, which have no place in test output either. The CLI mutes it the same way.
+muteLibsignalConsole();
 
 /** The simulator with every phone feature (history sync, pairing code, messaging, media), as the CLI runs it. */
 export async function startTestSimulator(rootSeed: string): Promise<TestSimulator> {

@@ -1,10 +1,10 @@
-import { downloadMediaMessage, type WAMessage, type WAMessageKey, type WASocket } from '@whiskeysockets/baileys';
+import { downloadMediaMessage, generateMessageIDV2, type WAMessage, type WAMessageKey, type WASocket } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors/app-error.ts';
 import { phoneOf, userJid } from '../jid.ts';
 import type { EngineEvent } from '../engine.ts';
 import type { MessageStore } from '../message-store.ts';
-import type { ContactLookup, DownloadedMedia, OutgoingMessage, Party, SentMessage } from '../messaging-types.ts';
+import type { ContactLookup, DownloadedMedia, MessageStatusChange, OutgoingMessage, Party, SentMessage } from '../messaging-types.ts';
 import { isUserMessage, toIncomingMessage } from './incoming-message.ts';
 import { toMessageStatus } from './message-status.ts';
 import { toBaileysContent } from './outgoing-content.ts';
@@ -25,17 +25,24 @@ export interface BaileysMessagingOptions {
 export class BaileysMessaging {
   readonly #o: BaileysMessagingOptions;
   readonly #ownSends = new Set<string>();
+  /**
+   * Sends in progress, with the status changes WhatsApp reported before the send was stored: a server
+   * nack or a fast receipt can beat it. They are emitted after `sent`, so a status never goes back.
+   */
+  readonly #sending = new Map<string, MessageStatusChange[]>();
 
   constructor(options: BaileysMessagingOptions) {
     this.#o = options;
     options.sock.ev.on('messages.upsert', ({ messages }) => {
-      for (const message of messages) void this.#onIncoming(message);
+      for (const message of messages) {
+        // The echo of our own send. Baileys folds a status that came while its events were buffered
+        // (a server nack, a fast receipt) into this echo instead of a messages.update.
+        if (message.key.id && this.#ownSends.has(message.key.id)) this.#onStatus(message.key, message);
+        else void this.#onIncoming(message);
+      }
     });
     options.sock.ev.on('messages.update', (updates) => {
-      for (const { key, update } of updates) {
-        const status = key.fromMe ? toMessageStatus(update.status) : null;
-        if (status && key.id) this.#o.emit({ type: 'message-status', messageId: key.id, chatId: key.remoteJid ?? '', status });
-      }
+      for (const { key, update } of updates) this.#onStatus(key, update);
     });
   }
 
@@ -43,12 +50,21 @@ export class BaileysMessaging {
     const { sock } = this.#o;
     const quoted = request.quotedMessageId ? await this.#load(request.quotedMessageId) : undefined;
     const reactionKey = request.content.kind === 'reaction' ? (await this.#load(request.content.messageId)).key : undefined;
-    const sent = await sock.sendMessage(request.to, toBaileysContent(request.content, reactionKey), quoted ? { quoted } : {});
-    if (!sent?.key.id) throw new AppError('ENGINE_FAILURE', 'WhatsApp did not accept the message');
-    this.#remember(sent.key.id);
-    await this.#save(sent);
-    this.#o.emit({ type: 'message-status', messageId: sent.key.id, chatId: request.to, status: 'sent' });
-    return { id: sent.key.id, to: request.to, timestamp: Date.now() };
+    // Our own id, known before the stanza leaves: its echo and its early statuses are recognised.
+    const messageId = generateMessageIDV2(sock.user?.id);
+    this.#remember(messageId);
+    this.#sending.set(messageId, []);
+    try {
+      const sent = await sock.sendMessage(request.to, toBaileysContent(request.content, reactionKey), { ...(quoted ? { quoted } : {}), messageId });
+      if (sent?.key.id !== messageId) throw new AppError('ENGINE_FAILURE', 'WhatsApp did not accept the message');
+      await this.#save(sent);
+      this.#emitStatus({ messageId, chatId: request.to, status: 'sent' });
+      return { id: messageId, to: request.to, timestamp: Date.now() };
+    } finally {
+      const early = this.#sending.get(messageId) ?? [];
+      this.#sending.delete(messageId);
+      for (const change of early) this.#emitStatus(change);
+    }
   }
 
   async markRead(messageId: string): Promise<void> {
@@ -92,7 +108,7 @@ export class BaileysMessaging {
 
   async #onIncoming(message: WAMessage): Promise<void> {
     const id = message.key.id;
-    if (!id || this.#ownSends.has(id) || !isUserMessage(message)) return;
+    if (!id || !isUserMessage(message)) return;
     try {
       await this.#save(message);
       const me = this.#o.sock.user;
@@ -120,6 +136,21 @@ export class BaileysMessaging {
       type,
       payload: encodeStoredMessage(message),
     });
+  }
+
+  /** A status of one of our messages, from an update or a folded echo; held back while its send is in progress. */
+  #onStatus(key: WAMessageKey, update: Pick<WAMessage, 'status' | 'messageStubParameters'>): void {
+    const status = key.fromMe ? toMessageStatus(update.status) : null;
+    if (!status || !key.id) return;
+    const error = status === 'failed' ? update.messageStubParameters?.[0] : undefined;
+    const change: MessageStatusChange = { messageId: key.id, chatId: key.remoteJid ?? '', status, ...(error ? { error } : {}) };
+    const early = this.#sending.get(key.id);
+    if (early) early.push(change);
+    else this.#emitStatus(change);
+  }
+
+  #emitStatus(change: MessageStatusChange): void {
+    this.#o.emit({ type: 'message-status', ...change });
   }
 
   #remember(id: string): void {
