@@ -91,6 +91,7 @@ describe('sending through the API arrives decrypted at the simulated contact', (
     const before = t.sim.phone(CAROL).received().length;
     const cases: Array<[unknown, number]> = [
       [{ to: 'not-a-number', text: 'x' }, 400],
+      [{ to: '120363025246125486@g.us', text: 'x' }, 400],
       [{ to: CAROL }, 400],
       [{ to: CAROL, text: 'x', location: { latitude: 1, longitude: 2 } }, 400],
       [{ to: CAROL, text: '' }, 400],
