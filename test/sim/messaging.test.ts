@@ -152,53 +152,6 @@ describe('1:1 messaging with real Signal encryption against the real Baileys cli
     }
   });
 
-  it('control API: send, list, receipts and bad input', async () => {
-    const arrived = upsertWith(alice, 'via the control API');
-    const ok = await request(sim, 'POST', `/phones/${CAROL}/messages`, { to: ALICE, text: 'via the control API' });
-    assert.equal(ok.status, 201);
-    assert.equal(((await ok.json()) as { message?: { delivered?: number } }).message?.delivered, 1);
-    await arrived;
-
-    await alice.client.sock.sendMessage(carolJid, { text: 'listed?' });
-    await sim.phone(CAROL).waitForMessage((m) => m.text === 'listed?');
-    const list = await request(sim, 'GET', `/phones/${CAROL}/messages`);
-    assert.equal(list.status, 200);
-    const body = (await list.json()) as { messages: { text: string; from: string }[] };
-    assert.ok(body.messages.some((m) => m.text === 'listed?' && m.from === `${ALICE}@s.whatsapp.net`));
-
-    assert.equal((await request(sim, 'POST', '/phones/19999999999/messages', { to: ALICE, text: 'x' })).status, 404);
-    assert.equal((await request(sim, 'POST', `/phones/${CAROL}/messages`, { to: ALICE })).status, 400);
-    assert.equal((await request(sim, 'POST', `/phones/${CAROL}/messages`, { to: '19999999999', text: 'x' })).status, 404);
-    assert.equal((await request(sim, 'POST', `/phones/${ALICE}/messages`, { to: CAROL, text: 'x' })).status, 409, 'Carol has no linked device');
-    assert.equal((await request(sim, 'GET', '/phones/19999999999/messages')).status, 404);
-    assert.equal((await request(sim, 'POST', `/phones/${CAROL}/receipts`, { messageId: 'nope' })).status, 404);
-    assert.equal((await request(sim, 'POST', `/phones/${CAROL}/receipts`, { messageId: 'x', type: 'seen' })).status, 400);
-  });
-});
-
-describe('a server that refuses messages to a phone', () => {
-  // A fresh device: Baileys holds messages.update back while its event buffer is on, which an earlier
-  // test's traffic can leave on for a while.
-  let sim: Simulator;
-  let restoreConsole: () => void;
-  let alice: OpenDevice;
-  const ALICE = '15550004101';
-  const CAROL = '15550004102';
-  const carolJid = `${CAROL}@s.whatsapp.net`;
-
-  before(async () => {
-    restoreConsole = silenceConsole();
-    sim = await startSimulator({ port: 0, rootSeed: 'messaging-refusal-test' });
-    sim.createPhone({ phoneNumber: ALICE, name: 'Alice' });
-    sim.createPhone({ phoneNumber: CAROL, name: 'Carol' });
-    alice = await linkAndOpen(sim, ALICE);
-  });
-  after(async () => {
-    alice.client.end();
-    await sim.stop();
-    restoreConsole();
-  });
-
   /** The first ERROR status Baileys reports: a messages.update, or folded into the own-message upsert. */
   function firstError(device: OpenDevice): Promise<{ id: string | null | undefined; stub: string[] | null | undefined }> {
     return new Promise((resolve) => {
@@ -222,22 +175,47 @@ describe('a server that refuses messages to a phone', () => {
   }
 
   it('a refusing server acks with error: Baileys marks the message ERROR and the contact gets nothing', async () => {
-    for (const delayMs of [0, 400]) {
-      const refused = await request(sim, 'PUT', `/phones/${CAROL}/refusal`, { error: 479, delayMs });
-      assert.equal(refused.status, 200);
-      // Listen first: the ack can beat sendMessage's own resolution.
-      const failed = firstError(alice);
-      const sent = await alice.client.sock.sendMessage(carolJid, { text: `refused by the server after ${delayMs} ms` });
-      assert.deepEqual(await failed, { id: sent?.key.id, stub: ['479'] });
-      assert.ok(!sim.phone(CAROL).received().some((m) => m.id === sent?.key.id), 'nothing routed to the contact');
+    try {
+      for (const delayMs of [0, 400]) {
+        const refused = await request(sim, 'PUT', `/phones/${CAROL}/refusal`, { error: 479, delayMs });
+        assert.equal(refused.status, 200);
+        // Listen first: the ack can beat sendMessage's own resolution.
+        const failed = firstError(alice);
+        const sent = await alice.client.sock.sendMessage(carolJid, { text: `refused by the server after ${delayMs} ms` });
+        assert.deepEqual(await failed, { id: sent?.key.id, stub: ['479'] });
+        assert.ok(!sim.phone(CAROL).received().some((m) => m.id === sent?.key.id), 'nothing routed to the contact');
+      }
+    } finally {
+      assert.equal((await request(sim, 'DELETE', `/phones/${CAROL}/refusal`)).status, 200);
     }
-
-    assert.equal((await request(sim, 'DELETE', `/phones/${CAROL}/refusal`)).status, 200);
     const again = await alice.client.sock.sendMessage(carolJid, { text: 'accepted again' });
     await sim.phone(CAROL).waitForMessage((m) => m.id === again?.key.id);
     for (const body of [{ error: 399 }, { error: 600 }, { error: 479.5 }, { error: '479' }, { delayMs: -1 }, { delayMs: 10_001 }]) {
       assert.equal((await request(sim, 'PUT', `/phones/${CAROL}/refusal`, body)).status, 400, JSON.stringify(body));
     }
     assert.equal((await request(sim, 'PUT', '/phones/19999999999/refusal', {})).status, 404);
+  });
+
+  it('control API: send, list, receipts and bad input', async () => {
+    const arrived = upsertWith(alice, 'via the control API');
+    const ok = await request(sim, 'POST', `/phones/${CAROL}/messages`, { to: ALICE, text: 'via the control API' });
+    assert.equal(ok.status, 201);
+    assert.equal(((await ok.json()) as { message?: { delivered?: number } }).message?.delivered, 1);
+    await arrived;
+
+    await alice.client.sock.sendMessage(carolJid, { text: 'listed?' });
+    await sim.phone(CAROL).waitForMessage((m) => m.text === 'listed?');
+    const list = await request(sim, 'GET', `/phones/${CAROL}/messages`);
+    assert.equal(list.status, 200);
+    const body = (await list.json()) as { messages: { text: string; from: string }[] };
+    assert.ok(body.messages.some((m) => m.text === 'listed?' && m.from === `${ALICE}@s.whatsapp.net`));
+
+    assert.equal((await request(sim, 'POST', '/phones/19999999999/messages', { to: ALICE, text: 'x' })).status, 404);
+    assert.equal((await request(sim, 'POST', `/phones/${CAROL}/messages`, { to: ALICE })).status, 400);
+    assert.equal((await request(sim, 'POST', `/phones/${CAROL}/messages`, { to: '19999999999', text: 'x' })).status, 404);
+    assert.equal((await request(sim, 'POST', `/phones/${ALICE}/messages`, { to: CAROL, text: 'x' })).status, 409, 'Carol has no linked device');
+    assert.equal((await request(sim, 'GET', '/phones/19999999999/messages')).status, 404);
+    assert.equal((await request(sim, 'POST', `/phones/${CAROL}/receipts`, { messageId: 'nope' })).status, 404);
+    assert.equal((await request(sim, 'POST', `/phones/${CAROL}/receipts`, { messageId: 'x', type: 'seen' })).status, 400);
   });
 });
