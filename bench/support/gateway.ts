@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { freePort } from '../../test/support/free-port.ts';
+import { gatewayNodeArgs } from '../../test/support/gateway-command.ts';
 import { spawnTracked, type TrackedChild } from './children.ts';
 import { sleep } from './pool.ts';
 import { ROOT } from './report.ts';
@@ -27,7 +28,7 @@ export interface BenchGatewayOptions {
   dataDir: string;
   apiKey?: string;
   env?: Record<string, string>;
-  /** Extra node flags (e.g. --cpu-prof). */
+  /** Extra node flags (e.g. --cpu-prof), after the gateway's own from package.json. */
   nodeFlags?: string[];
 }
 
@@ -36,7 +37,7 @@ export async function startBenchGateway(options: BenchGatewayOptions): Promise<B
   const port = await freePort();
   const apiKey = options.apiKey ?? `bench_${randomBytes(16).toString('hex')}`;
   const spawnedAt = performance.now();
-  const proc = spawnTracked(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', 'src/main.ts'], {
+  const proc = spawnTracked(process.execPath, gatewayNodeArgs(options.nodeFlags), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

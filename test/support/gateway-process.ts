@@ -2,10 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.ts';
+import { gatewayNodeArgs, ROOT } from './gateway-command.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ApiResponse {
   status: number;
@@ -36,7 +35,7 @@ export interface GatewayOptions {
 export async function startGateway(options: GatewayOptions): Promise<GatewayProcess> {
   const port = await freePort();
   let apiKey = options.apiKey === null ? '' : (options.apiKey ?? `test_${randomBytes(16).toString('hex')}`);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, gatewayNodeArgs(), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
