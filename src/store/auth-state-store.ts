@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { AuthStateStore, KeyWrite } from '../engine/auth-state-store.ts';
 import { chunk } from './chunk.ts';
 import type { DatabaseSchema } from './schema.ts';
-import { createWriteBatch, type WriteBatch } from './write-batch.ts';
+import { compileRowStatement } from './sqlite-handle.ts';
+import { createWriteBatch, type SqliteWork, type WriteBatch } from './write-batch.ts';
 
 /**
  * Rows per statement: 500 rows × 4 columns stays far under SQLite's 32,766 and PostgreSQL's 65,535
@@ -37,6 +38,21 @@ function finalWrites(writes: readonly KeyWrite[]): { upserts: Upsert[]; deletes:
  * through `batch` (group commit on SQLite; pass the one shared with the message store).
  */
 export function createAuthStateStore(db: Kysely<DatabaseSchema>, batch: WriteBatch = createWriteBatch(db)): AuthStateStore {
+  // The SQLite form of a key write: one prepared statement per row, no query building per send.
+  type KeyRow = { session_id: string; type: string; key_id: string; value: string };
+  const upsertKey = compileRowStatement<KeyRow>(['session_id', 'type', 'key_id', 'value'], (row) =>
+    db.insertInto('auth_keys').values(row).onConflict((oc) => oc.columns(['session_id', 'type', 'key_id']).doUpdateSet((eb) => ({
+      value: eb.ref('excluded.value'),
+    }))));
+  const deleteKey = compileRowStatement<Omit<KeyRow, 'value'>>(['session_id', 'type', 'key_id'], (row) =>
+    db.deleteFrom('auth_keys').where('session_id', '=', row.session_id).where('type', '=', row.type).where('key_id', '=', row.key_id));
+  const sqliteWrites = (sessionId: string, upserts: readonly Upsert[], deletes: ReadonlyMap<string, string[]>): SqliteWork => (sqlite) => {
+    const upsert = sqlite.statement(upsertKey.sql);
+    for (const w of upserts) upsert.run(upsertKey.bind({ session_id: sessionId, type: w.type, key_id: w.id, value: w.value }));
+    const remove = sqlite.statement(deleteKey.sql);
+    for (const [type, ids] of deletes) for (const id of ids) remove.run(deleteKey.bind({ session_id: sessionId, type, key_id: id }));
+  };
+
   return {
     async readCreds(sessionId) {
       const row = await db.selectFrom('auth_creds').select('creds').where('session_id', '=', sessionId).executeTakeFirst();
@@ -94,7 +110,7 @@ export function createAuthStateStore(db: Kysely<DatabaseSchema>, batch: WriteBat
               .execute();
           }
         }
-      });
+      }, { sqlite: sqliteWrites(sessionId, upserts, deletes) });
     },
 
     async clear(sessionId) {

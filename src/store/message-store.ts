@@ -1,16 +1,27 @@
 import type { Kysely } from 'kysely';
 import type { MessageStore } from '../engine/message-store.ts';
-import type { DatabaseSchema } from './schema.ts';
+import type { DatabaseSchema, MessagesTable } from './schema.ts';
+import { compileRowStatement } from './sqlite-handle.ts';
 import { createWriteBatch, type WriteBatch } from './write-batch.ts';
+
+const MESSAGE_COLUMNS = ['session_id', 'message_id', 'chat_jid', 'from_me', 'type', 'payload', 'created_at'] as const;
 
 /**
  * Messages as rows keyed by (session, message id); old rows are pruned by age. Saves go through `batch`
  * (group commit on SQLite; pass the one shared with the auth state store).
  */
 export function createMessageStore(db: Kysely<DatabaseSchema>, batch: WriteBatch = createWriteBatch(db)): MessageStore {
+  const upsert = (qb: Kysely<DatabaseSchema>, row: MessagesTable) =>
+    qb.insertInto('messages').values(row).onConflict((oc) => oc.columns(['session_id', 'message_id']).doUpdateSet((eb) => ({
+      payload: eb.ref('excluded.payload'),
+      type: eb.ref('excluded.type'),
+    })));
+  // The SQLite form: compiled once, run as a prepared statement inside the group commit.
+  const upsertRow = compileRowStatement<MessagesTable>(MESSAGE_COLUMNS, (row) => upsert(db, row));
+
   return {
     async save(sessionId, message) {
-      const row = {
+      const row: MessagesTable = {
         session_id: sessionId,
         message_id: message.id,
         chat_jid: message.chatJid,
@@ -20,12 +31,8 @@ export function createMessageStore(db: Kysely<DatabaseSchema>, batch: WriteBatch
         created_at: new Date().toISOString(),
       };
       await batch.write(async (trx) => {
-        await trx
-          .insertInto('messages')
-          .values(row)
-          .onConflict((oc) => oc.columns(['session_id', 'message_id']).doUpdateSet({ payload: row.payload, type: row.type }))
-          .execute();
-      }, { statement: true });
+        await upsert(trx, row).execute();
+      }, { statement: true, sqlite: (sqlite) => sqlite.statement(upsertRow.sql).run(upsertRow.bind(row)) });
     },
 
     async find(sessionId, messageId) {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
-import type { OutboxStore, StoredEvent } from '../events/event-store.ts';
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { AppendResult, Lane, OutboxStore, StoredEvent } from '../events/event-store.ts';
 import type { EventType, GatewayEvent } from '../events/event-types.ts';
 import { chunk } from './chunk.ts';
-import type { DatabaseSchema, OutboxEventsTable } from './schema.ts';
+import type { DatabaseSchema, OutboxEventsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './schema.ts';
+import { compileRowStatement, sqliteHandleOf, type SqliteHandle } from './sqlite-handle.ts';
 
 const ROWS_PER_INSERT = 100;
 /** Rows per DELETE of the retention sweep: short statements, so other writers are never held up for long. */
@@ -35,25 +36,72 @@ export function toStoredEvent(row: Selectable<OutboxEventsTable>): StoredEvent {
 const wants = (events: string | null, type: string): boolean =>
   events === null || (JSON.parse(events) as string[]).includes(type);
 
+type EndpointRow = Pick<Selectable<WebhookEndpointsTable>, 'id' | 'session_id' | 'events'>;
+type DeliveryRow = Insertable<WebhookDeliveriesTable>;
+
+const eventRow = (event: GatewayEvent): Insertable<OutboxEventsTable> => ({
+  event_id: event.id,
+  session_id: event.sessionId,
+  type: event.type,
+  payload: JSON.stringify(event.data),
+  created_at: event.timestamp,
+});
+
+/** One pending delivery per stored event and enabled endpoint that wants it, and the lanes they fill. */
+function planDeliveries(stored: readonly StoredEvent[], endpoints: readonly EndpointRow[]): { deliveries: DeliveryRow[]; lanes: Lane[] } {
+  const deliveries = stored.flatMap((event) =>
+    endpoints
+      .filter((endpoint) => (endpoint.session_id === null || endpoint.session_id === event.sessionId) && wants(endpoint.events, event.type))
+      .map((endpoint): DeliveryRow => ({
+        id: newDeliveryId(),
+        event_seq: event.sequence,
+        event_id: event.id,
+        session_id: event.sessionId,
+        type: event.type,
+        endpoint_id: endpoint.id,
+        status: 'pending',
+        next_attempt_at: event.timestamp,
+        created_at: event.timestamp,
+      })),
+  );
+  const lanes = new Map(deliveries.map((d) => [`${d.endpoint_id}\n${d.session_id}`, { endpointId: d.endpoint_id, sessionId: d.session_id }]));
+  return { deliveries, lanes: [...lanes.values()] };
+}
+
 /** The outbox on SQLite or PostgreSQL: events plus their delivery rows, written in one transaction. */
 export function createOutboxStore(db: Kysely<DatabaseSchema>): OutboxStore {
+  const sqlite = sqliteHandleOf(db);
+  // SQLite: the same statements compiled once and run synchronously (no query building per event).
+  const insertEvent = compileRowStatement<Insertable<OutboxEventsTable>>(['event_id', 'session_id', 'type', 'payload', 'created_at'], (row) =>
+    db.insertInto('outbox_events').values(row));
+  const endpointsOf = compileRowStatement<{ session_id: string; enabled: number }>(['session_id', 'enabled'], (row) =>
+    db.selectFrom('webhook_endpoints').select(['id', 'session_id', 'events']).where('enabled', '=', row.enabled)
+      .where((eb) => eb.or([eb('session_id', 'is', null), eb('session_id', '=', row.session_id)])));
+  const deliveryColumns = ['id', 'event_seq', 'event_id', 'session_id', 'type', 'endpoint_id', 'status', 'next_attempt_at', 'created_at'] as const;
+  const insertDelivery = compileRowStatement<DeliveryRow>(deliveryColumns, (row) => db.insertInto('webhook_deliveries').values(row));
+
+  const appendSqlite = (handle: SqliteHandle, events: readonly GatewayEvent[]): AppendResult => {
+    const insert = handle.statement(insertEvent.sql);
+    const stored = events.map((event): StoredEvent => ({ ...event, sequence: Number(insert.run(insertEvent.bind(eventRow(event))).lastInsertRowid) }));
+    const select = handle.statement(endpointsOf.sql);
+    const endpoints = new Map<string, EndpointRow>();
+    for (const sessionId of new Set(events.map((event) => event.sessionId))) {
+      for (const row of select.all(endpointsOf.bind({ session_id: sessionId, enabled: 1 })) as EndpointRow[]) endpoints.set(row.id, row);
+    }
+    const { deliveries, lanes } = planDeliveries(stored, [...endpoints.values()]);
+    const insertOne = handle.statement(insertDelivery.sql);
+    for (const delivery of deliveries) insertOne.run(insertDelivery.bind(delivery));
+    return { events: stored, lanes };
+  };
+
   return {
     async append(events: readonly GatewayEvent[]) {
       if (events.length === 0) return { events: [], lanes: [] };
+      if (sqlite) return sqlite.transaction(() => appendSqlite(sqlite, events));
       return db.transaction().execute(async (trx) => {
         const sequences = new Map<string, number>();
         for (const rows of chunk(events, ROWS_PER_INSERT)) {
-          const inserted = await trx
-            .insertInto('outbox_events')
-            .values(rows.map((event) => ({
-              event_id: event.id,
-              session_id: event.sessionId,
-              type: event.type,
-              payload: JSON.stringify(event.data),
-              created_at: event.timestamp,
-            })))
-            .returning(['id', 'event_id'])
-            .execute();
+          const inserted = await trx.insertInto('outbox_events').values(rows.map(eventRow)).returning(['id', 'event_id']).execute();
           for (const row of inserted) sequences.set(row.event_id, Number(row.id));
         }
         const sessionIds = [...new Set(events.map((event) => event.sessionId))];
@@ -64,26 +112,11 @@ export function createOutboxStore(db: Kysely<DatabaseSchema>): OutboxStore {
           .where((eb) => eb.or([eb('session_id', 'is', null), eb('session_id', 'in', sessionIds)]))
           .execute();
         const stored = events.map((event): StoredEvent => ({ ...event, sequence: sequences.get(event.id) ?? 0 }));
-        const deliveries = stored.flatMap((event) =>
-          endpoints
-            .filter((endpoint) => (endpoint.session_id === null || endpoint.session_id === event.sessionId) && wants(endpoint.events, event.type))
-            .map((endpoint) => ({
-              id: newDeliveryId(),
-              event_seq: event.sequence,
-              event_id: event.id,
-              session_id: event.sessionId,
-              type: event.type,
-              endpoint_id: endpoint.id,
-              status: 'pending',
-              next_attempt_at: event.timestamp,
-              created_at: event.timestamp,
-            })),
-        );
+        const { deliveries, lanes } = planDeliveries(stored, endpoints);
         for (const rows of chunk(deliveries, ROWS_PER_INSERT)) {
           await trx.insertInto('webhook_deliveries').values(rows).execute();
         }
-        const lanes = new Map(deliveries.map((d) => [`${d.endpoint_id}\n${d.session_id}`, { endpointId: d.endpoint_id, sessionId: d.session_id }]));
-        return { events: stored, lanes: [...lanes.values()] };
+        return { events: stored, lanes };
       });
     },
 

@@ -6,6 +6,7 @@ import { createDatabase, type Database } from './database.ts';
 import type { DatabaseSchema } from './schema.ts';
 import { createSessionRecordStore } from './session-record-store.ts';
 import { freshDatabaseConfig, openTestDatabase, TEST_DIALECTS } from './test-database.ts';
+import type { SqliteHandle } from './sqlite-handle.ts';
 import { createWriteBatch, type WriteWork } from './write-batch.ts';
 
 /** Inserts one key row; for a session without a row it fails on the foreign key, a real database error. */
@@ -102,5 +103,49 @@ describe('write batch on SQLite: group commit', () => {
     runs.clear();
     await assert.rejects(batch.write(insertKey('no-such-session', 'lone', runs)));
     assert.deepEqual(Object.fromEntries(runs), { lone: 1 });
+  });
+});
+
+describe('write batch on SQLite: the synchronous form', () => {
+  let database: Database;
+  before(async () => {
+    database = await openTestDatabase('sqlite');
+    await createSessionRecordStore(database.db).insert('sync');
+  });
+  after(async () => {
+    await database?.destroy();
+  });
+
+  /** A key insert in both forms, counting which form ran how often. */
+  const both = (sessionId: string, id: string, runs: Map<string, number>) => ({
+    work: async (trx: Kysely<DatabaseSchema>) => {
+      runs.set(`kysely ${id}`, (runs.get(`kysely ${id}`) ?? 0) + 1);
+      await trx.insertInto('auth_keys').values({ session_id: sessionId, type: 'session', key_id: id, value: id }).execute();
+    },
+    sqlite: (sqlite: SqliteHandle) => {
+      runs.set(`sqlite ${id}`, (runs.get(`sqlite ${id}`) ?? 0) + 1);
+      sqlite.statement('insert into auth_keys (session_id, type, key_id, value) values (?, ?, ?, ?)').run(sessionId, 'session', id, id);
+    },
+  });
+
+  test('when every work has one, a group runs synchronously in one transaction; a failure is retried alone', async () => {
+    const batch = createWriteBatch(database.db);
+    const runs = new Map<string, number>();
+    const works = [both('sync', 's1', runs), both('no-such-session', 'bad', runs), both('sync', 's2', runs)];
+    const results = await Promise.allSettled(works.map(({ work, sqlite }) => batch.write(work, { sqlite })));
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    // s1 and bad ran in the shared transaction, which bad's failure ended (s2 never started) and rolled
+    // back; then each ran alone. Kysely never ran.
+    assert.deepEqual(Object.fromEntries(runs), { 'sqlite s1': 2, 'sqlite bad': 2, 'sqlite s2': 1 });
+    assert.deepEqual(await keyIds(database.db, 'sync'), ['s1', 's2']);
+  });
+
+  test('a group with a work that has no synchronous form runs through Kysely', async () => {
+    const batch = createWriteBatch(database.db);
+    const runs = new Map<string, number>();
+    const withForm = both('sync', 'm1', runs);
+    await Promise.all([batch.write(withForm.work, { sqlite: withForm.sqlite }), batch.write(both('sync', 'm2', runs).work)]);
+    assert.deepEqual(Object.fromEntries(runs), { 'kysely m1': 1, 'kysely m2': 1 });
+    assert.deepEqual(await keyIds(database.db, 'sync'), ['m1', 'm2', 's1', 's2']);
   });
 });
