@@ -14,7 +14,7 @@ import { cpuSeconds } from './support/proc.ts';
 import { spawnTracked, type TrackedChild } from './support/children.ts';
 import { startBenchGateway, type BenchGateway } from './support/gateway.ts';
 import { machineLine, runDate } from './support/machine.ts';
-import { fmt, ROOT, table, writeSection } from './support/report.ts';
+import { fmt, median, ROOT, table, writeSection } from './support/report.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -95,11 +95,6 @@ interface Case {
 }
 
 const mean = (results: Measured[], pick: (r: Measured) => number) => results.reduce((sum, r) => sum + pick(r), 0) / results.length;
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 /** Each round measures every side back to back; the ratio of one round is immune to slow drift of the machine. */
 const roundRatios = (side: Measured[], base: Measured[]) => side.map((r, i) => r.requestsPerSec / base[i]!.requestsPerSec);
 

@@ -47,3 +47,10 @@ export const fmt = {
   mib: (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`,
   s: (ms: number) => `${(ms / 1000).toFixed(2)} s`,
 };
+
+/** The median of a non-empty list. */
+export const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
