@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { SignalDataTypeMap } from '@whiskeysockets/baileys';
+import { BufferJSON, type SignalDataTypeMap } from '@whiskeysockets/baileys';
+import { SessionRecord } from 'libsignal';
 import type { AuthStateStore } from '../auth-state-store.ts';
 import { createAuthStateStore } from '../../store/auth-state-store.ts';
 import type { Database, StoreDialect } from '../../store/database.ts';
 import { createSessionRecordStore } from '../../store/session-record-store.ts';
 import { installInsertFault, openTestDatabase, POISONED_KEY, TEST_DIALECTS } from '../../store/test-database.ts';
 import { SignalKeyCache } from './signal-key-cache.ts';
-import { loadAuthState } from './sql-auth-state.ts';
+import { loadAuthState, serialiseKey } from './sql-auth-state.ts';
 
 /** The real store, counting key reads and optionally holding each read's answer until `release()`. */
 function observedStore(store: AuthStateStore) {
@@ -118,4 +119,44 @@ test('the key cache keeps the most recently used entries within its bound', () =
   cache.committed([['tctoken', 'a', null]]);
   assert.equal(cache.get('tctoken', 'a'), null, 'absent is remembered as null');
   assert.equal(cache.get('session', 'a'), undefined, 'types do not share ids');
+});
+
+/** The parts of libsignal's session classes its bundled typings leave out. */
+interface Chain { chainKey: { counter: number; key: Buffer }; chainType: number; messageKeys: Record<number, Buffer> }
+interface Entry {
+  registrationId: number;
+  currentRatchet: object;
+  indexInfo: object;
+  pendingPreKey: object;
+  addChain(key: Buffer, chain: Chain): void;
+  getChain(key: Buffer): Chain | undefined;
+}
+interface Record_ { setSession(entry: Entry): void; getOpenSession(): Entry | undefined; serialize(): unknown }
+const Sessions = SessionRecord as unknown as { new (): Record_; createEntry(): Entry; deserialize(data: unknown): Record_ };
+
+test('a Signal session is stored as the exact text the Buffer replacer writes, and reads back whole', () => {
+  // A session as libsignal builds it: Buffers everywhere, a sending and a receiving chain with a skipped
+  // message key, and a pending pre-key.
+  const bytes = (fill: number, length = 32) => Buffer.alloc(length, fill);
+  const entry = Sessions.createEntry();
+  entry.registrationId = 4242;
+  entry.currentRatchet = { ephemeralKeyPair: { pubKey: bytes(1, 33), privKey: bytes(2) }, lastRemoteEphemeralKey: bytes(3, 33), previousCounter: 7, rootKey: bytes(4) };
+  entry.indexInfo = { baseKey: bytes(5, 33), baseKeyType: 1, closed: -1, used: 1_700_000_000_000, created: 1_690_000_000_000, remoteIdentityKey: bytes(6, 33) };
+  entry.addChain(bytes(1, 33), { chainKey: { counter: 3, key: bytes(8) }, chainType: 1, messageKeys: {} });
+  entry.addChain(bytes(3, 33), { chainKey: { counter: 9, key: bytes(9) }, chainType: 2, messageKeys: { 5: bytes(10) } });
+  entry.pendingPreKey = { signedKeyId: 1, preKeyId: 31, baseKey: bytes(11, 33) };
+  const record = new Sessions();
+  record.setSession(entry);
+  const value = record.serialize();
+
+  const text = serialiseKey('session', value);
+  assert.equal(text, JSON.stringify(value, BufferJSON.replacer));
+  const revived = Sessions.deserialize(JSON.parse(text, BufferJSON.reviver));
+  assert.deepEqual(revived.serialize(), value);
+  assert.deepEqual(revived.getOpenSession()?.getChain(bytes(3, 33))?.messageKeys[5], bytes(10));
+  // A session value with a Buffer in it (not libsignal's, but possible) still round-trips.
+  const withBuffer = { _sessions: { k: { rootKey: bytes(13, 2) } }, version: 'v1' };
+  assert.deepEqual(JSON.parse(serialiseKey('session', withBuffer), BufferJSON.reviver), withBuffer);
+  // Other key types may hold Buffers: they keep the replacer.
+  assert.equal(serialiseKey('pre-key', { public: bytes(12, 4) }), '{"public":{"type":"Buffer","data":"DAwMDA=="}}');
 });

@@ -29,6 +29,18 @@ export interface PersistentAuthState {
 const serialise = (value: unknown): string => JSON.stringify(value, BufferJSON.replacer);
 const deserialise = (text: string): unknown => JSON.parse(text, BufferJSON.reviver);
 
+/**
+ * A key value as stored text. A Signal session (written on every send) is libsignal's
+ * `SessionRecord.serialize()`, which holds only strings (keys already base64) and numbers: plain
+ * `JSON.stringify` writes exactly the text the replacer would, without calling it for every value.
+ * Should a Buffer ever be in one (its toJSON form is what gives it away), the replacer writes it again.
+ */
+export function serialiseKey(type: string, value: unknown): string {
+  if (type !== 'session') return serialise(value);
+  const plain = JSON.stringify(value);
+  return plain.includes('"type":"Buffer"') ? serialise(value) : plain;
+}
+
 /** Stored creds text back to Baileys' creds object. */
 export const parseCreds = (text: string): AuthenticationCreds => deserialise(text) as AuthenticationCreds;
 
@@ -90,7 +102,7 @@ export async function loadAuthState(
       for (const [type, values] of Object.entries(data)) {
         for (const [id, value] of Object.entries(values ?? {})) {
           const present = value !== null && value !== undefined;
-          writes.push({ type, id, value: present ? serialise(value) : null });
+          writes.push({ type, id, value: present ? serialiseKey(type, value) : null });
           entries.push([type, id, present ? value : null]);
         }
       }
