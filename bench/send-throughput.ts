@@ -3,14 +3,17 @@
  * Baileys `sendMessage` (10 sockets in this process, in-memory auth) against the same simulator, same run.
  * `npx tsx bench/send-throughput.ts [--sessions 10] [--messages 200] [--inflight 1,8] [--rounds 4]`
  * `--gateway-node-flags='--cpu-prof --cpu-prof-dir=/tmp/prof/send'` passes extra node flags to the gateway process.
+ * `--postgres`: the gateway on a fresh PostgreSQL database instead of SQLite; run it under `scripts/with-postgres.sh`
+ * (which starts a throw-away server and sets WAGATE_TEST_PG_URL). Its results go to a section of their own.
  */
 import { Agent, request as httpRequest } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { WASocket } from '@whiskeysockets/baileys';
 import { muteLibsignalConsole } from '../src/sim/signal/quiet-libsignal.ts';
+import { freshDatabaseConfig } from '../src/store/test-database.ts';
 import { openBareSocket } from './support/bare-baileys.ts';
 import { field, startBenchGateway, type BenchGateway } from './support/gateway.ts';
 import { linkSession } from './support/link.ts';
@@ -31,6 +34,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '4' },
     warmup: { type: 'string', default: '20' },
     'no-write': { type: 'boolean', default: false },
+    postgres: { type: 'boolean', default: false },
     'gateway-node-flags': { type: 'string', default: '' },
   },
 });
@@ -39,6 +43,7 @@ const MESSAGES = Number(args.messages);
 const INFLIGHT = (args.inflight ?? '').split(',').map(Number);
 const ROUNDS = Number(args.rounds);
 const WARMUP = Number(args.warmup);
+const POSTGRES = Boolean(args.postgres);
 const GOAL = 0.15;
 const CORES = availableParallelism();
 
@@ -87,6 +92,23 @@ interface Run {
   /** CPU seconds of this bench process (HTTP client for the gateway path; Baileys itself for the bare path). */
   benchCpu: number;
   simCpu: number;
+  /** CPU seconds of every PostgreSQL server process (with --postgres; 0 otherwise). */
+  dbCpu: number;
+}
+
+/** Every PostgreSQL server process on the machine: with --postgres, the throw-away server with-postgres.sh started. */
+function postgresCpuSeconds(): number {
+  if (!POSTGRES) return 0;
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
 }
 
 const benchCpuSeconds = () => {
@@ -110,11 +132,12 @@ const sockets: WASocket[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'wagate-bench-send-'));
 const runs: Run[] = [];
 let received: { gateway: number; bare: number; expected: number } | undefined;
+const postgres = POSTGRES ? await freshDatabaseConfig('postgres') : undefined;
 try {
   sim = await startSimProcess();
   const s = sim;
   gateway = await startBenchGateway({
-    databaseUrl: `sqlite:${join(dir, 'wagate.sqlite')}`,
+    databaseUrl: postgres?.config.dialect === 'postgres' ? postgres.config.url : `sqlite:${join(dir, 'wagate.sqlite')}`,
     dataDir: dir,
     env: s.gatewayEnv,
     nodeFlags: (args['gateway-node-flags'] ?? '').split(' ').filter(Boolean),
@@ -162,7 +185,7 @@ try {
       for (const path of order) {
         const senders = path === 'gateway' ? gwSenders : bareSenders;
         const enginePid = path === 'gateway' ? gw.pid : process.pid;
-        const cpu0 = { engine: cpuSeconds(enginePid), bench: benchCpuSeconds(), sim: cpuSeconds(s.pid) };
+        const cpu0 = { engine: cpuSeconds(enginePid), bench: benchCpuSeconds(), sim: cpuSeconds(s.pid), db: postgresCpuSeconds() };
         const ms = await drive(senders, MESSAGES, inflight, `${path} r${round}`);
         const run: Run = {
           path,
@@ -173,6 +196,7 @@ try {
           engineCpu: cpuSeconds(enginePid) - cpu0.engine,
           benchCpu: benchCpuSeconds() - cpu0.bench,
           simCpu: cpuSeconds(s.pid) - cpu0.sim,
+          dbCpu: postgresCpuSeconds() - cpu0.db,
         };
         runs.push(run);
         log(`${path} inflight=${inflight}: ${fmt.int(run.texts / (ms / 1000))} texts/s (${run.texts} in ${fmt.s(ms)})`);
@@ -200,13 +224,14 @@ try {
   await sim?.stop();
   agent.destroy();
   rmSync(dir, { recursive: true, force: true });
+  await postgres?.drop();
 }
 
 const rows: Array<Array<string | number>> = [];
 for (const inflight of INFLIGHT) {
   const pick = (path: Run['path']) => runs.filter((r) => r.path === path && r.inflight === inflight);
   const rate = (list: Run[]) => list.reduce((sum, r) => sum + r.texts, 0) / (list.reduce((sum, r) => sum + r.ms, 0) / 1000);
-  const cpuPerText = (list: Run[], key: 'engineCpu' | 'benchCpu' | 'simCpu') =>
+  const cpuPerText = (list: Run[], key: 'engineCpu' | 'benchCpu' | 'simCpu' | 'dbCpu') =>
     (list.reduce((sum, r) => sum + r[key], 0) * 1e6) / list.reduce((sum, r) => sum + r.texts, 0);
   const bare = pick('bare');
   const gw = pick('gateway');
@@ -218,7 +243,7 @@ for (const inflight of INFLIGHT) {
   // every core of the machine busy on nothing else: no scheduling can beat it.
   // For bare, the engine is the bench process itself: its CPU is counted once.
   const pathCpu = (list: Run[]) =>
-    cpuPerText(list, 'engineCpu') + cpuPerText(list, 'simCpu') + (list[0]?.path === 'gateway' ? cpuPerText(list, 'benchCpu') : 0);
+    cpuPerText(list, 'engineCpu') + cpuPerText(list, 'simCpu') + (list[0]?.path === 'gateway' ? cpuPerText(list, 'benchCpu') + cpuPerText(list, 'dbCpu') : 0);
   const ceiling = (CORES * 1e6) / pathCpu(gw);
   rows.push([
     SESSIONS,
@@ -229,6 +254,7 @@ for (const inflight of INFLIGHT) {
     `**${fmt.pct(overhead)}**`,
     `${fmt.int(cpuPerText(bare, 'engineCpu'))} / ${fmt.int(cpuPerText(gw, 'engineCpu'))}`,
     fmt.int(cpuPerText(gw, 'benchCpu')),
+    ...(POSTGRES ? [fmt.int(cpuPerText(gw, 'dbCpu'))] : []),
     `${fmt.int(cpuPerText(bare, 'simCpu'))} / ${fmt.int(cpuPerText(gw, 'simCpu'))}`,
     `${fmt.int(pathCpu(bare))} / ${fmt.int(pathCpu(gw))}`,
     `${fmt.int(ceiling)} (${fmt.pct(ceiling / rate(bare))})`,
@@ -236,17 +262,17 @@ for (const inflight of INFLIGHT) {
   ]);
 }
 const markdown = table(
-  ['sessions', 'in flight per session', 'bare Baileys texts/s', 'gateway texts/s', 'gateway / bare (median of rounds)', 'overhead', 'CPU µs/text: bare (bench proc) / gateway proc', 'HTTP client CPU µs/text', 'simulator CPU µs/text bare / gw', 'whole path CPU µs/text bare / gw', `gateway ceiling texts/s on ${CORES} cores (/ bare)`, 'goal ≤ 15 %'],
+  ['sessions', 'in flight per session', 'bare Baileys texts/s', 'gateway texts/s', 'gateway / bare (median of rounds)', 'overhead', 'CPU µs/text: bare (bench proc) / gateway proc', 'HTTP client CPU µs/text', ...(POSTGRES ? ['PostgreSQL server CPU µs/text'] : []), 'simulator CPU µs/text bare / gw', 'whole path CPU µs/text bare / gw', `gateway ceiling texts/s on ${CORES} cores (/ bare)`, 'goal ≤ 15 %'],
   rows,
 );
 const delivery = received ? `Texts received by the simulated contacts (checked after the timed runs): gateway ${received.gateway}/${received.expected}, bare ${received.bare}/${received.expected}.` : '';
 process.stdout.write(`${markdown}\n${delivery}\n`);
 if (!args['no-write']) {
   writeSection(
-    'Send throughput (`bench/send-throughput.ts`)',
+    POSTGRES ? 'Send throughput on PostgreSQL (`bench/send-throughput.ts --postgres`)' : 'Send throughput (`bench/send-throughput.ts`)',
     `Run: ${runDate()} · ${machineLine()}
 
-\`npx tsx bench/send-throughput.ts\` — one simulator process (the CLI); ${SESSIONS} gateway sessions (\`src/main.ts\`, SQLite,
+${POSTGRES ? '`bash scripts/with-postgres.sh npx tsx bench/send-throughput.ts --postgres`: as the SQLite run, with the gateway on a fresh database of a throw-away PostgreSQL server on this machine (its processes\' CPU is a column of its own and part of the whole path). ' : ''}\`npx tsx bench/send-throughput.ts\` — one simulator process (the CLI); ${SESSIONS} gateway sessions (\`src/main.ts\`, ${POSTGRES ? 'PostgreSQL' : 'SQLite'},
 \`LOG_LEVEL=warn\`) linked by QR, each sending texts with \`POST /sessions/:id/messages\` to its own simulated contact;
 and, in the bench process, ${SESSIONS} bare Baileys sockets (\`makeWASocket\`, in-memory auth state, same browser and
 history settings) linked to the same simulator, each calling \`sendMessage\` to its own contact. Each sender sends

@@ -110,7 +110,11 @@ export function createAuthStateStore(db: Kysely<DatabaseSchema>, batch: WriteBat
               .execute();
           }
         }
-      }, { sqlite: sqliteWrites(sessionId, upserts, deletes) });
+      }, {
+        // One upsert statement is atomic by itself: PostgreSQL then needs no BEGIN and COMMIT round trips.
+        statement: deletes.size === 0 && upserts.length <= CHUNK,
+        sqlite: sqliteWrites(sessionId, upserts, deletes),
+      });
     },
 
     async clear(sessionId) {
