@@ -56,6 +56,18 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await auth().readKeys('keys', 'session', [])).size, 0);
     });
 
+    test('key writes of one turn, from several sessions, land as if one after the other', async () => {
+      const store = auth(); // one store, one write batch: the three writes share its turn
+      for (const id of ['turn-a', 'turn-b']) await newSession(id);
+      await Promise.all([
+        store.writeKeys('turn-a', [{ type: 'session', id: 'x.0', value: 'a1' }, { type: 'session', id: 'y.0', value: 'a1' }]),
+        store.writeKeys('turn-b', [{ type: 'session', id: 'x.0', value: 'b1' }]),
+        store.writeKeys('turn-a', [{ type: 'session', id: 'x.0', value: 'a2' }]),
+      ]);
+      assert.deepEqual(Object.fromEntries(await store.readKeys('turn-a', 'session', ['x.0', 'y.0'])), { 'x.0': 'a2', 'y.0': 'a1' });
+      assert.deepEqual(Object.fromEntries(await store.readKeys('turn-b', 'session', ['x.0'])), { 'x.0': 'b1' });
+    });
+
     test('first login: 812 pre-keys in one call, read back in chunks past 1,000 ids', async () => {
       await newSession('many');
       await auth().writeKeys('many', preKeys(812));

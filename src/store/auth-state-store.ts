@@ -46,6 +46,15 @@ export function createAuthStateStore(db: Kysely<DatabaseSchema>, batch: WriteBat
     }))));
   const deleteKey = compileRowStatement<Omit<KeyRow, 'value'>>(['session_id', 'type', 'key_id'], (row) =>
     db.deleteFrom('auth_keys').where('session_id', '=', row.session_id).where('type', '=', row.type).where('key_id', '=', row.key_id));
+  // The PostgreSQL form: the upserts of every key write in one group commit, one statement per CHUNK rows.
+  const upsertKeyRows = async (qb: Kysely<DatabaseSchema>, rows: readonly KeyRow[]) => {
+    const last = new Map(rows.map((row) => [`${row.session_id}\u0000${row.type}\u0000${row.key_id}`, row]));
+    for (const part of chunk([...last.values()], CHUNK)) {
+      await qb.insertInto('auth_keys').values(part).onConflict((oc) => oc.columns(['session_id', 'type', 'key_id']).doUpdateSet((eb) => ({
+        value: eb.ref('excluded.value'),
+      }))).execute();
+    }
+  };
   const sqliteWrites = (sessionId: string, upserts: readonly Upsert[], deletes: ReadonlyMap<string, string[]>): SqliteWork => (sqlite) => {
     const upsert = sqlite.statement(upsertKey.sql);
     for (const w of upserts) upsert.run(upsertKey.bind({ session_id: sessionId, type: w.type, key_id: w.id, value: w.value }));
@@ -114,6 +123,9 @@ export function createAuthStateStore(db: Kysely<DatabaseSchema>, batch: WriteBat
         // One upsert statement is atomic by itself: PostgreSQL then needs no BEGIN and COMMIT round trips.
         statement: deletes.size === 0 && upserts.length <= CHUNK,
         sqlite: sqliteWrites(sessionId, upserts, deletes),
+        ...(deletes.size === 0
+          ? { merge: { kind: 'auth_keys', rows: upserts.map((w): KeyRow => ({ session_id: sessionId, type: w.type, key_id: w.id, value: w.value })), run: (qb, rows) => upsertKeyRows(qb, rows as KeyRow[]) } }
+          : {}),
       });
     },
 

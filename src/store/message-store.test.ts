@@ -31,6 +31,14 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(await store.find('m2', '3EB0AA'), undefined);
     });
 
+    test('saves of one turn, from several sessions, land as if one after the other', async () => {
+      const store = createMessageStore(database.db);
+      const message = { id: '3EB0BB', chatJid: '628111@s.whatsapp.net', fromMe: false, type: 'text', payload: 'first' };
+      await Promise.all([store.save('m1', message), store.save('m2', message), store.save('m1', { ...message, payload: 'second' })]);
+      assert.equal((await store.find('m1', '3EB0BB'))?.payload, 'second');
+      assert.equal((await store.find('m2', '3EB0BB'))?.payload, 'first');
+    });
+
     test('prune removes only old messages; deleting the session removes its messages', async () => {
       const store = createMessageStore(database.db);
       await store.save('m2', { id: 'OLD', chatJid: 'x@s.whatsapp.net', fromMe: false, type: 'text', payload: '{}' });

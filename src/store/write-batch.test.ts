@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import { createDatabase, type Database } from './database.ts';
 import type { DatabaseSchema } from './schema.ts';
 import { createSessionRecordStore } from './session-record-store.ts';
@@ -147,5 +148,90 @@ describe('write batch on SQLite: the synchronous form', () => {
     await Promise.all([batch.write(withForm.work, { sqlite: withForm.sqlite }), batch.write(both('sync', 'm2', runs).work)]);
     assert.deepEqual(Object.fromEntries(runs), { 'kysely m1': 1, 'kysely m2': 1 });
     assert.deepEqual(await keyIds(database.db, 'sync'), ['m1', 'm2', 's1', 's2']);
+  });
+});
+
+describe('write batch on PostgreSQL: mergeable writes', () => {
+  let database: Database;
+  let drop = async () => {};
+  let logged: Kysely<DatabaseSchema>;
+  const statements: string[] = [];
+  before(async () => {
+    const fresh = await freshDatabaseConfig('postgres');
+    drop = fresh.drop;
+    if (fresh.config.dialect !== 'postgres') throw new Error('expected PostgreSQL');
+    database = await createDatabase({ database: fresh.config });
+    for (const id of ['m1', 'm2']) await createSessionRecordStore(database.db).insert(id);
+    logged = new Kysely<DatabaseSchema>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: fresh.config.url, max: 2 }) }),
+      log: (event) => {
+        statements.push(event.query.sql);
+      },
+    });
+  });
+  after(async () => {
+    await logged?.destroy();
+    await database?.destroy();
+    await drop();
+  });
+
+  /** A key upsert in its three forms, counting which ran. */
+  const key = (sessionId: string, id: string, value: string, runs: Map<string, number>) => {
+    const row = { session_id: sessionId, type: 'session', key_id: id, value };
+    const upsert = (qb: Kysely<DatabaseSchema>, rows: readonly (typeof row)[]) =>
+      qb.insertInto('auth_keys').values(rows).onConflict((oc) => oc.columns(['session_id', 'type', 'key_id']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })));
+    return {
+      work: async (trx: Kysely<DatabaseSchema>) => {
+        runs.set(`alone ${id}`, (runs.get(`alone ${id}`) ?? 0) + 1);
+        await upsert(trx, [row]).execute();
+      },
+      options: {
+        statement: true,
+        merge: {
+          kind: 'auth_keys',
+          rows: [row],
+          run: async (qb: Kysely<DatabaseSchema>, rows: readonly unknown[]) => {
+            runs.set('merged', (runs.get('merged') ?? 0) + 1);
+            const last = new Map((rows as (typeof row)[]).map((r) => [`${r.session_id}/${r.key_id}`, r]));
+            await upsert(qb, [...last.values()]).execute();
+          },
+        },
+      },
+    };
+  };
+  const valuesOf = async (sessionId: string) =>
+    (await database.db.selectFrom('auth_keys').select(['key_id', 'value']).where('session_id', '=', sessionId).orderBy('key_id').execute())
+      .map((r) => `${r.key_id}=${r.value}`);
+
+  test('the rows of one turn go in one statement, across sessions; a later row for the same key wins', async () => {
+    const batch = createWriteBatch(logged);
+    const runs = new Map<string, number>();
+    statements.length = 0;
+    const writes = [key('m1', 'a', '1', runs), key('m2', 'a', '1', runs), key('m1', 'b', '1', runs), key('m1', 'a', '2', runs)];
+    await Promise.all(writes.map(({ work, options }) => batch.write(work, options)));
+    assert.deepEqual(Object.fromEntries(runs), { merged: 1 });
+    assert.equal(statements.filter((sql) => sql.startsWith('insert into "auth_keys"')).length, 1);
+    assert.deepEqual(await valuesOf('m1'), ['a=2', 'b=1']);
+    assert.deepEqual(await valuesOf('m2'), ['a=1']);
+  });
+
+  test('when the shared statement fails, each write runs alone and only the bad one rejects', async () => {
+    const batch = createWriteBatch(logged);
+    const runs = new Map<string, number>();
+    const writes = [key('m2', 'c', '1', runs), key('no-such-session', 'bad', '1', runs), key('m2', 'd', '1', runs)];
+    const results = await Promise.allSettled(writes.map(({ work, options }) => batch.write(work, options)));
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(Object.fromEntries(runs), { merged: 1, 'alone c': 1, 'alone bad': 1, 'alone d': 1 });
+    assert.deepEqual(await valuesOf('m2'), ['a=1', 'c=1', 'd=1']);
+  });
+
+  test('a turn with a write that cannot merge runs every write alone, in call order', async () => {
+    const batch = createWriteBatch(logged);
+    const runs = new Map<string, number>();
+    const merged = key('m2', 'e', '1', runs);
+    const plain = key('m2', 'e', '2', runs);
+    await Promise.all([batch.write(merged.work, merged.options), batch.write(plain.work, { statement: true })]);
+    assert.deepEqual(Object.fromEntries(runs), { 'alone e': 2 });
+    assert.deepEqual((await valuesOf('m2')).filter((v) => v.startsWith('e=')), ['e=2']);
   });
 });
