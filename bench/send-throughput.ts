@@ -272,7 +272,8 @@ if (!args['no-write']) {
     POSTGRES ? 'Send throughput on PostgreSQL (`bench/send-throughput.ts --postgres`)' : 'Send throughput (`bench/send-throughput.ts`)',
     `Run: ${runDate()} · ${machineLine()}
 
-${POSTGRES ? '`bash scripts/with-postgres.sh npx tsx bench/send-throughput.ts --postgres`: as the SQLite run, with the gateway on a fresh database of a throw-away PostgreSQL server on this machine (its processes\' CPU is a column of its own and part of the whole path). ' : ''}\`npx tsx bench/send-throughput.ts\` — one simulator process (the CLI); ${SESSIONS} gateway sessions (\`src/main.ts\`, ${POSTGRES ? 'PostgreSQL' : 'SQLite'},
+${POSTGRES ? '`npm run bench:send:pg` (`--postgres` under `scripts/with-postgres.sh`)' : '`npx tsx bench/send-throughput.ts`'} — one simulator process (the CLI); ${SESSIONS} gateway sessions (\`src/main.ts\`,
+${POSTGRES ? 'PostgreSQL: a fresh database on a throw-away server on this machine, whose processes\' CPU is a column of its own and part of the whole path' : 'SQLite'},
 \`LOG_LEVEL=warn\`) linked by QR, each sending texts with \`POST /sessions/:id/messages\` to its own simulated contact;
 and, in the bench process, ${SESSIONS} bare Baileys sockets (\`makeWASocket\`, in-memory auth state, same browser and
 history settings) linked to the same simulator, each calling \`sendMessage\` to its own contact. Each sender sends
