@@ -38,28 +38,25 @@ function finalWrites(writes: readonly KeyWrite[]): { upserts: Upsert[]; deletes:
  * through `batch` (group commit on SQLite; pass the one shared with the message store).
  */
 export function createAuthStateStore(db: Kysely<DatabaseSchema>, batch: WriteBatch = createWriteBatch(db)): AuthStateStore {
-  // The SQLite form of a key write: one prepared statement per row, no query building per send.
   type KeyRow = { session_id: string; type: string; key_id: string; value: string };
-  const upsertKey = compileRowStatement<KeyRow>(['session_id', 'type', 'key_id', 'value'], (row) =>
-    db.insertInto('auth_keys').values(row).onConflict((oc) => oc.columns(['session_id', 'type', 'key_id']).doUpdateSet((eb) => ({
+  const upsert = (qb: Kysely<DatabaseSchema>, rows: KeyRow | readonly KeyRow[]) =>
+    qb.insertInto('auth_keys').values(rows).onConflict((oc) => oc.columns(['session_id', 'type', 'key_id']).doUpdateSet((eb) => ({
       value: eb.ref('excluded.value'),
-    }))));
-  const deleteKey = compileRowStatement<Omit<KeyRow, 'value'>>(['session_id', 'type', 'key_id'], (row) =>
-    db.deleteFrom('auth_keys').where('session_id', '=', row.session_id).where('type', '=', row.type).where('key_id', '=', row.key_id));
-  // The PostgreSQL form: the upserts of every key write in one group commit, one statement per CHUNK rows.
-  const upsertKeyRows = async (qb: Kysely<DatabaseSchema>, rows: readonly KeyRow[]) => {
+    })));
+  /** Rows of any number of key writes, one statement per CHUNK; a later row for the same key wins. */
+  const upsertRows = async (qb: Kysely<DatabaseSchema>, rows: readonly KeyRow[]) => {
     const last = new Map(rows.map((row) => [`${row.session_id}\u0000${row.type}\u0000${row.key_id}`, row]));
-    for (const part of chunk([...last.values()], CHUNK)) {
-      await qb.insertInto('auth_keys').values(part).onConflict((oc) => oc.columns(['session_id', 'type', 'key_id']).doUpdateSet((eb) => ({
-        value: eb.ref('excluded.value'),
-      }))).execute();
-    }
+    for (const part of chunk([...last.values()], CHUNK)) await upsert(qb, part).execute();
   };
-  const sqliteWrites = (sessionId: string, upserts: readonly Upsert[], deletes: ReadonlyMap<string, string[]>): SqliteWork => (sqlite) => {
-    const upsert = sqlite.statement(upsertKey.sql);
-    for (const w of upserts) upsert.run(upsertKey.bind({ session_id: sessionId, type: w.type, key_id: w.id, value: w.value }));
-    const remove = sqlite.statement(deleteKey.sql);
-    for (const [type, ids] of deletes) for (const id of ids) remove.run(deleteKey.bind({ session_id: sessionId, type, key_id: id }));
+  // The SQLite form of a key write: one prepared statement per row, no query building per send.
+  const upsertOne = compileRowStatement<KeyRow>(['session_id', 'type', 'key_id', 'value'], (row) => upsert(db, row));
+  const deleteOne = compileRowStatement<Omit<KeyRow, 'value'>>(['session_id', 'type', 'key_id'], (row) =>
+    db.deleteFrom('auth_keys').where('session_id', '=', row.session_id).where('type', '=', row.type).where('key_id', '=', row.key_id));
+  const sqliteWrites = (sessionId: string, rows: readonly KeyRow[], deletes: ReadonlyMap<string, string[]>): SqliteWork => (sqlite) => {
+    const insert = sqlite.statement(upsertOne.sql);
+    for (const row of rows) insert.run(upsertOne.bind(row));
+    const remove = sqlite.statement(deleteOne.sql);
+    for (const [type, ids] of deletes) for (const id of ids) remove.run(deleteOne.bind({ session_id: sessionId, type, key_id: id }));
   };
 
   return {
@@ -97,18 +94,11 @@ export function createAuthStateStore(db: Kysely<DatabaseSchema>, batch: WriteBat
     async writeKeys(sessionId, writes) {
       const { upserts, deletes } = finalWrites(writes);
       if (upserts.length === 0 && deletes.size === 0) return;
+      const rows = upserts.map((w): KeyRow => ({ session_id: sessionId, type: w.type, key_id: w.id, value: w.value }));
       // One transaction: a crash or error midway leaves the previous key set intact, never half of a
       // Signal session update (which would break decryption with that contact for good).
       await batch.write(async (trx) => {
-        for (const part of chunk(upserts, CHUNK)) {
-          await trx
-            .insertInto('auth_keys')
-            .values(part.map((w) => ({ session_id: sessionId, type: w.type, key_id: w.id, value: w.value })))
-            .onConflict((oc) => oc.columns(['session_id', 'type', 'key_id']).doUpdateSet((eb) => ({
-              value: eb.ref('excluded.value'),
-            })))
-            .execute();
-        }
+        await upsertRows(trx, rows);
         for (const [type, ids] of deletes) {
           for (const part of chunk(ids, CHUNK)) {
             await trx
@@ -121,11 +111,10 @@ export function createAuthStateStore(db: Kysely<DatabaseSchema>, batch: WriteBat
         }
       }, {
         // One upsert statement is atomic by itself: PostgreSQL then needs no BEGIN and COMMIT round trips.
-        statement: deletes.size === 0 && upserts.length <= CHUNK,
-        sqlite: sqliteWrites(sessionId, upserts, deletes),
-        ...(deletes.size === 0
-          ? { merge: { kind: 'auth_keys', rows: upserts.map((w): KeyRow => ({ session_id: sessionId, type: w.type, key_id: w.id, value: w.value })), run: (qb, rows) => upsertKeyRows(qb, rows as KeyRow[]) } }
-          : {}),
+        statement: deletes.size === 0 && rows.length <= CHUNK,
+        sqlite: sqliteWrites(sessionId, rows, deletes),
+        // Upserts only: PostgreSQL merges them with the other key writes of the turn.
+        ...(deletes.size === 0 ? { merge: { kind: 'auth_keys', rows, run: (qb, merged) => upsertRows(qb, merged as KeyRow[]) } } : {}),
       });
     },
 

@@ -67,7 +67,11 @@ export function createWriteBatch(db: Kysely<DatabaseSchema>, options: { maxBatch
     const merges = items.map((item) => item.merge);
     if (!onSqlite && merges.every((merge) => merge !== undefined)) {
       const byKind = new Map<string, MergeableWrite[]>();
-      for (const merge of merges) byKind.set(merge.kind, [...(byKind.get(merge.kind) ?? []), merge]);
+      for (const merge of merges) {
+        const group = byKind.get(merge.kind) ?? [];
+        group.push(merge);
+        byKind.set(merge.kind, group);
+      }
       await db.transaction().execute(async (trx) => {
         for (const group of byKind.values()) await group[0]?.run(trx, group.flatMap((merge) => merge.rows));
       });
@@ -97,8 +101,9 @@ export function createWriteBatch(db: Kysely<DatabaseSchema>, options: { maxBatch
   );
 
   return {
-    async write(work, shape) {
-      const outcome = await commits.add({ work, statement: shape?.statement ?? false, ...(shape?.sqlite ? { sqlite: shape.sqlite } : {}), ...(shape?.merge ? { merge: shape.merge } : {}) });
+    async write(work, shape = {}) {
+      const { statement = false, sqlite: syncForm, merge } = shape;
+      const outcome = await commits.add({ work, statement, ...(syncForm ? { sqlite: syncForm } : {}), ...(merge ? { merge } : {}) });
       if (outcome) throw outcome.error;
     },
   };
