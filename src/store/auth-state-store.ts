@@ -35,7 +35,7 @@ function finalWrites(writes: readonly KeyWrite[]): { upserts: Upsert[]; deletes:
 
 /**
  * Baileys' creds and Signal keys as rows; values are opaque text the engine serialised. Key writes go
- * through `batch` (group commit on SQLite; pass the one shared with the message store).
+ * through `batch` (the group commit; pass the one shared with the message store).
  */
 export function createAuthStateStore(db: Kysely<DatabaseSchema>, batch: WriteBatch = createWriteBatch(db)): AuthStateStore {
   type KeyRow = { session_id: string; type: string; key_id: string; value: string };

@@ -11,7 +11,7 @@ const ROWS_PER_UPSERT = 1_000;
 
 /**
  * Messages as rows keyed by (session, message id); old rows are pruned by age. Saves go through `batch`
- * (group commit on SQLite; pass the one shared with the auth state store).
+ * (the group commit; pass the one shared with the auth state store).
  */
 export function createMessageStore(db: Kysely<DatabaseSchema>, batch: WriteBatch = createWriteBatch(db)): MessageStore {
   const upsert = (qb: Kysely<DatabaseSchema>, row: MessagesTable | readonly MessagesTable[]) =>
