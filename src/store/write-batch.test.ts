@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { createDatabase, type Database } from './database.ts';
+import { createDatabase, type Database, type StoreDialect } from './database.ts';
 import type { DatabaseSchema } from './schema.ts';
 import { createSessionRecordStore } from './session-record-store.ts';
 import { freshDatabaseConfig, openTestDatabase, TEST_DIALECTS } from './test-database.ts';
@@ -18,6 +18,32 @@ const insertKey = (sessionId: string, id: string, runs?: Map<string, number>): W
 
 const keyIds = async (db: Kysely<DatabaseSchema>, sessionId: string) =>
   (await db.selectFrom('auth_keys').select('key_id').where('session_id', '=', sessionId).orderBy('key_id').execute()).map((r) => r.key_id);
+
+/**
+ * A fresh database with these sessions, and a second Kysely on it (its own connection or pool) that
+ * logs every statement it runs, begin and commit included.
+ */
+async function loggedDatabase(dialect: StoreDialect, sessionIds: readonly string[]) {
+  const fresh = await freshDatabaseConfig(dialect);
+  const database = await createDatabase({ database: fresh.config });
+  for (const id of sessionIds) await createSessionRecordStore(database.db).insert(id);
+  const statements: string[] = [];
+  const { config } = fresh;
+  const logged = new Kysely<DatabaseSchema>({
+    dialect: config.dialect === 'sqlite'
+      ? new SqliteDialect({ database: new SqliteDatabase(config.filename) })
+      : new PostgresDialect({ pool: new pg.Pool({ connectionString: config.url, max: 2 }) }),
+    log: (event) => {
+      statements.push(event.query.sql);
+    },
+  });
+  const close = async () => {
+    await logged.destroy();
+    await database.destroy();
+    await fresh.drop();
+  };
+  return { database, logged, statements, close };
+}
 
 for (const dialect of TEST_DIALECTS) {
   describe(`write batch (${dialect})`, () => {
@@ -55,28 +81,13 @@ for (const dialect of TEST_DIALECTS) {
 
 describe('write batch on SQLite: group commit', () => {
   let database: Database;
-  let drop = async () => {};
   let logged: Kysely<DatabaseSchema>;
-  const statements: string[] = [];
+  let statements: string[] = [];
+  let close = async () => {};
   before(async () => {
-    const fresh = await freshDatabaseConfig('sqlite');
-    drop = fresh.drop;
-    if (fresh.config.dialect !== 'sqlite') throw new Error('expected SQLite');
-    database = await createDatabase({ database: fresh.config });
-    await createSessionRecordStore(database.db).insert('grouped');
-    // A second connection to the same file that logs every statement it runs, begin and commit included.
-    logged = new Kysely<DatabaseSchema>({
-      dialect: new SqliteDialect({ database: new SqliteDatabase(fresh.config.filename) }),
-      log: (event) => {
-        statements.push(event.query.sql);
-      },
-    });
+    ({ database, logged, statements, close } = await loggedDatabase('sqlite', ['grouped']));
   });
-  after(async () => {
-    await logged?.destroy();
-    await database?.destroy();
-    await drop();
-  });
+  after(() => close());
 
   test('writes queued in one event-loop turn share one transaction, in call order', async () => {
     const batch = createWriteBatch(logged);
@@ -153,27 +164,13 @@ describe('write batch on SQLite: the synchronous form', () => {
 
 describe('write batch on PostgreSQL: mergeable writes', () => {
   let database: Database;
-  let drop = async () => {};
   let logged: Kysely<DatabaseSchema>;
-  const statements: string[] = [];
+  let statements: string[] = [];
+  let close = async () => {};
   before(async () => {
-    const fresh = await freshDatabaseConfig('postgres');
-    drop = fresh.drop;
-    if (fresh.config.dialect !== 'postgres') throw new Error('expected PostgreSQL');
-    database = await createDatabase({ database: fresh.config });
-    for (const id of ['m1', 'm2']) await createSessionRecordStore(database.db).insert(id);
-    logged = new Kysely<DatabaseSchema>({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: fresh.config.url, max: 2 }) }),
-      log: (event) => {
-        statements.push(event.query.sql);
-      },
-    });
+    ({ database, logged, statements, close } = await loggedDatabase('postgres', ['m1', 'm2']));
   });
-  after(async () => {
-    await logged?.destroy();
-    await database?.destroy();
-    await drop();
-  });
+  after(() => close());
 
   /** A key upsert in its three forms, counting which ran. */
   const key = (sessionId: string, id: string, value: string, runs: Map<string, number>) => {
