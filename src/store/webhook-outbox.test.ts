@@ -74,6 +74,23 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(stored.length, 1, 'without an endpoint there is no delivery to fail');
     });
 
+    test('a big batch keeps call order in its sequences; a disabled endpoint gets no deliveries', async () => {
+      await endpoints().putForSession('ob-big', { url: 'http://127.0.0.1:9/big', secret: SECRET, events: ['message.received'] });
+      await endpoints().putForSession('ob-off', { url: 'http://127.0.0.1:9/off', secret: SECRET, events: null });
+      await deliveries().disableEndpoint('session:ob-off', 'test', new Date());
+      const batch = Array.from({ length: 2_345 }, (_, i) => event(i % 2 ? 'ob-big' : 'ob-off', i % 3 ? 'message.status' : 'message.received', { i }));
+      const appended = await outbox().append(batch);
+      assert.deepEqual(appended.events.map((e) => e.id), batch.map((e) => e.id));
+      assert.ok(appended.events.every((e, i) => i === 0 || e.sequence > appended.events[i - 1]!.sequence), 'sequences grow in call order');
+      assert.deepEqual(appended.lanes.map((l) => `${l.endpointId}>${l.sessionId}`), ['session:ob-big>ob-big']);
+      const wanted = batch.filter((e) => e.sessionId === 'ob-big' && e.type === 'message.received').map((e) => e.id).sort();
+      const made = (await deliveries().list({ sessionId: 'ob-big', limit: 5_000 })).map((d) => d.eventId).sort();
+      assert.deepEqual(made, wanted);
+      assert.equal((await deliveries().list({ sessionId: 'ob-off', status: 'pending', limit: 5_000 })).length, 0);
+      await endpoints().removeForSession('ob-big');
+      await endpoints().removeForSession('ob-off');
+    });
+
     test('due returns only lane heads, oldest first; failures keep order and back off', async () => {
       await endpoints().putForSession('lane-a', { url: 'http://127.0.0.1:9/a', secret: SECRET, events: null });
       await endpoints().putForSession('lane-b', { url: 'http://127.0.0.1:9/b', secret: SECRET, events: null });
