@@ -48,6 +48,10 @@ const eventRow = (event: GatewayEvent): Insertable<OutboxEventsTable> => ({
   created_at: event.timestamp,
 });
 
+/** Each (endpoint, session) lane once, in first-seen order. */
+const uniqueLanes = (lanes: readonly Lane[]): Lane[] =>
+  [...new Map(lanes.map((lane) => [`${lane.endpointId}\n${lane.sessionId}`, lane])).values()];
+
 /** One pending delivery per stored event and enabled endpoint that wants it, and the lanes they fill. */
 function planDeliveries(stored: readonly StoredEvent[], endpoints: readonly EndpointRow[]): { deliveries: DeliveryRow[]; lanes: Lane[] } {
   const deliveries = stored.flatMap((event) =>
@@ -65,8 +69,7 @@ function planDeliveries(stored: readonly StoredEvent[], endpoints: readonly Endp
         created_at: event.timestamp,
       })),
   );
-  const lanes = new Map(deliveries.map((d) => [`${d.endpoint_id}\n${d.session_id}`, { endpointId: d.endpoint_id, sessionId: d.session_id }]));
-  return { deliveries, lanes: [...lanes.values()] };
+  return { deliveries, lanes: uniqueLanes(deliveries.map((d) => ({ endpointId: d.endpoint_id, sessionId: d.session_id }))) };
 }
 
 /** The outbox on SQLite or PostgreSQL: events plus their delivery rows, written in one transaction. */
@@ -141,8 +144,7 @@ export function createOutboxStore(db: Kysely<DatabaseSchema>): OutboxStore {
       return db.transaction().execute(async (trx) => {
         const results: AppendResult[] = [];
         for (const part of parts) results.push(await appendPostgres(trx, part));
-        const lanes = new Map(results.flatMap((r) => r.lanes).map((lane) => [`${lane.endpointId}\n${lane.sessionId}`, lane]));
-        return { events: results.flatMap((r) => r.events), lanes: [...lanes.values()] };
+        return { events: results.flatMap((r) => r.events), lanes: uniqueLanes(results.flatMap((r) => r.lanes)) };
       });
     },
 
