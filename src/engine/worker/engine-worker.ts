@@ -1,0 +1,31 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import pino from 'pino';
+import { limitSourceMappedStacks } from '../../errors/stack-traces.ts';
+import { createBaileysEngine } from '../baileys/baileys-engine.ts';
+import { installConsoleGuard } from '../baileys/console-guard.ts';
+import { hostEngine } from './engine-host.ts';
+import type { EngineWorkerSetup } from './protocol.ts';
+import { remoteAuthStore, remoteMessageStore } from './remote-stores.ts';
+import { RpcChannel } from './rpc.ts';
+
+/*
+ * An engine worker thread: Baileys sockets for some of the gateway's sessions, with their auth state and
+ * messages read and written through the gateway's stores (one database, one writer). Started by
+ * `worker-engine.ts` through `engine-worker.mjs`, which loads TypeScript in this thread.
+ */
+if (!parentPort) throw new Error('engine-worker.ts runs as a worker thread');
+// Registering tsx in this thread turned source-mapped stacks on again, process-wide (see the module).
+limitSourceMappedStacks();
+const setup = workerData as EngineWorkerSetup;
+const logger = pino({ level: setup.logLevel });
+// libsignal prints session records (private keys included) through console.*; this thread has its own console.
+installConsoleGuard(logger);
+const channel = new RpcChannel(parentPort);
+const engine = createBaileysEngine({
+  authStore: remoteAuthStore(channel),
+  messageStore: remoteMessageStore(channel),
+  wsUrl: setup.wsUrl,
+  rootPublicKey: setup.rootPublicKeyHex ? Buffer.from(setup.rootPublicKeyHex, 'hex') : undefined,
+  socketConfig: setup.socketConfig,
+});
+hostEngine(channel, engine, logger);
