@@ -5,6 +5,7 @@ import { loadConfig } from './config/load-config.ts';
 import { limitSourceMappedStacks } from './errors/stack-traces.ts';
 import { installConsoleGuard } from './engine/baileys/console-guard.ts';
 import { createBaileysEngine } from './engine/baileys/baileys-engine.ts';
+import { WorkerEngine } from './engine/worker/worker-engine.ts';
 import { createEventPipeline } from './events/event-pipeline.ts';
 import { publishSessionEvents } from './events/session-event-bridge.ts';
 import { publishMessageEvents } from './messages/message-event-bridge.ts';
@@ -48,16 +49,28 @@ async function main(): Promise<void> {
   // A send's Signal keys and its stored message, from every session, share commits.
   const writes = createWriteBatch(database.db);
   const messageStore = createMessageStore(database.db, writes);
-  const engine = createBaileysEngine({
-    authStore: createAuthStateStore(database.db, writes),
+  const authStore = createAuthStateStore(database.db, writes);
+  const socketConfig = {
+    keepAliveIntervalMs: config.keepAliveIntervalMs,
+    connectTimeoutMs: config.connectTimeoutMs,
+    ...(config.qrTimeoutMs ? { qrTimeout: config.qrTimeoutMs } : {}),
+  };
+  // ENGINE_THREADS > 0: Baileys runs in worker threads, over more cores (docs/architecture.md).
+  const workerEngine = config.engineThreads > 0
+    ? new WorkerEngine({
+      threads: config.engineThreads,
+      authStore,
+      messageStore,
+      logger,
+      setup: { wsUrl: config.waWsUrl, rootPublicKeyHex: config.waRootPublicKey, socketConfig, logLevel: config.logLevel },
+    })
+    : undefined;
+  const engine = workerEngine ?? createBaileysEngine({
+    authStore,
     messageStore,
     wsUrl: config.waWsUrl,
     rootPublicKey: config.waRootPublicKey ? Buffer.from(config.waRootPublicKey, 'hex') : undefined,
-    socketConfig: {
-      keepAliveIntervalMs: config.keepAliveIntervalMs,
-      connectTimeoutMs: config.connectTimeoutMs,
-      ...(config.qrTimeoutMs ? { qrTimeout: config.qrTimeoutMs } : {}),
-    },
+    socketConfig,
   });
   // Events first, so every layer below can be handed `events.publisher` (an EventPublisher).
   const endpoints = createWebhookEndpointStore(database.db);
@@ -114,6 +127,7 @@ async function main(): Promise<void> {
     await app.close();
     await retention.stop();
     await manager.shutdown();
+    await workerEngine?.stop();
     await events.publisher.idle();
     await events.worker.stop();
     await database.destroy();

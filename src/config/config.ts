@@ -22,6 +22,8 @@ export interface Config {
   /** 64 lowercase hex chars (32 bytes): the Noise root key to trust instead of WhatsApp's. */
   readonly waRootPublicKey: string | undefined;
   readonly sessionStartConcurrency: number;
+  /** Worker threads that run the Baileys sockets; 0 runs them on the main thread (the default). */
+  readonly engineThreads: number;
   readonly reconnectBaseMs: number;
   readonly reconnectMaxMs: number;
   readonly bodyLimitBytes: number;

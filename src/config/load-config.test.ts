@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       waWsUrl: undefined,
       waRootPublicKey: undefined,
       sessionStartConcurrency: 10,
+      engineThreads: 0,
       reconnectBaseMs: 1000,
       reconnectMaxMs: 60000,
       bodyLimitBytes: 1_048_576,
@@ -57,7 +58,7 @@ describe('loadConfig', () => {
     const config = loadConfig({
       PORT: '8080', HOST: '127.0.0.1', API_KEY: 'a-very-long-api-key', DATABASE_URL: 'postgresql://u:p@db:5432/wagate',
       DATA_DIR: '/var/lib/wagate', LOG_LEVEL: 'DEBUG', WA_WS_URL: 'ws://127.0.0.1:7777/ws/chat', WA_ROOT_PUBLIC_KEY: key,
-      SESSION_START_CONCURRENCY: '4', RECONNECT_BASE_MS: '500', RECONNECT_MAX_MS: '500', BODY_LIMIT_BYTES: '2048',
+      SESSION_START_CONCURRENCY: '4', ENGINE_THREADS: '2', RECONNECT_BASE_MS: '500', RECONNECT_MAX_MS: '500', BODY_LIMIT_BYTES: '2048',
       WEBHOOK_URL: 'https://hooks.example.test/in', WEBHOOK_SECRET: 'sixteen-chars-ok',
       WEBHOOK_TIMEOUT_MS: '2500', WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_RETRY_MAX_MS: '900', WEBHOOK_MAX_ATTEMPTS: '4',
       WEBHOOK_DISABLE_AFTER_FAILURES: '7', WEBHOOK_DISABLE_AFTER_MS: '0', EVENTS_HEARTBEAT_MS: '250',
@@ -72,6 +73,7 @@ describe('loadConfig', () => {
     assert.equal(config.waWsUrl, 'ws://127.0.0.1:7777/ws/chat');
     assert.equal(config.waRootPublicKey, key.toLowerCase());
     assert.equal(config.sessionStartConcurrency, 4);
+    assert.equal(config.engineThreads, 2);
     assert.equal(config.reconnectBaseMs, 500);
     assert.equal(config.reconnectMaxMs, 500);
     assert.equal(config.bodyLimitBytes, 2048);
@@ -100,12 +102,12 @@ describe('loadConfig', () => {
     const problems = problemsOf(() => loadConfig({
       PORT: '70000', HOST: 'bad host', API_KEY: 'short', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud',
       WA_WS_URL: 'http://not-ws', WA_ROOT_PUBLIC_KEY: 'abc', SESSION_START_CONCURRENCY: '0',
-      RECONNECT_BASE_MS: '5000', RECONNECT_MAX_MS: '100', BODY_LIMIT_BYTES: '1.5e6',
+      ENGINE_THREADS: '-1', RECONNECT_BASE_MS: '5000', RECONNECT_MAX_MS: '100', BODY_LIMIT_BYTES: '1.5e6',
       WEBHOOK_URL: 'ftp://x', WEBHOOK_SECRET: 'tiny',
     }, { cwd: cwd() }));
     const names = problems.map((p) => p.split(':')[0]);
     assert.deepEqual([...names].sort(), [
-      'API_KEY', 'BODY_LIMIT_BYTES', 'DATABASE_URL', 'HOST', 'LOG_LEVEL', 'PORT', 'RECONNECT_MAX_MS',
+      'API_KEY', 'BODY_LIMIT_BYTES', 'DATABASE_URL', 'ENGINE_THREADS', 'HOST', 'LOG_LEVEL', 'PORT', 'RECONNECT_MAX_MS',
       'SESSION_START_CONCURRENCY', 'WA_ROOT_PUBLIC_KEY', 'WA_WS_URL', 'WEBHOOK_SECRET', 'WEBHOOK_URL',
     ]);
     const message = problems.join('\n');

@@ -91,6 +91,7 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
     waWsUrl,
     waRootPublicKey,
     sessionStartConcurrency: read.integer('SESSION_START_CONCURRENCY', 10, 1, 1_000),
+    engineThreads: read.integer('ENGINE_THREADS', 0, 0, 64),
     reconnectBaseMs,
     reconnectMaxMs,
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1_024, 1_073_741_824),
