@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: typecheck, then every *.test.ts under src/ and test/ with node:test through tsx.
+# The whole test suite: typecheck, then every *.test.ts under src/ and test/ with node:test through tsx,
+# then the end-to-end suites again with the engine in worker threads.
 # PostgreSQL: scripts/with-postgres.sh provides WAGATE_TEST_PG_URL (a throw-away cluster on loopback).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,4 +8,8 @@ export npm_config_nodedir=/usr
 npx tsc --noEmit -p tsconfig.json
 mapfile -t files < <(find src test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 if [ ${#files[@]} -eq 0 ]; then echo "no test files found" >&2; exit 1; fi
-exec bash scripts/with-postgres.sh npx tsx --test --test-force-exit --test-reporter=spec "${files[@]}"
+bash scripts/with-postgres.sh npx tsx --test --test-force-exit --test-reporter=spec "${files[@]}"
+# The end-to-end suites once more, with every session's Baileys in engine worker threads (ENGINE_THREADS=2).
+mapfile -t e2e < <(find test/e2e -name '*.test.ts' | sort)
+echo "== end-to-end suites again with ENGINE_THREADS=2 =="
+WAGATE_TEST_ENGINE_THREADS=2 exec bash scripts/with-postgres.sh npx tsx --test --test-force-exit --test-reporter=spec "${e2e[@]}"
