@@ -36,6 +36,7 @@ const { values: args } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     postgres: { type: 'boolean', default: false },
     'gateway-node-flags': { type: 'string', default: '' },
+    'engine-threads': { type: 'string', default: '0' },
   },
 });
 const SESSIONS = Number(args.sessions);
@@ -44,6 +45,7 @@ const INFLIGHT = (args.inflight ?? '').split(',').map(Number);
 const ROUNDS = Number(args.rounds);
 const WARMUP = Number(args.warmup);
 const POSTGRES = Boolean(args.postgres);
+const ENGINE_THREADS = Number(args['engine-threads']);
 const GOAL = 0.15;
 const CORES = availableParallelism();
 
@@ -139,7 +141,7 @@ try {
   gateway = await startBenchGateway({
     databaseUrl: postgres?.config.dialect === 'postgres' ? postgres.config.url : `sqlite:${join(dir, 'wagate.sqlite')}`,
     dataDir: dir,
-    env: s.gatewayEnv,
+    env: { ...s.gatewayEnv, ENGINE_THREADS: String(ENGINE_THREADS) },
     nodeFlags: (args['gateway-node-flags'] ?? '').split(' ').filter(Boolean),
   });
   const gw = gateway;
