@@ -41,6 +41,24 @@ describe('RpcChannel over a real MessageChannel', () => {
     await assert.rejects(a.call('nothing-here', {}), /no handler for nothing-here/);
   });
 
+  test('frames of one event-loop iteration cross as one message', async () => {
+    const { port1, port2 } = new MessageChannel();
+    port1.unref();
+    port2.unref();
+    let posted = 0;
+    const post = port1.postMessage.bind(port1);
+    port1.postMessage = (message: unknown) => {
+      posted++;
+      post(message);
+    };
+    const a = new RpcChannel(port1);
+    const b = new RpcChannel(port2);
+    b.handle<number, number>('inc', (n) => n + 1);
+    const answers = await Promise.all([a.call('inc', 1), a.call('inc', 2), a.call('inc', 3)]);
+    assert.deepEqual(answers, [2, 3, 4]);
+    assert.equal(posted, 1, 'three calls, one postMessage');
+  });
+
   test('notes arrive in order with no answer; a closed channel fails waiting and later calls', async () => {
     const { a, b } = pair();
     const seen: number[] = [];

@@ -50,10 +50,14 @@ export class RpcChannel {
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #closedWith: Error | undefined;
+  /** Frames of this event-loop iteration, posted together: one message, one wake-up of the other thread. */
+  #outbox: Frame[] = [];
 
   constructor(end: MessageEnd) {
     this.#end = end;
-    end.on('message', (message) => this.#receive(message as Frame));
+    end.on('message', (message) => {
+      for (const frame of message as Frame[]) this.#receive(frame);
+    });
   }
 
   /** Answers calls (and notes) named `op` from the other end. */
@@ -67,13 +71,13 @@ export class RpcChannel {
     const id = this.#nextId++;
     return new Promise<R>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.#end.postMessage({ t: 'req', id, op, args } satisfies Frame);
+      this.#post({ t: 'req', id, op, args });
     });
   }
 
   /** One-way: no answer, no error back. */
   notify(op: string, args: unknown): void {
-    this.#end.postMessage({ t: 'note', op, args } satisfies Frame);
+    this.#post({ t: 'note', op, args });
   }
 
   /** The other end is gone: every call still waiting, and every later one, fails with `err`. */
@@ -82,6 +86,16 @@ export class RpcChannel {
     const pending = [...this.#pending.values()];
     this.#pending.clear();
     for (const p of pending) p.reject(err);
+  }
+
+  #post(frame: Frame): void {
+    if (this.#outbox.push(frame) === 1) setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    const frames = this.#outbox;
+    this.#outbox = [];
+    this.#end.postMessage(frames);
   }
 
   #receive(frame: Frame): void {
@@ -105,9 +119,9 @@ export class RpcChannel {
     try {
       if (!handler) throw new Error(`no handler for ${op}`);
       const value = await (handler as (args: unknown) => unknown)(args);
-      this.#end.postMessage({ t: 'res', id, ok: true, value } satisfies Frame);
+      this.#post({ t: 'res', id, ok: true, value });
     } catch (err) {
-      this.#end.postMessage({ t: 'res', id, ok: false, error: toWireError(err) } satisfies Frame);
+      this.#post({ t: 'res', id, ok: false, error: toWireError(err) });
     }
   }
 }
