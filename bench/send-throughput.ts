@@ -5,6 +5,7 @@
  * `--gateway-node-flags='--cpu-prof --cpu-prof-dir=/tmp/prof/send'` passes extra node flags to the gateway process.
  * `--postgres`: the gateway on a fresh PostgreSQL database instead of SQLite; run it under `scripts/with-postgres.sh`
  * (which starts a throw-away server and sets WAGATE_TEST_PG_URL). Its results go to a section of their own.
+ * `--engine-threads N`: the gateway with ENGINE_THREADS=N (Baileys in N worker threads); a section of its own too.
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -271,10 +272,11 @@ const delivery = received ? `Texts received by the simulated contacts (checked a
 process.stdout.write(`${markdown}\n${delivery}\n`);
 if (!args['no-write']) {
   writeSection(
-    POSTGRES ? 'Send throughput on PostgreSQL (`bench/send-throughput.ts --postgres`)' : 'Send throughput (`bench/send-throughput.ts`)',
+    `Send throughput${POSTGRES ? ' on PostgreSQL' : ''}${ENGINE_THREADS > 0 ? `, ENGINE_THREADS=${ENGINE_THREADS}` : ''} (\`bench/send-throughput.ts${POSTGRES ? ' --postgres' : ''}${ENGINE_THREADS > 0 ? ` --engine-threads ${ENGINE_THREADS}` : ''}\`)`,
     `Run: ${runDate()} · ${machineLine()}
 
-${POSTGRES ? '`npm run bench:send:pg` (`--postgres` under `scripts/with-postgres.sh`)' : '`npx tsx bench/send-throughput.ts`'} — one simulator process (the CLI); ${SESSIONS} gateway sessions (\`src/main.ts\`,
+${POSTGRES ? '`npm run bench:send:pg` (`--postgres` under `scripts/with-postgres.sh`)' : `\`npx tsx bench/send-throughput.ts${ENGINE_THREADS > 0 ? ` --engine-threads ${ENGINE_THREADS}` : ''}\``} — one simulator process (the CLI); ${SESSIONS} gateway sessions (\`src/main.ts\`,
+${ENGINE_THREADS > 0 ? `\`ENGINE_THREADS=${ENGINE_THREADS}\`: Baileys in ${ENGINE_THREADS} worker thread(s) of the gateway process, whose CPU columns cover all its threads;` : '`ENGINE_THREADS=0`: Baileys on the main thread;'}
 ${POSTGRES ? 'PostgreSQL: a fresh database on a throw-away server on this machine, whose processes\' CPU is a column of its own and part of the whole path' : 'SQLite'},
 \`LOG_LEVEL=warn\`) linked by QR, each sending texts with \`POST /sessions/:id/messages\` to its own simulated contact;
 and, in the bench process, ${SESSIONS} bare Baileys sockets (\`makeWASocket\`, in-memory auth state, same browser and
