@@ -4,7 +4,6 @@ import { createApiKeyVerifier, resolveApiKey } from './config/api-key.ts';
 import { loadConfig } from './config/load-config.ts';
 import { limitSourceMappedStacks } from './errors/stack-traces.ts';
 import { installConsoleGuard } from './engine/baileys/console-guard.ts';
-import { createBaileysEngine } from './engine/baileys/baileys-engine.ts';
 import { WorkerEngine } from './engine/worker/worker-engine.ts';
 import { createEventPipeline } from './events/event-pipeline.ts';
 import { publishSessionEvents } from './events/session-event-bridge.ts';
@@ -55,7 +54,7 @@ async function main(): Promise<void> {
     connectTimeoutMs: config.connectTimeoutMs,
     ...(config.qrTimeoutMs ? { qrTimeout: config.qrTimeoutMs } : {}),
   };
-  // ENGINE_THREADS > 0: Baileys runs in worker threads, over more cores (docs/architecture.md).
+  // ENGINE_THREADS > 0 (the default on more than one core): Baileys runs in worker threads (docs/architecture.md).
   const workerEngine = config.engineThreads > 0
     ? new WorkerEngine({
       threads: config.engineThreads,
@@ -65,7 +64,8 @@ async function main(): Promise<void> {
       setup: { wsUrl: config.waWsUrl, rootPublicKeyHex: config.waRootPublicKey, socketConfig, logLevel: config.logLevel },
     })
     : undefined;
-  const engine = workerEngine ?? createBaileysEngine({
+  // Imported only when used: with engine threads, the main thread does not load the Baileys engine.
+  const engine = workerEngine ?? (await import('./engine/baileys/baileys-engine.ts')).createBaileysEngine({
     authStore,
     messageStore,
     wsUrl: config.waWsUrl,

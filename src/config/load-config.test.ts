@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError } from './config.ts';
-import { describeDatabase, loadConfig } from './load-config.ts';
+import { defaultEngineThreads, describeDatabase, loadConfig } from './load-config.ts';
 
 const cwd = () => mkdtempSync(join(tmpdir(), 'wagate-config-'));
 const problemsOf = (fn: () => unknown): readonly string[] => {
@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       waWsUrl: undefined,
       waRootPublicKey: undefined,
       sessionStartConcurrency: 10,
-      engineThreads: 0,
+      engineThreads: defaultEngineThreads(),
       reconnectBaseMs: 1000,
       reconnectMaxMs: 60000,
       bodyLimitBytes: 1_048_576,
@@ -51,6 +51,11 @@ describe('loadConfig', () => {
       webhookDisableAfterMs: 3_600_000,
       eventsHeartbeatMs: 15_000,
     });
+  });
+
+  test('engine threads by default: one per core, at most 8, none on a single core; 0 is allowed', () => {
+    assert.deepEqual([1, 2, 4, 8, 64].map((cores) => defaultEngineThreads(cores)), [0, 2, 4, 8, 8]);
+    assert.equal(loadConfig({ ENGINE_THREADS: '0' }, { cwd: cwd() }).engineThreads, 0);
   });
 
   test('every variable is read', () => {

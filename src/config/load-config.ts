@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError, LOG_LEVELS, type Config, type DatabaseConfig } from './config.ts';
@@ -13,6 +14,16 @@ export interface LoadConfigOptions {
 }
 
 const MIN_SECRET_LENGTH = 16;
+const MAX_DEFAULT_ENGINE_THREADS = 8;
+
+/**
+ * ENGINE_THREADS when unset: one engine worker thread per core (at most 8), or none on a single core,
+ * where threads would only add hops. Measured on 2 cores: 2 threads beat 1 and the main thread alike
+ * (docs/benchmarks.md).
+ */
+export function defaultEngineThreads(cores: number = availableParallelism()): number {
+  return cores < 2 ? 0 : Math.min(cores, MAX_DEFAULT_ENGINE_THREADS);
+}
 const DEFAULT_DATABASE_URL = 'sqlite:./data/wagate.sqlite';
 
 /**
@@ -91,7 +102,7 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
     waWsUrl,
     waRootPublicKey,
     sessionStartConcurrency: read.integer('SESSION_START_CONCURRENCY', 10, 1, 1_000),
-    engineThreads: read.integer('ENGINE_THREADS', 0, 0, 64),
+    engineThreads: read.integer('ENGINE_THREADS', defaultEngineThreads(), 0, 64),
     reconnectBaseMs,
     reconnectMaxMs,
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1_024, 1_073_741_824),

@@ -48,8 +48,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
       LOG_LEVEL: 'warn',
       RECONNECT_BASE_MS: '200',
       RECONNECT_MAX_MS: '2000',
-      // The e2e suites' second pass (scripts/test.sh) runs every session in engine worker threads.
-      ...(process.env.WAGATE_TEST_ENGINE_THREADS ? { ENGINE_THREADS: process.env.WAGATE_TEST_ENGINE_THREADS } : {}),
+      // The e2e suites' second pass (scripts/test.sh) sets how many engine threads (0: the main thread).
+      ...(process.env.WAGATE_TEST_ENGINE_THREADS !== undefined ? { ENGINE_THREADS: process.env.WAGATE_TEST_ENGINE_THREADS } : {}),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

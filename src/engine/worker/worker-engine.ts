@@ -56,7 +56,7 @@ class EngineThread {
     this.worker.on('error', (err) => options.logger.error({ err }, 'engine worker failed'));
     this.worker.on('exit', (code) => {
       this.alive = false;
-      if (code !== 0) options.logger.error({ code }, 'engine worker exited; its sessions reconnect');
+      if (!this.stopping) options.logger.error({ code }, 'engine worker exited; its sessions reconnect');
       this.channel.close(new AppError('ENGINE_FAILURE', 'the engine worker stopped'));
       for (const connection of [...this.connections.values()]) connection.lost('the engine worker stopped', this.stopping ? 'stopped' : 'retry');
       onExit(this);
