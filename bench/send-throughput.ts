@@ -5,7 +5,8 @@
  * `--gateway-node-flags='--cpu-prof --cpu-prof-dir=/tmp/prof/send'` passes extra node flags to the gateway process.
  * `--postgres`: the gateway on a fresh PostgreSQL database instead of SQLite; run it under `scripts/with-postgres.sh`
  * (which starts a throw-away server and sets WAGATE_TEST_PG_URL). Its results go to a section of their own.
- * `--engine-threads N`: the gateway with ENGINE_THREADS=N (Baileys in N worker threads); a section of its own too.
+ * `--engine-threads N`: the gateway with ENGINE_THREADS=N (0: Baileys on its main thread) instead of its default;
+ * a section of its own too.
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { WASocket } from '@whiskeysockets/baileys';
 import { muteLibsignalConsole } from '../src/sim/signal/quiet-libsignal.ts';
+import { defaultEngineThreads } from '../src/config/load-config.ts';
 import { freshDatabaseConfig } from '../src/store/test-database.ts';
 import { openBareSocket } from './support/bare-baileys.ts';
 import { field, startBenchGateway, type BenchGateway } from './support/gateway.ts';
@@ -37,7 +39,7 @@ const { values: args } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     postgres: { type: 'boolean', default: false },
     'gateway-node-flags': { type: 'string', default: '' },
-    'engine-threads': { type: 'string', default: '0' },
+    'engine-threads': { type: 'string' },
   },
 });
 const SESSIONS = Number(args.sessions);
@@ -46,7 +48,10 @@ const INFLIGHT = (args.inflight ?? '').split(',').map(Number);
 const ROUNDS = Number(args.rounds);
 const WARMUP = Number(args.warmup);
 const POSTGRES = Boolean(args.postgres);
-const ENGINE_THREADS = Number(args['engine-threads']);
+/** Set only with --engine-threads; otherwise the gateway's default (one per core, at most 8). */
+const EXPLICIT_THREADS = args['engine-threads'] === undefined ? undefined : Number(args['engine-threads']);
+const ENGINE_THREADS = EXPLICIT_THREADS ?? defaultEngineThreads();
+const THREADS_FLAG = EXPLICIT_THREADS === undefined ? '' : ` --engine-threads ${EXPLICIT_THREADS}`;
 const GOAL = 0.15;
 const CORES = availableParallelism();
 
@@ -142,7 +147,7 @@ try {
   gateway = await startBenchGateway({
     databaseUrl: postgres?.config.dialect === 'postgres' ? postgres.config.url : `sqlite:${join(dir, 'wagate.sqlite')}`,
     dataDir: dir,
-    env: { ...s.gatewayEnv, ENGINE_THREADS: String(ENGINE_THREADS) },
+    env: { ...s.gatewayEnv, ...(EXPLICIT_THREADS === undefined ? {} : { ENGINE_THREADS: String(EXPLICIT_THREADS) }) },
     nodeFlags: (args['gateway-node-flags'] ?? '').split(' ').filter(Boolean),
   });
   const gw = gateway;
@@ -272,11 +277,11 @@ const delivery = received ? `Texts received by the simulated contacts (checked a
 process.stdout.write(`${markdown}\n${delivery}\n`);
 if (!args['no-write']) {
   writeSection(
-    `Send throughput${POSTGRES ? ' on PostgreSQL' : ''}${ENGINE_THREADS > 0 ? `, ENGINE_THREADS=${ENGINE_THREADS}` : ''} (\`bench/send-throughput.ts${POSTGRES ? ' --postgres' : ''}${ENGINE_THREADS > 0 ? ` --engine-threads ${ENGINE_THREADS}` : ''}\`)`,
+    `Send throughput${POSTGRES ? ' on PostgreSQL' : ''}${EXPLICIT_THREADS === undefined ? '' : `, ENGINE_THREADS=${EXPLICIT_THREADS}`} (\`bench/send-throughput.ts${POSTGRES ? ' --postgres' : ''}${THREADS_FLAG}\`)`,
     `Run: ${runDate()} · ${machineLine()}
 
-${POSTGRES ? '`npm run bench:send:pg` (`--postgres` under `scripts/with-postgres.sh`)' : `\`npx tsx bench/send-throughput.ts${ENGINE_THREADS > 0 ? ` --engine-threads ${ENGINE_THREADS}` : ''}\``} — one simulator process (the CLI); ${SESSIONS} gateway sessions (\`src/main.ts\`,
-${ENGINE_THREADS > 0 ? `\`ENGINE_THREADS=${ENGINE_THREADS}\`: Baileys in ${ENGINE_THREADS} worker thread(s) of the gateway process, whose CPU columns cover all its threads;` : '`ENGINE_THREADS=0`: Baileys on the main thread;'}
+${POSTGRES ? '`npm run bench:send:pg` (`--postgres` under `scripts/with-postgres.sh`)' : `\`npx tsx bench/send-throughput.ts${THREADS_FLAG}\``} — one simulator process (the CLI); ${SESSIONS} gateway sessions (\`src/main.ts\`,
+${ENGINE_THREADS > 0 ? `\`ENGINE_THREADS=${ENGINE_THREADS}\`${EXPLICIT_THREADS === undefined ? ' (the default on this machine)' : ''}: Baileys in ${ENGINE_THREADS} worker thread(s) of the gateway process, whose CPU columns cover all its threads;` : `\`ENGINE_THREADS=0\`${EXPLICIT_THREADS === undefined ? ' (the default on this machine)' : ''}: Baileys on the gateway's main thread;`}
 ${POSTGRES ? 'PostgreSQL: a fresh database on a throw-away server on this machine, whose processes\' CPU is a column of its own and part of the whole path' : 'SQLite'},
 \`LOG_LEVEL=warn\`) linked by QR, each sending texts with \`POST /sessions/:id/messages\` to its own simulated contact;
 and, in the bench process, ${SESSIONS} bare Baileys sockets (\`makeWASocket\`, in-memory auth state, same browser and
