@@ -5,8 +5,8 @@
  * `--gateway-node-flags='--cpu-prof --cpu-prof-dir=/tmp/prof/send'` passes extra node flags to the gateway process.
  * `--postgres`: the gateway on a fresh PostgreSQL database instead of SQLite; run it under `scripts/with-postgres.sh`
  * (which starts a throw-away server and sets WAGATE_TEST_PG_URL). Its results go to a section of their own.
- * `--engine-threads 2,0`: the gateway configurations to measure (ENGINE_THREADS of each gateway process; 0 runs
- * Baileys on its main thread). Default: the gateway's default on this machine, and 0. All run in every round.
+ * `--engine-threads 2,0`: the gateway configurations to measure (ENGINE_THREADS of each gateway process; 0, the
+ * default, runs Baileys on its main thread). Default: what `ENGINE_THREADS=auto` gives here, and 0. All run in every round.
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { WASocket } from '@whiskeysockets/baileys';
 import { muteLibsignalConsole } from '../src/sim/signal/quiet-libsignal.ts';
-import { defaultEngineThreads } from '../src/config/load-config.ts';
+import { autoEngineThreads } from '../src/config/load-config.ts';
 import { freshDatabaseConfig } from '../src/store/test-database.ts';
 import { openBareSocket } from './support/bare-baileys.ts';
 import { field, startBenchGateway, type BenchGateway } from './support/gateway.ts';
@@ -50,10 +50,10 @@ const WARMUP = Number(args.warmup);
 const POSTGRES = Boolean(args.postgres);
 /**
  * The gateway configurations measured, each in a gateway process of its own, interleaved with bare Baileys in
- * every round: by default the gateway's default ENGINE_THREADS (one per core, at most 8) and 0 (the main thread).
+ * every round: by default what ENGINE_THREADS=auto gives here (one per core, at most 8) and 0 (the default).
  */
-const THREAD_CONFIGS = [...new Set((args['engine-threads'] ?? `${defaultEngineThreads()},0`).split(',').map(Number))];
-const DEFAULT_THREADS = defaultEngineThreads();
+const AUTO_THREADS = autoEngineThreads();
+const THREAD_CONFIGS = [...new Set((args['engine-threads'] ?? `${AUTO_THREADS},0`).split(',').map(Number))];
 const GOAL = 0.15;
 const CORES = availableParallelism();
 
@@ -258,7 +258,7 @@ try {
 }
 
 const rows: Array<Array<string | number>> = [];
-const threadsLabel = (threads: number) => `${threads}${threads === DEFAULT_THREADS ? ' (default)' : ''}`;
+const threadsLabel = (threads: number) => `${threads}${threads === 0 ? ' (default)' : ''}${threads === AUTO_THREADS ? ' (auto)' : ''}`;
 for (const threads of THREAD_CONFIGS) {
   for (const inflight of INFLIGHT) {
     const pick = (path: string) => runs.filter((r) => r.path === path && r.inflight === inflight);
@@ -309,7 +309,7 @@ if (!args['no-write']) {
     `Run: ${runDate()} · ${machineLine()}
 
 ${POSTGRES ? '`npm run bench:send:pg` (`--postgres` under `scripts/with-postgres.sh`)' : '`npx tsx bench/send-throughput.ts`'} — one simulator process (the CLI); for each gateway configuration
-(\`ENGINE_THREADS\` ${THREAD_CONFIGS.join(' and ')}; ${DEFAULT_THREADS} is the default on this machine, 0 runs Baileys on the gateway's main thread) a gateway process
+(\`ENGINE_THREADS\` ${THREAD_CONFIGS.join(' and ')}; 0, the default, runs Baileys on the gateway's main thread, and \`auto\` gives ${AUTO_THREADS} on this machine) a gateway process
 (\`src/main.ts\`, ${POSTGRES ? 'PostgreSQL: a fresh database on a throw-away server on this machine, whose processes\' CPU is a column of its own and part of the whole path' : 'SQLite'}, \`LOG_LEVEL=warn\`) with ${SESSIONS} sessions linked by QR, each sending texts with \`POST /sessions/:id/messages\` to its own simulated contact;
 and, in the bench process, ${SESSIONS} bare Baileys sockets (\`makeWASocket\`, in-memory auth state, same browser and
 history settings) linked to the same simulator, each calling \`sendMessage\` to its own contact. Each sender sends

@@ -15,7 +15,6 @@ import { forEachLimited, sleep } from './support/pool.ts';
 import { cpuPercentOver, rssBytes } from './support/proc.ts';
 import { fmt, table, writeSection } from './support/report.ts';
 import { startSimProcess, type SimProcess } from './support/simulator.ts';
-import { defaultEngineThreads } from '../src/config/load-config.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -210,7 +209,7 @@ if (!args['no-write']) {
     `Run: ${runDate()} · ${machineLine()}
 
 \`npx tsx bench/sessions-restore.ts\` — one simulator process (the CLI) and one gateway process (\`src/main.ts\`,
-SQLite, \`LOG_LEVEL=warn\`, default keep-alive 30 s, default \`ENGINE_THREADS\`: ${defaultEngineThreads()} engine worker thread(s) here). Sessions are linked for real (HTTP create, QR, simulator scan,
+SQLite, \`LOG_LEVEL=warn\`, default keep-alive 30 s, default \`ENGINE_THREADS=0\`: Baileys on the main thread). Sessions are linked for real (HTTP create, QR, simulator scan,
 ${LINK_CONCURRENCY} at a time), then the gateway is stopped with SIGTERM and started again; "spawn → all N AUTHENTICATED" is
 measured from \`spawn()\` of the new process until \`GET /sessions/connected\` (polled every 250 ms) counts N. RSS is
 VmRSS from \`/proc/PID/status\` after ${IDLE_MS / 1000} s idle; idle CPU is utime+stime from \`/proc/PID/stat\` over the next

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     connectTimeoutMs: config.connectTimeoutMs,
     ...(config.qrTimeoutMs ? { qrTimeout: config.qrTimeoutMs } : {}),
   };
-  // ENGINE_THREADS > 0 (the default on more than one core): Baileys runs in worker threads (docs/architecture.md).
+  // ENGINE_THREADS > 0 (or `auto`): Baileys runs in worker threads (docs/architecture.md).
   const workerEngine = config.engineThreads > 0
     ? new WorkerEngine({
       threads: config.engineThreads,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError } from './config.ts';
-import { defaultEngineThreads, describeDatabase, loadConfig } from './load-config.ts';
+import { autoEngineThreads, describeDatabase, loadConfig } from './load-config.ts';
 
 const cwd = () => mkdtempSync(join(tmpdir(), 'wagate-config-'));
 const problemsOf = (fn: () => unknown): readonly string[] => {
@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       waWsUrl: undefined,
       waRootPublicKey: undefined,
       sessionStartConcurrency: 10,
-      engineThreads: defaultEngineThreads(),
+      engineThreads: 0,
       reconnectBaseMs: 1000,
       reconnectMaxMs: 60000,
       bodyLimitBytes: 1_048_576,
@@ -53,9 +53,10 @@ describe('loadConfig', () => {
     });
   });
 
-  test('engine threads by default: one per core, at most 8, none on a single core; 0 is allowed', () => {
-    assert.deepEqual([1, 2, 4, 8, 64].map((cores) => defaultEngineThreads(cores)), [0, 2, 4, 8, 8]);
-    assert.equal(loadConfig({ ENGINE_THREADS: '0' }, { cwd: cwd() }).engineThreads, 0);
+  test('ENGINE_THREADS=auto: one per core, at most 8, none on a single core', () => {
+    assert.deepEqual([1, 2, 4, 8, 64].map((cores) => autoEngineThreads(cores)), [0, 2, 4, 8, 8]);
+    assert.equal(loadConfig({ ENGINE_THREADS: 'auto' }, { cwd: cwd() }).engineThreads, autoEngineThreads());
+    assert.equal(loadConfig({ ENGINE_THREADS: 'AUTO' }, { cwd: cwd() }).engineThreads, autoEngineThreads());
   });
 
   test('every variable is read', () => {

@@ -14,17 +14,16 @@ export interface LoadConfigOptions {
 }
 
 const MIN_SECRET_LENGTH = 16;
-const MAX_DEFAULT_ENGINE_THREADS = 8;
+const DEFAULT_DATABASE_URL = 'sqlite:./data/wagate.sqlite';
+const MAX_AUTO_ENGINE_THREADS = 8;
 
 /**
- * ENGINE_THREADS when unset: one engine worker thread per core (at most 8), or none on a single core,
- * where threads would only add hops. Measured on 2 cores: 2 threads beat 1 and the main thread alike
- * (docs/benchmarks.md).
+ * `ENGINE_THREADS=auto`: one engine worker thread per core (at most 8), or none on a single core, where
+ * threads would only add hops. On 2 cores, 2 threads beat 1 and the main thread for sending (docs/benchmarks.md).
  */
-export function defaultEngineThreads(cores: number = availableParallelism()): number {
-  return cores < 2 ? 0 : Math.min(cores, MAX_DEFAULT_ENGINE_THREADS);
+export function autoEngineThreads(cores: number = availableParallelism()): number {
+  return cores < 2 ? 0 : Math.min(cores, MAX_AUTO_ENGINE_THREADS);
 }
-const DEFAULT_DATABASE_URL = 'sqlite:./data/wagate.sqlite';
 
 /**
  * `.env` values under the real environment (the environment wins). Parsed with node's own `.env` parser
@@ -102,7 +101,8 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
     waWsUrl,
     waRootPublicKey,
     sessionStartConcurrency: read.integer('SESSION_START_CONCURRENCY', 10, 1, 1_000),
-    engineThreads: read.integer('ENGINE_THREADS', defaultEngineThreads(), 0, 64),
+    // 0 by default: each thread is a V8 heap of its own (docs/benchmarks.md, restore), which a few sessions do not need.
+    engineThreads: read.raw('ENGINE_THREADS')?.toLowerCase() === 'auto' ? autoEngineThreads() : read.integer('ENGINE_THREADS', 0, 0, 64),
     reconnectBaseMs,
     reconnectMaxMs,
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1_024, 1_073_741_824),
