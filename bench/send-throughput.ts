@@ -22,7 +22,7 @@ import { field, startBenchGateway, type BenchGateway } from './support/gateway.t
 import { linkSession } from './support/link.ts';
 import { machineLine, runDate } from './support/machine.ts';
 import { forEachLimited, sleep } from './support/pool.ts';
-import { cpuSeconds } from './support/proc.ts';
+import { cpuSeconds, reapedChildrenCpuSeconds } from './support/proc.ts';
 import { fmt, median, table, writeSection } from './support/report.ts';
 import { startSimProcess, type SimProcess } from './support/simulator.ts';
 
@@ -107,14 +107,18 @@ interface Run {
   dbCpu: number;
 }
 
-/** Every PostgreSQL server process on the machine: with --postgres, the throw-away server with-postgres.sh started. */
+/**
+ * Every PostgreSQL server process on the machine (with --postgres, the throw-away server with-postgres.sh started),
+ * plus the CPU of backends that have ended (the postmaster reaps them): without it, a connection closing between two
+ * samples made the difference negative.
+ */
 function postgresCpuSeconds(): number {
   if (!POSTGRES) return 0;
   let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(entry)) + reapedChildrenCpuSeconds(Number(entry));
     } catch {
       // the process ended meanwhile
     }

@@ -21,6 +21,16 @@ export function cpuSeconds(pid: number): number {
   return (utime + stime) / CLOCK_TICKS;
 }
 
+/**
+ * CPU time of a process's children that have ended and been waited for (fields 16 and 17). A server that forks
+ * a process per connection (PostgreSQL) keeps the CPU of closed connections here.
+ */
+export function reapedChildrenCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+}
+
 /** Samples CPU time over a wall-clock window: returns the CPU % of one core used in that window. */
 export async function cpuPercentOver(pid: number, ms: number): Promise<number> {
   const cpu0 = cpuSeconds(pid);
