@@ -119,6 +119,7 @@ describe('loadConfig', () => {
     const message = problems.join('\n');
     assert.doesNotMatch(message, /short|tiny/, 'secret values must not appear');
     assert.match(message, /PORT: must be an integer from 1 to 65535 \(got "70000"\)/);
+    assert.match(message, /ENGINE_THREADS: must be auto or an integer from 0 to 64 \(got "-1"\)/);
   });
 
   test('webhook secrets: raw (16+ chars) or a well-formed whsec_; retry bounds in order', () => {

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError, LOG_LEVELS, type Config, type DatabaseConfig } from './config.ts';
 import { parseDatabaseUrl, redactUrl } from './database-url.ts';
-import { createEnvReader, type EnvSource } from './env-reader.ts';
+import { createEnvReader, type EnvReader, type EnvSource } from './env-reader.ts';
 
 export interface LoadConfigOptions {
   /** Base for relative paths and for the default `.env`; defaults to process.cwd(). */
@@ -23,6 +23,17 @@ const MAX_AUTO_ENGINE_THREADS = 8;
  */
 export function autoEngineThreads(cores: number = availableParallelism()): number {
   return cores < 2 ? 0 : Math.min(cores, MAX_AUTO_ENGINE_THREADS);
+}
+
+/** 0 by default: each thread is a V8 heap of its own (docs/benchmarks.md, restore), which a few sessions do not need. */
+function readEngineThreads(read: EnvReader): number {
+  const value = read.raw('ENGINE_THREADS');
+  if (value?.toLowerCase() === 'auto') return autoEngineThreads();
+  if (value !== undefined && !/^\d+$/.test(value)) {
+    read.report('ENGINE_THREADS', `must be auto or an integer from 0 to 64 (got ${JSON.stringify(value)})`);
+    return 0;
+  }
+  return read.integer('ENGINE_THREADS', 0, 0, 64);
 }
 
 /**
@@ -101,8 +112,7 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
     waWsUrl,
     waRootPublicKey,
     sessionStartConcurrency: read.integer('SESSION_START_CONCURRENCY', 10, 1, 1_000),
-    // 0 by default: each thread is a V8 heap of its own (docs/benchmarks.md, restore), which a few sessions do not need.
-    engineThreads: read.raw('ENGINE_THREADS')?.toLowerCase() === 'auto' ? autoEngineThreads() : read.integer('ENGINE_THREADS', 0, 0, 64),
+    engineThreads: readEngineThreads(read),
     reconnectBaseMs,
     reconnectMaxMs,
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1_024, 1_073_741_824),
