@@ -18,7 +18,8 @@ import type { RpcChannel } from './rpc.ts';
 const SEEN_NOTE_INTERVAL_MS = 1_000;
 
 interface Hosted {
-  connection: EngineConnection;
+  /** Unset only while `engine.connect` runs (its listener may already be called). */
+  connection?: EngineConnection;
   reportedSeenAt: number | null;
 }
 
@@ -31,13 +32,12 @@ function restoreBuffers(message: OutgoingMessage): OutgoingMessage {
 /**
  * The worker side: serves an engine's connections over a channel. Connections are numbered by the
  * gateway; every event goes back as a note, and last-frame times follow at most once a second.
- * Returns a function that stops the periodic reports.
  */
-export function hostEngine(channel: RpcChannel, engine: Engine, logger: Logger): () => void {
+export function hostEngine(channel: RpcChannel, engine: Engine, logger: Logger): void {
   const hosted = new Map<number, Hosted>();
 
   channel.handle<ConnectArgs, void>(WORKER_OPS.connect, ({ connId, sessionId, bindings, level }) => {
-    const entry: Hosted = { connection: undefined as unknown as EngineConnection, reportedSeenAt: null };
+    const entry: Hosted = { reportedSeenAt: null };
     hosted.set(connId, entry);
     entry.connection = engine.connect({
       sessionId,
@@ -53,12 +53,11 @@ export function hostEngine(channel: RpcChannel, engine: Engine, logger: Logger):
 
   channel.handle<ConnectionCallArgs, unknown>(WORKER_OPS.call, ({ connId, method, args }) => {
     if (!CONNECTION_METHODS.includes(method)) throw new Error(`not a connection method: ${String(method)}`);
-    const entry = hosted.get(connId);
-    if (!entry) {
+    const connection = hosted.get(connId)?.connection;
+    if (!connection) {
       if (method === 'close' || method === 'logout') return undefined;
       throw new AppError('SESSION_NOT_AUTHENTICATED', 'the connection is closed');
     }
-    const { connection } = entry;
     if (method === 'sendMessage') return connection.sendMessage(restoreBuffers(args[0] as OutgoingMessage));
     return (connection[method] as (...a: unknown[]) => unknown).apply(connection, args);
   });
@@ -69,7 +68,7 @@ export function hostEngine(channel: RpcChannel, engine: Engine, logger: Logger):
   const timer = setInterval(() => {
     const changed: SeenNote = [];
     for (const [connId, entry] of hosted) {
-      const seen = entry.connection.lastSeenAt();
+      const seen = entry.connection?.lastSeenAt() ?? null;
       if (seen !== null && seen !== entry.reportedSeenAt) {
         entry.reportedSeenAt = seen;
         changed.push([connId, seen]);
@@ -78,5 +77,4 @@ export function hostEngine(channel: RpcChannel, engine: Engine, logger: Logger):
     if (changed.length > 0) channel.notify(NOTES.seen, changed);
   }, SEEN_NOTE_INTERVAL_MS);
   timer.unref();
-  return () => clearInterval(timer);
 }
