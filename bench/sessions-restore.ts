@@ -2,7 +2,8 @@
  * N linked sessions in one gateway process against the simulator: time from process start until all N
  * are AUTHENTICATED again after a restart, RSS after ~30 s idle and idle CPU over ~30 s, against the
  * same gateway with 0 sessions measured in the same run.
- * `npx tsx bench/sessions-restore.ts [--sizes 100,1000] [--concurrency 10,50] [--idle 30]`
+ * `npx tsx bench/sessions-restore.ts [--sizes 100,1000] [--concurrency 10,50] [--idle 30] [--engine-threads 0]`
+ * `--engine-threads N`: the gateway's ENGINE_THREADS, for the baseline and every restart (default 0, the gateway's default).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,8 +26,10 @@ const { values: args } = parseArgs({
     'restore-timeout': { type: 'string', default: '300' },
     'link-budget': { type: 'string', default: '900' },
     'no-write': { type: 'boolean', default: false },
+    'engine-threads': { type: 'string', default: '0' },
   },
 });
+const ENGINE_THREADS = args['engine-threads'] ?? '0';
 const SIZES = (args.sizes ?? '').split(',').map(Number).sort((a, b) => a - b);
 const CONCURRENCY = (args.concurrency ?? '').split(',').map(Number);
 const LINK_CONCURRENCY = Number(args['link-concurrency']);
@@ -84,19 +87,20 @@ let failedLinks = 0;
 let failure: string | undefined;
 try {
   sim = await startSimProcess();
+  const gatewayEnv = { ...sim.gatewayEnv, ENGINE_THREADS };
   log(`simulator pid ${sim.pid}`);
 
   // Baseline: the same gateway, same simulator env, empty database.
   {
     const dir = tempDir();
-    const empty = await startBenchGateway({ databaseUrl: `sqlite:${join(dir, 'wagate.sqlite')}`, dataDir: dir, env: sim.gatewayEnv });
+    const empty = await startBenchGateway({ databaseUrl: `sqlite:${join(dir, 'wagate.sqlite')}`, dataDir: dir, env: gatewayEnv });
     baseline = await idleFootprint(empty);
     log(`baseline: ${fmt.mib(baseline.rss)} RSS, ${baseline.cpuPercent.toFixed(2)} % CPU`);
     await empty.stop();
   }
 
   const dir = tempDir();
-  const options = { databaseUrl: `sqlite:${join(dir, 'wagate.sqlite')}`, dataDir: dir, env: sim.gatewayEnv };
+  const options = { databaseUrl: `sqlite:${join(dir, 'wagate.sqlite')}`, dataDir: dir, env: gatewayEnv };
   let linked = 0;
   let nextId = 0;
   for (const size of SIZES) {
@@ -134,7 +138,7 @@ try {
     for (const concurrency of CONCURRENCY) {
       await gateway.stop();
       gateway = undefined;
-      const restarted = await startBenchGateway({ ...options, env: { ...sim.gatewayEnv, SESSION_START_CONCURRENCY: String(concurrency) } });
+      const restarted = await startBenchGateway({ ...options, env: { ...gatewayEnv, SESSION_START_CONCURRENCY: String(concurrency) } });
       gateway = restarted;
       const healthyMs = restarted.healthyAt - restarted.spawnedAt;
       const restoreDeadline = Date.now() + RESTORE_TIMEOUT_MS;
@@ -209,7 +213,7 @@ if (!args['no-write']) {
     `Run: ${runDate()} · ${machineLine()}
 
 \`npx tsx bench/sessions-restore.ts\` — one simulator process (the CLI) and one gateway process (\`src/main.ts\`,
-SQLite, \`LOG_LEVEL=warn\`, default keep-alive 30 s, default \`ENGINE_THREADS=0\`: Baileys on the main thread). Sessions are linked for real (HTTP create, QR, simulator scan,
+SQLite, \`LOG_LEVEL=warn\`, default keep-alive 30 s, \`ENGINE_THREADS=${ENGINE_THREADS}\`${ENGINE_THREADS === '0' ? ' (the default): Baileys on the main thread' : ': Baileys in engine worker threads'}). Sessions are linked for real (HTTP create, QR, simulator scan,
 ${LINK_CONCURRENCY} at a time), then the gateway is stopped with SIGTERM and started again; "spawn → all N AUTHENTICATED" is
 measured from \`spawn()\` of the new process until \`GET /sessions/connected\` (polled every 250 ms) counts N. RSS is
 VmRSS from \`/proc/PID/status\` after ${IDLE_MS / 1000} s idle; idle CPU is utime+stime from \`/proc/PID/stat\` over the next
