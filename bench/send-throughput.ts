@@ -1,14 +1,14 @@
 /**
  * Texts per second through `POST /sessions/:id/messages` across 10 linked sessions, as a ratio to bare
  * Baileys `sendMessage` (10 sockets in this process, in-memory auth) against the same simulator, same run.
- * `npx tsx bench/send-throughput.ts [--sessions 10] [--messages 200] [--inflight 1,8] [--rounds 6]`
+ * `npx tsx bench/send-throughput.ts [--sessions 10] [--messages 400] [--inflight 1,8] [--rounds 6]`
  * `--gateway-node-flags='--cpu-prof --cpu-prof-dir=/tmp/prof/send'` passes extra node flags to the gateway process.
  * `--postgres`: the gateway on a fresh PostgreSQL database instead of SQLite; run it under `scripts/with-postgres.sh`
  * (which starts a throw-away server and sets WAGATE_TEST_PG_URL). Its results go to a section of their own.
  * `--engine-threads 2,0`: the gateway configurations to measure (ENGINE_THREADS of each gateway process; 0, the
  * default, runs Baileys on its main thread). Default: what `ENGINE_THREADS=auto` gives here, and 0. All run in every round.
  */
-import { Agent, request as httpRequest } from 'node:http';
+import autocannon from 'autocannon';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +32,7 @@ muteLibsignalConsole();
 const { values: args } = parseArgs({
   options: {
     sessions: { type: 'string', default: '10' },
-    messages: { type: 'string', default: '200' },
+    messages: { type: 'string', default: '400' },
     inflight: { type: 'string', default: '1,8' },
     rounds: { type: 'string', default: '6' },
     warmup: { type: 'string', default: '20' },
@@ -60,35 +60,45 @@ const CORES = availableParallelism();
 const log = (text: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${text}\n`);
 
 interface Sender {
-  /** Sends one text to this sender's contact; resolves when the API (or sendMessage) has answered. */
-  send(text: string): Promise<void>;
+  /** Sends `count` texts with `inflight` in flight; resolves when every one has been answered (201 or `sendMessage`). */
+  send(count: number, inflight: number, tag: string): Promise<void>;
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-
-/** POST /sessions/:id/messages over a keep-alive node:http agent (cheaper for this process than fetch). */
-function postMessage(gateway: BenchGateway, sessionId: string, to: string, text: string): Promise<void> {
-  const body = JSON.stringify({ to, text });
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      `${gateway.url}/sessions/${sessionId}/messages`,
-      {
-        method: 'POST',
-        agent,
-        headers: { authorization: `Bearer ${gateway.apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          if (res.statusCode === 201) resolve();
-          else reject(new Error(`send ${sessionId}: ${res.statusCode} ${Buffer.concat(chunks).toString()}`));
+/**
+ * A gateway sender: `count` × `POST /sessions/:id/messages` from autocannon, `inflight` keep-alive connections each
+ * waiting for its answer before the next request (no pipelining). autocannon writes prebuilt requests and parses
+ * answers with little CPU, so the load generator takes as little as it can from the cores the gateway shares with it.
+ */
+function gatewaySender(gateway: BenchGateway, sessionId: string, to: string): Sender {
+  return {
+    send(count, inflight, tag) {
+      // autocannon ends a run only on its 1-second tick: the send is done when the last answer arrives.
+      return new Promise((resolve, reject) => {
+        let answered = 0;
+        const tracker = autocannon(
+          {
+            url: `${gateway.url}/sessions/${sessionId}/messages`,
+            method: 'POST',
+            headers: { authorization: `Bearer ${gateway.apiKey}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ to, text: `${tag} ${sessionId} lorem ipsum dolor sit amet` }),
+            connections: Math.min(inflight, count),
+            amount: count,
+          },
+          () => undefined,
+        );
+        tracker.on('response', (_client: unknown, statusCode: number) => {
+          if (statusCode !== 201) {
+            tracker.stop();
+            reject(new Error(`send ${sessionId}: status ${statusCode}`));
+          } else if (++answered === count) resolve();
         });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+        tracker.on('reqError', (error: Error) => {
+          tracker.stop();
+          reject(error);
+        });
+      });
+    },
+  };
 }
 
 interface Run {
@@ -133,11 +143,7 @@ const benchCpuSeconds = () => {
 
 async function drive(senders: Sender[], perSender: number, inflight: number, tag: string): Promise<number> {
   const t0 = performance.now();
-  await Promise.all(
-    senders.map((sender, s) =>
-      forEachLimited(Array.from({ length: perSender }, (_, i) => i), inflight, (i) => sender.send(`${tag} ${s}-${i} lorem ipsum dolor sit amet`)),
-    ),
-  );
+  await Promise.all(senders.map((sender) => sender.send(perSender, inflight, tag)));
   return performance.now() - t0;
 }
 
@@ -188,16 +194,17 @@ try {
     for (const [g, gut] of gateways.entries()) {
       await linkSession(gut.gateway, s, sessionId, phone(2 * g + 4, i));
       const to = gut.contacts[i] ?? '';
-      gut.senders[i] = { send: (text) => postMessage(gut.gateway, sessionId, to, text) };
+      gut.senders[i] = gatewaySender(gut.gateway, sessionId, to);
     }
     const sock = await openBareSocket(s, phone(2, i));
     sockets[i] = sock;
     const jid = `${bareContacts[i] ?? ''}@s.whatsapp.net`;
     bareSenders[i] = {
-      async send(text) {
-        const sent = await sock.sendMessage(jid, { text });
-        if (!sent?.key.id) throw new Error('bare sendMessage returned no id');
-      },
+      send: (count, inflight, tag) =>
+        forEachLimited(Array.from({ length: count }, (_, k) => k), inflight, async (k) => {
+          const sent = await sock.sendMessage(jid, { text: `${tag} ${i}-${k} lorem ipsum dolor sit amet` });
+          if (!sent?.key.id) throw new Error('bare sendMessage returned no id');
+        }),
     };
   });
   // Every path: the first send to a contact does usync and a key fetch; keep that out of the measurement.
@@ -256,7 +263,6 @@ try {
   for (const sock of sockets) sock?.end(undefined);
   for (const gut of gateways) await gut.gateway.stop();
   await sim?.stop();
-  agent.destroy();
   rmSync(dir, { recursive: true, force: true });
   for (const database of databases) await database.drop();
 }
@@ -314,8 +320,9 @@ if (!args['no-write']) {
 
 ${POSTGRES ? '`npm run bench:send:pg` (`--postgres` under `scripts/with-postgres.sh`)' : '`npx tsx bench/send-throughput.ts`'} — one simulator process (the CLI); for each gateway configuration
 (\`ENGINE_THREADS\` ${THREAD_CONFIGS.join(' and ')}; 0, the default, runs Baileys on the gateway's main thread, and \`auto\` gives ${AUTO_THREADS} on this machine) a gateway process
-(\`src/main.ts\`, ${POSTGRES ? 'PostgreSQL: a fresh database on a throw-away server on this machine, whose processes\' CPU is a column of its own and part of the whole path' : 'SQLite'}, \`LOG_LEVEL=warn\`) with ${SESSIONS} sessions linked by QR, each sending texts with \`POST /sessions/:id/messages\` to its own simulated contact;
-and, in the bench process, ${SESSIONS} bare Baileys sockets (\`makeWASocket\`, in-memory auth state, same browser and
+(\`src/main.ts\`, ${POSTGRES ? 'PostgreSQL: a fresh database on a throw-away server on this machine, whose processes\' CPU is a column of its own and part of the whole path' : 'SQLite'}, \`LOG_LEVEL=warn\`) with ${SESSIONS} sessions linked by QR, each sending texts with \`POST /sessions/:id/messages\` to its own simulated contact
+(the load generator is autocannon in the bench process: per sender and round, as many keep-alive connections as texts in flight, each waiting
+for its answer before the next request, no pipelining); and, in the bench process, ${SESSIONS} bare Baileys sockets (\`makeWASocket\`, in-memory auth state, same browser and
 history settings) linked to the same simulator, each calling \`sendMessage\` to its own contact. Each sender sends
 ${MESSAGES} texts per round with the given number in flight; ${ROUNDS} rounds, each running every path (bare and each gateway)
 back to back, in an order that rotates from round to round. The rate columns are total texts / total time; the ratio is per round, and the table shows the
