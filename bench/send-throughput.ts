@@ -320,7 +320,7 @@ if (!args['no-write']) {
 
 ${POSTGRES ? '`npm run bench:send:pg` (`--postgres` under `scripts/with-postgres.sh`)' : '`npx tsx bench/send-throughput.ts`'} — one simulator process (the CLI); for each gateway configuration
 (\`ENGINE_THREADS\` ${THREAD_CONFIGS.join(' and ')}; 0, the default, runs Baileys on the gateway's main thread, and \`auto\` gives ${AUTO_THREADS} on this machine) a gateway process
-(\`dist/main.js\`, the build \`npm start\` runs, ${POSTGRES ? 'PostgreSQL: a fresh database on a throw-away server on this machine, whose processes\' CPU is a column of its own and part of the whole path' : 'SQLite'}, \`LOG_LEVEL=warn\`) with ${SESSIONS} sessions linked by QR, each sending texts with \`POST /sessions/:id/messages\` to its own simulated contact
+(\`src/main.ts\`, ${POSTGRES ? 'PostgreSQL: a fresh database on a throw-away server on this machine, whose processes\' CPU is a column of its own and part of the whole path' : 'SQLite'}, \`LOG_LEVEL=warn\`) with ${SESSIONS} sessions linked by QR, each sending texts with \`POST /sessions/:id/messages\` to its own simulated contact
 (the load generator is autocannon in the bench process: per sender and round, as many keep-alive connections as texts in flight, each waiting
 for its answer before the next request, no pipelining); and, in the bench process, ${SESSIONS} bare Baileys sockets (\`makeWASocket\`, in-memory auth state, same browser and
 history settings) linked to the same simulator, each calling \`sendMessage\` to its own contact. Each sender sends

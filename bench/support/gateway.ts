@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { freePort } from '../../test/support/free-port.ts';
-import { buildGateway, gatewayNodeArgs } from '../../test/support/gateway-command.ts';
+import { gatewayNodeArgs } from '../../test/support/gateway-command.ts';
 import { spawnTracked, type TrackedChild } from './children.ts';
 import { sleep } from './pool.ts';
 import { ROOT } from './report.ts';
@@ -32,16 +32,12 @@ export interface BenchGatewayOptions {
   nodeFlags?: string[];
 }
 
-/**
- * The real gateway as a child process on a free loopback port, run as `npm start` runs it: the build
- * (`dist/main.js`, built here first when missing or stale). Resolves once /health answers.
- */
+/** The real gateway (`src/main.ts`) as a child process on a free loopback port; resolves once /health answers. */
 export async function startBenchGateway(options: BenchGatewayOptions): Promise<BenchGateway> {
-  buildGateway();
   const port = await freePort();
   const apiKey = options.apiKey ?? `bench_${randomBytes(16).toString('hex')}`;
   const spawnedAt = performance.now();
-  const proc = spawnTracked(process.execPath, gatewayNodeArgs(options.nodeFlags, 'dist'), {
+  const proc = spawnTracked(process.execPath, gatewayNodeArgs(options.nodeFlags), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

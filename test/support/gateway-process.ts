@@ -31,15 +31,11 @@ export interface GatewayOptions {
   apiKey?: string | null;
 }
 
-/**
- * Runs the gateway as a real process on a free loopback port and waits until /health answers: `src/main.ts` through
- * tsx, or the build (`dist/main.js`, what `npm start` runs) when WAGATE_TEST_GATEWAY_BUILD=dist (scripts/test.sh's
- * second pass, which builds it first).
- */
+/** Runs `src/main.ts` as a real process on a free loopback port and waits until /health answers. */
 export async function startGateway(options: GatewayOptions): Promise<GatewayProcess> {
   const port = await freePort();
   let apiKey = options.apiKey === null ? '' : (options.apiKey ?? `test_${randomBytes(16).toString('hex')}`);
-  const child = spawn(process.execPath, gatewayNodeArgs([], process.env.WAGATE_TEST_GATEWAY_BUILD === 'dist' ? 'dist' : 'source'), {
+  const child = spawn(process.execPath, gatewayNodeArgs(), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

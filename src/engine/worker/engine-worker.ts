@@ -11,11 +11,10 @@ import { RpcChannel } from './rpc.ts';
 /*
  * An engine worker thread: Baileys sockets for some of the gateway's sessions, with their auth state and
  * messages read and written through the gateway's stores (one database, one writer). Started by
- * `worker-engine.ts`: as built (`dist/`) directly, from source through `engine-worker.mjs`, which loads TypeScript in
- * this thread.
+ * `worker-engine.ts` through `engine-worker.mjs`, which loads TypeScript in this thread.
  */
 if (!parentPort) throw new Error('engine-worker.ts runs as a worker thread');
-// From source, registering tsx in this thread turned source-mapped stacks on again, process-wide (see the module).
+// Registering tsx in this thread turned source-mapped stacks on again, process-wide (see the module).
 limitSourceMappedStacks();
 const setup = workerData as EngineWorkerSetup;
 const logger = pino({ level: setup.logLevel });

@@ -30,12 +30,7 @@ export interface WorkerEngineOptions {
   logger: Logger;
 }
 
-/**
- * The thread's entry. Built (`dist/`, what `npm start` runs) it is the compiled module itself. From source (tests,
- * `tsx`), `engine-worker.mjs` first registers tsx in the thread: Node 20 workers do not inherit `--import`. tsx costs
- * each thread a loader thread and ~45 MiB more (docs/benchmarks.md), which the build does not pay.
- */
-const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? new URL('./engine-worker.mjs', import.meta.url) : new URL('./engine-worker.js', import.meta.url);
+const WORKER_ENTRY = new URL('./engine-worker.mjs', import.meta.url);
 
 /** One engine worker thread and the connections it runs. */
 class EngineThread {
