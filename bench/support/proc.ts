@@ -11,14 +11,16 @@ export function rssBytes(pid: number): number {
   return Number(match[1]) * 1024;
 }
 
+/** The fields of /proc/PID/stat after the command name (field 2, which may contain spaces): index 0 is field 3. */
+function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** CPU time (user + system) a process has used so far, in seconds (/proc/PID/stat fields 14 and 15). */
 export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name (field 2) may contain spaces; the fields after it start past the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return (utime + stime) / CLOCK_TICKS;
+  const fields = statFields(pid);
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 /**
@@ -26,8 +28,7 @@ export function cpuSeconds(pid: number): number {
  * a process per connection (PostgreSQL) keeps the CPU of closed connections here.
  */
 export function reapedChildrenCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(pid);
   return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
 }
 
