@@ -10,12 +10,18 @@ const STATUS_CLASSES = ['other', '1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 
 type Labels = { route: string; method: string; status_class: string };
 
-/** One exported sample, as prom-client's own metrics give them to its registry. */
+/**
+ * One exported sample, as prom-client's own histograms give them to its registry: the label set of the
+ * cell is `sharedLabels` (one object per cell, whose text the registry caches), `le` the only own label.
+ */
 interface Sample {
   metricName: string;
   labels: Readonly<Record<string, string | number>>;
+  sharedLabels: Labels;
   value: number;
 }
+
+const NO_LABELS = Object.freeze({});
 
 /** One label set: per-bucket counts (the last slot is above every bound), sum and count. */
 class DurationCell {
@@ -71,11 +77,12 @@ export class RouteDurationHistogram {
       let cumulative = 0;
       for (let i = 0; i < this.#bounds.length; i++) {
         cumulative += cell.counts[i]!;
-        values.push({ metricName: `${this.name}_bucket`, labels: { ...cell.labels, le: this.#bounds[i]! }, value: cumulative });
+        values.push({ metricName: `${this.name}_bucket`, labels: { le: this.#bounds[i]! }, sharedLabels: cell.labels, value: cumulative });
       }
-      values.push({ metricName: `${this.name}_bucket`, labels: { ...cell.labels, le: '+Inf' }, value: cell.count });
-      values.push({ metricName: `${this.name}_sum`, labels: cell.labels, value: cell.sum });
-      values.push({ metricName: `${this.name}_count`, labels: cell.labels, value: cell.count });
+      const { labels } = cell;
+      values.push({ metricName: `${this.name}_bucket`, labels: { le: '+Inf' }, sharedLabels: labels, value: cell.count });
+      values.push({ metricName: `${this.name}_sum`, labels: NO_LABELS, sharedLabels: labels, value: cell.sum });
+      values.push({ metricName: `${this.name}_count`, labels: NO_LABELS, sharedLabels: labels, value: cell.count });
     }
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
