@@ -67,6 +67,9 @@ for (const dialect of DIALECTS) {
         assert.equal(response.status, 401);
         assert.deepEqual(response.body, { success: false, message: 'Invalid API key', code: 'INVALID_API_KEY' });
       }
+      const openapi = (await gateway.request('GET', '/openapi.json')).body;
+      assert.ok(openapi.paths['/metrics'].get.responses['200'].content['text/plain'], '/metrics is documented as text');
+      assert.deepEqual(openapi.paths['/ready'].get.security, [], '/ready is documented as public');
       const ready = await fetch(`${gateway.url}/ready`);
       assert.equal(ready.status, 200);
       assert.deepEqual(await ready.json(), { success: true, message: 'Gateway is ready' });

@@ -36,7 +36,10 @@ export const metricsRoutes: FastifyPluginAsync<{ metrics: GatewayMetrics }> = as
     schema: {
       tags: ['operations'],
       summary: 'Prometheus metrics (text exposition format)',
-      response: { 200: { type: 'string', description: 'Prometheus text format 0.0.4' }, ...errorResponses },
+      response: {
+        200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } },
+        ...errorResponses,
+      },
     },
   }, async (_request, reply) => {
     const text = await metrics.text();
