@@ -58,7 +58,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
-  registerAuth(app, { verifyApiKey: deps.verifyApiKey, publicPrefixes: ['/health', '/ready', '/docs', '/openapi.json'] });
+  const publicPrefixes = ['/health', '/ready', '/docs', '/openapi.json'];
+  registerAuth(app, { verifyApiKey: deps.verifyApiKey, publicPrefixes });
   // Before every route, so each one gets its duration cells when it is added.
   if (deps.metrics) registerRequestTiming(app, deps.metrics);
   await registerOpenApi(app, deps.version);

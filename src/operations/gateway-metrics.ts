@@ -11,14 +11,35 @@ import { withTimeout } from './with-timeout.ts';
 // Every label value is listed up front (the records make the compiler check they are complete), so each
 // series exists from the first scrape, at 0, and no label can grow without bound.
 const SENT_TYPES: Record<OutgoingContent['kind'], true> = {
-  text: true, image: true, video: true, audio: true, document: true, location: true, contact: true, reaction: true,
+  text: true,
+  image: true,
+  video: true,
+  audio: true,
+  document: true,
+  location: true,
+  contact: true,
+  reaction: true,
 };
 const RECEIVED_TYPES: Record<IncomingType, true> = {
-  text: true, image: true, video: true, audio: true, document: true, sticker: true, location: true, contact: true,
-  reaction: true, unknown: true,
+  text: true,
+  image: true,
+  video: true,
+  audio: true,
+  document: true,
+  sticker: true,
+  location: true,
+  contact: true,
+  reaction: true,
+  unknown: true,
 };
 const CLOSE_REASONS: Record<CloseKind, true> = {
-  restart: true, retry: true, replaced: true, logged_out: true, failed: true, qr_expired: true, stopped: true,
+  restart: true,
+  retry: true,
+  replaced: true,
+  logged_out: true,
+  failed: true,
+  qr_expired: true,
+  stopped: true,
 };
 
 /** Seconds from an event's acceptance to its endpoint's 2xx: the outbox commit, the queue, retries. */
@@ -60,33 +81,49 @@ export class GatewayMetrics implements EngineMeter {
     const registers = [this.registry];
     // Process CPU, memory, handles, GC, and the event-loop lag (nodejs_eventloop_lag_*).
     collectDefaultMetrics({ register: this.registry });
-    this.#sent = zeroed(new Counter({
-      name: 'wagate_messages_sent_total',
-      help: 'Messages WhatsApp accepted from the API, by content type',
-      labelNames: ['type'],
-      registers,
-    }), 'type', Object.keys(SENT_TYPES));
-    this.#received = zeroed(new Counter({
-      name: 'wagate_messages_received_total',
-      help: 'Messages received (message.received events), by content type',
-      labelNames: ['type'],
-      registers,
-    }), 'type', Object.keys(RECEIVED_TYPES));
-    this.#closes = zeroed(new Counter({
-      name: 'wagate_connection_closes_total',
-      help: 'WhatsApp connections closed, by the engine\'s classified reason',
-      labelNames: ['reason'],
-      registers,
-    }), 'reason', Object.keys(CLOSE_REASONS));
-    this.#deliveries = zeroed(new Counter({
-      name: 'wagate_webhook_deliveries_total',
-      help: 'Webhook delivery attempts: delivered (2xx), retrying (failed, will retry) or failed (gave up)',
-      labelNames: ['outcome'],
-      registers,
-    }), 'outcome', DELIVERY_OUTCOMES);
+    this.#sent = zeroed(
+      new Counter({
+        name: 'wagate_messages_sent_total',
+        help: 'Messages WhatsApp accepted from the API, by content type',
+        labelNames: ['type'],
+        registers,
+      }),
+      'type',
+      Object.keys(SENT_TYPES),
+    );
+    this.#received = zeroed(
+      new Counter({
+        name: 'wagate_messages_received_total',
+        help: 'Messages received (message.received events), by content type',
+        labelNames: ['type'],
+        registers,
+      }),
+      'type',
+      Object.keys(RECEIVED_TYPES),
+    );
+    this.#closes = zeroed(
+      new Counter({
+        name: 'wagate_connection_closes_total',
+        help: "WhatsApp connections closed, by the engine's classified reason",
+        labelNames: ['reason'],
+        registers,
+      }),
+      'reason',
+      Object.keys(CLOSE_REASONS),
+    );
+    this.#deliveries = zeroed(
+      new Counter({
+        name: 'wagate_webhook_deliveries_total',
+        help: 'Webhook delivery attempts: delivered (2xx), retrying (failed, will retry) or failed (gave up)',
+        labelNames: ['outcome'],
+        registers,
+      }),
+      'outcome',
+      DELIVERY_OUTCOMES,
+    );
     this.#deliveryLatency = new Histogram({
       name: 'wagate_webhook_delivery_latency_seconds',
-      help: 'From an event\'s acceptance into the outbox to its endpoint\'s 2xx answer',
+      help: "From an event's acceptance into the outbox to its endpoint's 2xx answer",
       buckets: DELIVERY_LATENCY_BUCKETS,
       registers,
     });
@@ -98,7 +135,7 @@ export class GatewayMetrics implements EngineMeter {
     const metrics = this;
     new Gauge({
       name: 'wagate_sessions',
-      help: 'Stored sessions by live connection status (the seed\'s connectionStatus)',
+      help: "Stored sessions by live connection status (the seed's connectionStatus)",
       labelNames: ['state'],
       registers,
       async collect() {

@@ -15,13 +15,19 @@ const observations: Array<[route: string, method: string, status: number, second
   ['/sessions', 'POST', 101, 0.001],
 ];
 
-test('writes exactly the text prom-client\'s own Histogram writes for the same observations', async () => {
+test("writes exactly the text prom-client's own Histogram writes for the same observations", async () => {
   const ours = new Registry();
   const theirs = new Registry();
   const name = 'wagate_http_request_duration_seconds';
   const help = 'HTTP API request durations';
   const fast = new RouteDurationHistogram({ name, help, registry: ours });
-  const reference = new Histogram({ name, help, labelNames: ['route', 'method', 'status_class'], buckets: [...HTTP_DURATION_BUCKETS], registers: [theirs] });
+  const reference = new Histogram({
+    name,
+    help,
+    labelNames: ['route', 'method', 'status_class'],
+    buckets: [...HTTP_DURATION_BUCKETS],
+    registers: [theirs],
+  });
   const routes = new Map<string, ReturnType<RouteDurationHistogram['forRoute']>>();
   for (const [route, method, status, seconds] of observations) {
     if (!routes.has(route)) routes.set(route, fast.forRoute(route));
@@ -30,7 +36,10 @@ test('writes exactly the text prom-client\'s own Histogram writes for the same o
   }
   const text = await ours.metrics();
   assert.equal(text, await theirs.metrics());
-  assert.match(text, /wagate_http_request_duration_seconds_count\{route="\/sessions\/:sessionId",method="GET",status_class="2xx"\} 3\n/);
+  assert.match(
+    text,
+    /wagate_http_request_duration_seconds_count\{route="\/sessions\/:sessionId",method="GET",status_class="2xx"\} 3\n/,
+  );
   assert.match(text, /_bucket\{le="0\.0001",route="\/sessions\/:sessionId",method="GET",status_class="2xx"\} 2\n/);
 });
 

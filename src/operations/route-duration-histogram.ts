@@ -64,11 +64,18 @@ export class RouteDurationHistogram {
 
   /** The recorder of one route pattern; call once per route, at registration. */
   forRoute(route: string): RouteDurations {
-    return new RouteDurations(route, (method, statusClass) => {
-      const cell = new DurationCell({ route, method, status_class: STATUS_CLASSES[statusClass]! }, this.#bounds.length);
-      this.#cells.push(cell);
-      return cell;
-    }, this.#bounds);
+    return new RouteDurations(
+      route,
+      (method, statusClass) => {
+        const cell = new DurationCell(
+          { route, method, status_class: STATUS_CLASSES[statusClass]! },
+          this.#bounds.length,
+        );
+        this.#cells.push(cell);
+        return cell;
+      },
+      this.#bounds,
+    );
   }
 
   async get(): Promise<{ name: string; help: string; type: 'histogram'; aggregator: 'sum'; values: Sample[] }> {
@@ -77,10 +84,20 @@ export class RouteDurationHistogram {
       let cumulative = 0;
       for (let i = 0; i < this.#bounds.length; i++) {
         cumulative += cell.counts[i]!;
-        values.push({ metricName: `${this.name}_bucket`, labels: { le: this.#bounds[i]! }, sharedLabels: cell.labels, value: cumulative });
+        values.push({
+          metricName: `${this.name}_bucket`,
+          labels: { le: this.#bounds[i]! },
+          sharedLabels: cell.labels,
+          value: cumulative,
+        });
       }
       const { labels } = cell;
-      values.push({ metricName: `${this.name}_bucket`, labels: { le: '+Inf' }, sharedLabels: labels, value: cell.count });
+      values.push({
+        metricName: `${this.name}_bucket`,
+        labels: { le: '+Inf' },
+        sharedLabels: labels,
+        value: cell.count,
+      });
       values.push({ metricName: `${this.name}_sum`, labels: NO_LABELS, sharedLabels: labels, value: cell.sum });
       values.push({ metricName: `${this.name}_count`, labels: NO_LABELS, sharedLabels: labels, value: cell.count });
     }

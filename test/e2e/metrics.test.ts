@@ -78,17 +78,34 @@ for (const dialect of DIALECTS) {
     test('names, types and labels: every series is there from the first scrape, bounded labels at 0', async () => {
       const m = await scrape();
       assert.equal(m.types.get('wagate_sessions'), 'gauge');
-      assert.deepEqual(samplesOf(m, 'wagate_sessions').map((s) => s.labels.state).sort(), [...STATES].sort());
-      assert.ok(samplesOf(m, 'wagate_sessions').every((s) => s.value === 0), 'no session yet');
+      assert.deepEqual(
+        samplesOf(m, 'wagate_sessions')
+          .map((s) => s.labels.state)
+          .sort(),
+        [...STATES].sort(),
+      );
+      assert.ok(
+        samplesOf(m, 'wagate_sessions').every((s) => s.value === 0),
+        'no session yet',
+      );
       assert.equal(m.types.get('wagate_messages_sent_total'), 'counter');
       assert.equal(valueOf(m, 'wagate_messages_sent_total', { type: 'text' }), 0);
       assert.equal(m.types.get('wagate_messages_received_total'), 'counter');
       assert.equal(valueOf(m, 'wagate_messages_received_total', { type: 'sticker' }), 0);
       assert.equal(m.types.get('wagate_connection_closes_total'), 'counter');
-      assert.deepEqual(samplesOf(m, 'wagate_connection_closes_total').map((s) => s.labels.reason).sort(),
-        ['failed', 'logged_out', 'qr_expired', 'replaced', 'restart', 'retry', 'stopped']);
+      assert.deepEqual(
+        samplesOf(m, 'wagate_connection_closes_total')
+          .map((s) => s.labels.reason)
+          .sort(),
+        ['failed', 'logged_out', 'qr_expired', 'replaced', 'restart', 'retry', 'stopped'],
+      );
       assert.equal(m.types.get('wagate_webhook_deliveries_total'), 'counter');
-      assert.deepEqual(samplesOf(m, 'wagate_webhook_deliveries_total').map((s) => s.labels.outcome).sort(), ['delivered', 'failed', 'retrying']);
+      assert.deepEqual(
+        samplesOf(m, 'wagate_webhook_deliveries_total')
+          .map((s) => s.labels.outcome)
+          .sort(),
+        ['delivered', 'failed', 'retrying'],
+      );
       assert.equal(m.types.get('wagate_webhook_delivery_latency_seconds'), 'histogram');
       assert.equal(valueOf(m, 'wagate_webhook_delivery_latency_seconds_count'), 0);
       assert.equal(m.types.get('wagate_webhook_backlog'), 'gauge');
@@ -101,13 +118,17 @@ for (const dialect of DIALECTS) {
       assert.ok(valueOf(m, 'nodejs_eventloop_lag_p99_seconds') >= 0);
     });
 
-    test('a link: AUTHENTICATED goes 0 → 1, and every webhook the receiver took is one delivered + one latency', async () => {
+    test('a link: AUTHENTICATED 0 → 1; each webhook the receiver took is one delivered + one latency', async () => {
       const before = await scrape();
       assert.equal(valueOf(before, 'wagate_sessions', { state: 'AUTHENTICATED' }), 0);
       await createAndLink(gateway, t.sim, SESSION, ME);
       const m = await scrape();
       assert.equal(valueOf(m, 'wagate_sessions', { state: 'AUTHENTICATED' }), 1);
-      assert.equal(samplesOf(m, 'wagate_sessions').reduce((sum, s) => sum + s.value, 0), 1, 'one session in all');
+      assert.equal(
+        samplesOf(m, 'wagate_sessions').reduce((sum, s) => sum + s.value, 0),
+        1,
+        'one session in all',
+      );
       // The link's session.qr and session.status events went to the global webhook, one delivery each.
       await receiver.waitFor((hooks) => hooks.some((h) => h.json?.data?.connectionStatus === 'AUTHENTICATED'));
       const settled = await eventually(async () => {
@@ -116,31 +137,57 @@ for (const dialect of DIALECTS) {
       }, 'delivered_total to equal what the receiver accepted');
       assert.ok(delivered(settled) >= 3, `qr + status changes: ${delivered(settled)}`);
       assert.equal(valueOf(settled, 'wagate_webhook_delivery_latency_seconds_count'), delivered(settled));
-      assert.equal(valueOf(settled, 'wagate_webhook_delivery_latency_seconds_bucket', { le: '+Inf' }), delivered(settled));
+      assert.equal(
+        valueOf(settled, 'wagate_webhook_delivery_latency_seconds_bucket', { le: '+Inf' }),
+        delivered(settled),
+      );
     });
 
-    test('a send is sent_total{type="text"} + 1; a message from a phone is received_total{type="text"} + 1', async () => {
+    test('a send is sent_total{type="text"} + 1; a phone message is received_total{type="text"} + 1', async () => {
       const before = await scrape();
       const sent = await gateway.request('POST', `/sessions/${SESSION}/messages`, { to: DINA, text: 'metered hello' });
       assert.equal(sent.status, 201, JSON.stringify(sent.body));
       const afterSend = await scrape();
-      assert.equal(valueOf(afterSend, 'wagate_messages_sent_total', { type: 'text' }), valueOf(before, 'wagate_messages_sent_total', { type: 'text' }) + 1);
-      assert.equal(valueOf(afterSend, 'wagate_messages_received_total', { type: 'text' }), valueOf(before, 'wagate_messages_received_total', { type: 'text' }), 'our own send is not counted as received');
+      assert.equal(
+        valueOf(afterSend, 'wagate_messages_sent_total', { type: 'text' }),
+        valueOf(before, 'wagate_messages_sent_total', { type: 'text' }) + 1,
+      );
+      assert.equal(
+        valueOf(afterSend, 'wagate_messages_received_total', { type: 'text' }),
+        valueOf(before, 'wagate_messages_received_total', { type: 'text' }),
+        'our own send is not counted as received',
+      );
 
       const incoming = await t.sim.phone(DINA).sendText(ME, 'hello back');
-      await receiver.waitFor((hooks) => hooks.some((h) => h.json?.type === 'message.received' && h.json.data.id === incoming.id));
+      await receiver.waitFor((hooks) =>
+        hooks.some((h) => h.json?.type === 'message.received' && h.json.data.id === incoming.id),
+      );
       const afterReceive = await scrape();
-      assert.equal(valueOf(afterReceive, 'wagate_messages_received_total', { type: 'text' }), valueOf(before, 'wagate_messages_received_total', { type: 'text' }) + 1);
-      assert.equal(valueOf(afterReceive, 'wagate_messages_sent_total', { type: 'text' }), valueOf(afterSend, 'wagate_messages_sent_total', { type: 'text' }));
+      assert.equal(
+        valueOf(afterReceive, 'wagate_messages_received_total', { type: 'text' }),
+        valueOf(before, 'wagate_messages_received_total', { type: 'text' }) + 1,
+      );
+      assert.equal(
+        valueOf(afterReceive, 'wagate_messages_sent_total', { type: 'text' }),
+        valueOf(afterSend, 'wagate_messages_sent_total', { type: 'text' }),
+      );
     });
 
     test('a failing receiver: retrying attempts and the backlog rise, then drain back to 0', async () => {
       receiver.respond = () => 503;
       const before = await scrape();
-      assert.equal((await gateway.request('POST', `/sessions/${SESSION}/messages`, { to: DINA, text: 'while the hook is down' })).status, 201);
+      assert.equal(
+        (await gateway.request('POST', `/sessions/${SESSION}/messages`, { to: DINA, text: 'while the hook is down' }))
+          .status,
+        201,
+      );
       const backlogged = await eventually(async () => {
         const m = await scrape();
-        return valueOf(m, 'wagate_webhook_backlog') > 0 && valueOf(m, 'wagate_webhook_deliveries_total', { outcome: 'retrying' }) > valueOf(before, 'wagate_webhook_deliveries_total', { outcome: 'retrying' }) ? m : undefined;
+        return valueOf(m, 'wagate_webhook_backlog') > 0 &&
+          valueOf(m, 'wagate_webhook_deliveries_total', { outcome: 'retrying' }) >
+            valueOf(before, 'wagate_webhook_deliveries_total', { outcome: 'retrying' })
+          ? m
+          : undefined;
       }, 'a backlog and retrying attempts');
       assert.ok(valueOf(backlogged, 'wagate_webhook_backlog') > 0);
       // Once the send's status events are all in, the gauge and the API's pending list agree.
@@ -161,7 +208,8 @@ for (const dialect of DIALECTS) {
       const route = { route: '/sessions/:sessionId', method: 'GET', status_class: '2xx' };
       const missing = { route: '/sessions/:sessionId', method: 'GET', status_class: '4xx' };
       const unmatched = { route: 'unmatched', method: 'GET', status_class: '4xx' };
-      const count = (m: Exposition, labels: Record<string, string>) => samplesOf(m, `${HTTP}_count`, labels)[0]?.value ?? 0;
+      const count = (m: Exposition, labels: Record<string, string>) =>
+        samplesOf(m, `${HTTP}_count`, labels)[0]?.value ?? 0;
       const before = await scrape();
       for (let i = 0; i < 3; i++) assert.equal((await gateway.request('GET', `/sessions/${SESSION}`)).status, 200);
       assert.equal((await gateway.request('GET', '/sessions/no-such-session')).status, 404);
@@ -172,17 +220,23 @@ for (const dialect of DIALECTS) {
       assert.equal(count(m, unmatched), count(before, unmatched) + 1);
       assert.equal(valueOf(m, `${HTTP}_bucket`, { ...route, le: '+Inf' }), count(m, route));
       const routes = new Set(samplesOf(m, `${HTTP}_count`).map((s) => s.labels.route));
-      assert.ok(routes.has('/metrics') && routes.has('/sessions') && routes.has('/sessions/:sessionId/messages'), [...routes].join(' '));
+      assert.ok(
+        routes.has('/metrics') && routes.has('/sessions') && routes.has('/sessions/:sessionId/messages'),
+        [...routes].join(' '),
+      );
       for (const label of routes) assert.ok(!/metered|no-such|7f3a/.test(label!), `raw URL in a label: ${label}`);
       assert.ok(samplesOf(m, `${HTTP}_count`).every((s) => /^[1-5]xx$/.test(s.labels.status_class!)));
     });
 
-    test('a connection close: stop is closes_total{reason="stopped"} + 1 and the session moves to STOPPED', async () => {
+    test('a close: stop is closes_total{reason="stopped"} + 1 and the session moves to STOPPED', async () => {
       const before = await scrape();
       assert.equal((await gateway.request('POST', `/sessions/${SESSION}/stop`)).status, 200);
       await waitForConnectionStatus(gateway, SESSION, 'STOPPED');
       const m = await scrape();
-      assert.equal(valueOf(m, 'wagate_connection_closes_total', { reason: 'stopped' }), valueOf(before, 'wagate_connection_closes_total', { reason: 'stopped' }) + 1);
+      assert.equal(
+        valueOf(m, 'wagate_connection_closes_total', { reason: 'stopped' }),
+        valueOf(before, 'wagate_connection_closes_total', { reason: 'stopped' }) + 1,
+      );
       assert.equal(valueOf(m, 'wagate_sessions', { state: 'AUTHENTICATED' }), 0);
       assert.equal(valueOf(m, 'wagate_sessions', { state: 'STOPPED' }), 1);
     });

@@ -16,7 +16,8 @@ async function eventuallyStatus(gateway: GatewayProcess, status: number, what: s
   for (;;) {
     const answer = await probe(gateway, '/ready');
     if (answer.status === status) return answer.body;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: last ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}: last ${answer.status} ${JSON.stringify(answer.body)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -34,7 +35,7 @@ describe('GET /ready on a PostgreSQL gateway whose server the test stops and sta
     server?.destroy();
   });
 
-  test('200 while the database answers, 503 DATABASE_UNAVAILABLE while it is down (liveness stays 200), 200 again', async () => {
+  test('200 while the database answers, 503 DATABASE_UNAVAILABLE while it is down, and 200 again', async () => {
     gateway = await startGateway({ databaseUrl: server.url, dataDir });
     assert.deepEqual(await eventuallyStatus(gateway, 200, 'ready'), { success: true, message: 'Gateway is ready' });
 
@@ -52,13 +53,16 @@ describe('GET /ready on a PostgreSQL gateway whose server the test stops and sta
 
     server.start();
     await eventuallyStatus(gateway, 200, 'ready once the server is back');
-    const warnings = gateway.output().split('\n').filter((line) => line.includes('readiness: the database does not answer'));
+    const warnings = gateway
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('readiness: the database does not answer'));
     assert.equal(warnings.length, 1, 'two failed probes, one warning');
     assert.equal(await gateway.kill('SIGKILL'), 'SIGKILL');
     gateway = undefined;
   });
 
-  test('503 GATEWAY_STARTING while the start-up restore waits (sessions table locked), 200 once it has run', async () => {
+  test('503 GATEWAY_STARTING while the start-up restore waits (sessions table locked), then 200', async () => {
     // The schema exists from the first test; a transaction holding the sessions table makes the restore wait.
     const locker = new pg.Client({ connectionString: server.url });
     await locker.connect();

@@ -22,7 +22,12 @@ export interface OwnPostgres {
 function binDir(): string {
   const candidates = ['/usr/lib/postgresql/15/bin'];
   if (existsSync('/usr/lib/postgresql')) {
-    candidates.push(...readdirSync('/usr/lib/postgresql').sort().reverse().map((v) => `/usr/lib/postgresql/${v}/bin`));
+    candidates.push(
+      ...readdirSync('/usr/lib/postgresql')
+        .sort()
+        .reverse()
+        .map((v) => `/usr/lib/postgresql/${v}/bin`),
+    );
   }
   const found = candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
   if (!found) throw new Error('initdb/pg_ctl not found (apt-get install -y postgresql); this test is never skipped');
@@ -48,9 +53,19 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   }
   asPostgres(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
   const port = await freePort();
-  const start = () => asPostgres(join(bin, 'pg_ctl'), [
-    '-D', data, '-l', join(base, 'server.log'), '-w', '-t', '30', '-o', `-h 127.0.0.1 -p ${port} -k ${base} -c fsync=off`, 'start',
-  ]);
+  const start = () =>
+    asPostgres(join(bin, 'pg_ctl'), [
+      '-D',
+      data,
+      '-l',
+      join(base, 'server.log'),
+      '-w',
+      '-t',
+      '30',
+      '-o',
+      `-h 127.0.0.1 -p ${port} -k ${base} -c fsync=off`,
+      'start',
+    ]);
   const stop = (mode: 'fast' | 'immediate') => asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', mode, '-w', 'stop']);
   start();
   return {

@@ -49,19 +49,27 @@ export function parsePrometheusText(text: string): Exposition {
     if (line.startsWith('#')) continue;
     const match = SAMPLE.exec(line);
     if (!match) throw new Error(`not a sample line: ${line}`);
-    exposition.samples.push({ name: match[1]!, labels: parseLabels(match[2] ?? '', line), value: parseValue(match[3]!, line) });
+    exposition.samples.push({
+      name: match[1]!,
+      labels: parseLabels(match[2] ?? '', line),
+      value: parseValue(match[3]!, line),
+    });
   }
   return exposition;
 }
 
 /** The samples of `name` whose labels include every pair of `labels`. */
 export function samplesOf(exposition: Exposition, name: string, labels: Record<string, string> = {}): Sample[] {
-  return exposition.samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  return exposition.samples.filter(
+    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  );
 }
 
 /** The one sample of `name` with exactly these labels (ignoring none); throws when absent or ambiguous. */
 export function valueOf(exposition: Exposition, name: string, labels: Record<string, string> = {}): number {
-  const found = samplesOf(exposition, name, labels).filter((s) => Object.keys(s.labels).length === Object.keys(labels).length);
+  const found = samplesOf(exposition, name, labels).filter(
+    (s) => Object.keys(s.labels).length === Object.keys(labels).length,
+  );
   if (found.length !== 1) throw new Error(`${name}${JSON.stringify(labels)}: ${found.length} samples`);
   return found[0]!.value;
 }

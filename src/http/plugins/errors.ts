@@ -28,9 +28,11 @@ function toAppError(err: FastifyError, request: FastifyRequest): AppError {
   return new AppError(failure, `unexpected error (request ${request.id}); see the gateway log`);
 }
 
+type ErrorBody = { success: false; message: string; code: string; error?: string };
+
 /** The seed's error envelope for an AppError (also for routes that answer an expected error themselves). */
-export function errorEnvelope(appError: AppError): { success: false; message: string; code: string; error?: string } {
-  const body: { success: false; message: string; code: string; error?: string } = { success: false, message: appError.message, code: appError.code };
+export function errorEnvelope(appError: AppError): ErrorBody {
+  const body: ErrorBody = { success: false, message: appError.message, code: appError.code };
   if (appError.detail) body.error = appError.detail;
   return body;
 }

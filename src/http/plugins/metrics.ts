@@ -25,24 +25,35 @@ export function registerRequestTiming(app: FastifyInstance, metrics: GatewayMetr
   });
   // One hook, no promise: the request's method is one of Node's parser's fixed list, so the labels stay bounded.
   app.addHook('onResponse', (request, reply, done) => {
-    (request.routeOptions.config.durations ?? unmatched).observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
+    (request.routeOptions.config.durations ?? unmatched).observe(
+      request.method,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
     done();
   });
 }
 
 /** `GET /metrics`: the Prometheus text format, behind the API key like every other route. */
 export const metricsRoutes: FastifyPluginAsync<{ metrics: GatewayMetrics }> = async (app, { metrics }) => {
-  app.get('/metrics', {
-    schema: {
-      tags: ['operations'],
-      summary: 'Prometheus metrics (text exposition format)',
-      response: {
-        200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } },
-        ...errorResponses,
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics (text exposition format)',
+        response: {
+          200: {
+            description: 'Prometheus text format 0.0.4',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+          ...errorResponses,
+        },
       },
     },
-  }, async (_request, reply) => {
-    const text = await metrics.text();
-    return reply.type(metrics.contentType).send(text);
-  });
+    async (_request, reply) => {
+      const text = await metrics.text();
+      return reply.type(metrics.contentType).send(text);
+    },
+  );
 };
