@@ -28,7 +28,7 @@ test('sessions and the backlog are read from their sources at every scrape', asy
   assert.equal(valueOf(m, 'wagate_webhook_backlog'), 0);
 });
 
-test('a source that fails or hangs leaves its series out (backlog NaN); the rest of the scrape still works', async () => {
+test('a failing or hanging source leaves its series out (backlog NaN); the rest of the scrape works', async () => {
   const sources: MetricsSources = {
     connectionStatuses: () => Promise.reject(new Error('boom')),
     pendingDeliveries: () => new Promise(() => {}),
@@ -41,7 +41,7 @@ test('a source that fails or hangs leaves its series out (backlog NaN); the rest
   assert.equal(valueOf(m, 'wagate_messages_sent_total', { type: 'text' }), 1);
 });
 
-test('delivery outcomes: every attempt is counted; only a delivered one is timed, from the event\'s acceptance', async () => {
+test('delivery outcomes: every attempt counts; only a delivered one is timed, from acceptance', async () => {
   const metrics = new GatewayMetrics({
     logger,
     sources: { connectionStatuses: async () => [], pendingDeliveries: async () => 0 },
