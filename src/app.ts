@@ -5,14 +5,18 @@ import type { EventHub } from './events/event-hub.ts';
 import type { OutboxStore } from './events/event-store.ts';
 import type { WebhookService } from './events/webhook-service.ts';
 import type { MessagingService } from './messages/messaging-service.ts';
+import type { GatewayMetrics } from './operations/gateway-metrics.ts';
+import type { Readiness } from './operations/readiness.ts';
 import type { SessionManager } from './sessions/session-manager.ts';
 import { registerAuth } from './http/plugins/auth.ts';
 import { registerErrorHandling } from './http/plugins/errors.ts';
+import { metricsRoutes, registerRequestTiming } from './http/plugins/metrics.ts';
 import { requestChildLogger } from './http/plugins/request-logger.ts';
 import { registerOpenApi } from './http/plugins/openapi.ts';
 import { eventStreamRoutes } from './http/routes/event-stream.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { messageRoutes } from './http/routes/message-routes.ts';
+import { readinessRoutes } from './http/routes/readiness.ts';
 import { sessionCommandRoutes } from './http/routes/session-commands.ts';
 import { sessionQrRoutes } from './http/routes/session-qr.ts';
 import { sessionQueryRoutes } from './http/routes/session-queries.ts';
@@ -37,6 +41,10 @@ export interface AppDeps {
   mediaMaxBytes: number;
   version: string;
   events?: AppEventDeps;
+  /** Request durations and `GET /metrics`; without it neither is there. */
+  metrics?: GatewayMetrics;
+  /** `GET /ready`; without it the route is not mounted. */
+  readiness?: Readiness;
 }
 
 /** Builds the HTTP API around a session manager; used by main.ts and by tests (through inject or listen). */
@@ -50,9 +58,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
-  registerAuth(app, { verifyApiKey: deps.verifyApiKey, publicPrefixes: ['/health', '/docs', '/openapi.json'] });
+  const publicPrefixes = ['/health', '/ready', '/docs', '/openapi.json'];
+  registerAuth(app, { verifyApiKey: deps.verifyApiKey, publicPrefixes });
+  // Before every route, so each one gets its duration cells when it is added.
+  if (deps.metrics) registerRequestTiming(app, deps.metrics);
   await registerOpenApi(app, deps.version);
   await app.register(healthRoutes);
+  if (deps.readiness) await app.register(readinessRoutes, { readiness: deps.readiness });
+  if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });
   await app.register(sessionQueryRoutes, { manager: deps.manager });
   await app.register(sessionQrRoutes, { manager: deps.manager });
   await app.register(sessionCommandRoutes, { manager: deps.manager });

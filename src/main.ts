@@ -9,10 +9,14 @@ import { createEventPipeline } from './events/event-pipeline.ts';
 import { publishSessionEvents } from './events/session-event-bridge.ts';
 import { publishMessageEvents } from './messages/message-event-bridge.ts';
 import { MessagingService } from './messages/messaging-service.ts';
+import { GatewayMetrics } from './operations/gateway-metrics.ts';
+import { meterEngine } from './operations/metered-engine.ts';
+import { Readiness } from './operations/readiness.ts';
 import { SessionManager } from './sessions/session-manager.ts';
 import { STATUS_HISTORY_KEPT } from './sessions/session-record-store.ts';
 import { createAuthStateStore } from './store/auth-state-store.ts';
 import { createDatabase } from './store/database.ts';
+import { createDatabaseProbe } from './store/database-probe.ts';
 import { createDeliveryStore } from './store/delivery-store.ts';
 import { createMessageStore } from './store/message-store.ts';
 import { createOutboxStore } from './store/outbox-store.ts';
@@ -45,6 +49,16 @@ async function main(): Promise<void> {
     backgroundCheckpoints: true,
   });
   const records = createSessionRecordStore(database.db);
+  const deliveries = createDeliveryStore(database.db);
+  // Scrape-time sources; `manager` exists long before the first scrape.
+  const metrics = new GatewayMetrics({
+    logger,
+    sources: {
+      connectionStatuses: async () => (await manager.list('all')).map((view) => view.connectionStatus),
+      pendingDeliveries: () => deliveries.countPending(),
+    },
+  });
+  const readiness = new Readiness({ probeDatabase: createDatabaseProbe(database.db), logger });
   // A send's Signal keys and its stored message, from every session, share commits.
   const writes = createWriteBatch(database.db);
   const messageStore = createMessageStore(database.db, writes);
@@ -65,19 +79,20 @@ async function main(): Promise<void> {
     })
     : undefined;
   // Imported only when used: with engine threads, the main thread does not load the Baileys engine.
-  const engine = workerEngine ?? (await import('./engine/baileys/baileys-engine.ts')).createBaileysEngine({
+  // The metrics count sends, received messages and closes at the port.
+  const engine = meterEngine(workerEngine ?? (await import('./engine/baileys/baileys-engine.ts')).createBaileysEngine({
     authStore,
     messageStore,
     wsUrl: config.waWsUrl,
     rootPublicKey: config.waRootPublicKey ? Buffer.from(config.waRootPublicKey, 'hex') : undefined,
     socketConfig,
-  });
+  }), metrics);
   // Events first, so every layer below can be handed `events.publisher` (an EventPublisher).
   const endpoints = createWebhookEndpointStore(database.db);
   const events = createEventPipeline({
     outbox: createOutboxStore(database.db),
     endpoints,
-    deliveries: createDeliveryStore(database.db),
+    deliveries,
     logger,
     // Only called by requests, long after `manager` exists.
     requireSession: async (sessionId) => void (await manager.get(sessionId)),
@@ -85,6 +100,7 @@ async function main(): Promise<void> {
       timeoutMs: config.webhookTimeoutMs,
       retry: { baseMs: config.webhookRetryBaseMs, maxMs: config.webhookRetryMaxMs, maxAttempts: config.webhookMaxAttempts },
       disable: { afterFailures: config.webhookDisableAfterFailures, afterMs: config.webhookDisableAfterMs },
+      onOutcome: metrics.deliveryOutcome,
     },
   });
   const { webhookUrl, webhookSecret } = config;
@@ -105,6 +121,8 @@ async function main(): Promise<void> {
     mediaMaxBytes: config.mediaMaxBytes,
     version: VERSION,
     events: { webhooks: events.webhooks, outbox: events.outbox, hub: events.hub, heartbeatMs: config.eventsHeartbeatMs },
+    metrics,
+    readiness,
   });
   const retention = new RetentionSweeper([
     { what: 'stored messages', retentionHours: config.messageRetentionHours, prune: (before) => messageStore.prune(before) },
@@ -117,6 +135,7 @@ async function main(): Promise<void> {
   events.worker.start();
   retention.start();
   const restored = await manager.restoreAll();
+  readiness.markRestoreScheduled();
   logger.info({ restored }, 'sessions restored');
 
   let stopping = false;

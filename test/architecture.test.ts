@@ -60,7 +60,13 @@ test('sessions/ and messages/ reach the engine only through its port', () => {
 });
 
 test('config/ and errors/ are leaves', () => {
-  forbid('leaf imports', (p) => inside(p, 'config') || inside(p, 'errors'), (s) => /^src\/(sessions|engine|store|http|events|messages|sim)\//.test(s));
+  const layers = /^src\/(sessions|engine|store|http|events|messages|operations|sim)\//;
+  forbid('leaf imports', (p) => inside(p, 'config') || inside(p, 'errors'), (s) => layers.test(s));
+});
+
+test('only http/ and the composition root import operations/ (metrics watch the layers from outside)', () => {
+  const allowed = (p: string) => inside(p, 'operations') || inside(p, 'http') || p === 'main.ts' || p === 'app.ts';
+  forbid('layers → operations', (p) => !allowed(p), (s) => localIn(s, 'operations'));
 });
 
 test('no console output in gateway code (pino only); the console guard is the one exception', () => {

@@ -32,6 +32,8 @@ export const errorCatalogue = {
   DELIVERY_NOT_FOUND: { status: 404, message: 'Delivery not found' },
   DELIVERY_ENDPOINT_GONE: { status: 409, message: 'The webhook of this delivery no longer exists' },
   INVALID_LAST_EVENT_ID: { status: 400, message: 'Invalid Last-Event-ID' },
+  GATEWAY_STARTING: { status: 503, message: 'Gateway is starting' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'Database unavailable' },
   FETCH_FAILED: { status: 500, message: 'Failed to fetch session credentials' },
   INTERNAL: { status: 500, message: 'Internal server error' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { DeliveryOutcomeListener } from './delivery-outcome.ts';
 import type { DeliveryJob, DeliveryStore, Lane } from './event-store.ts';
 import { DEFAULT_DISABLE, DEFAULT_RETRY, disableReason, retryDelayMs, type DisablePolicy, type RetryPolicy } from './retry-policy.ts';
 import { toEnvelope } from './envelope.ts';
@@ -25,6 +26,8 @@ export interface DeliveryWorkerOptions {
   markDelayMs?: number;
   retry?: Partial<RetryPolicy>;
   disable?: Partial<DisablePolicy>;
+  /** Told the outcome of every attempt (the metrics count them). */
+  onOutcome?: DeliveryOutcomeListener;
 }
 
 const laneKey = (endpointId: string, sessionId: string): string => `${endpointId}\n${sessionId}`;
@@ -52,6 +55,7 @@ export class DeliveryWorker {
   #starved = false;
   readonly #retry: RetryPolicy;
   readonly #disable: DisablePolicy;
+  readonly #onOutcome: DeliveryOutcomeListener | undefined;
   readonly #inFlight = new Map<string, Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #running = false;
@@ -77,6 +81,7 @@ export class DeliveryWorker {
     }, { delayMs: options.markDelayMs ?? 5 });
     this.#retry = Object.freeze({ ...DEFAULT_RETRY, ...options.retry });
     this.#disable = Object.freeze({ ...DEFAULT_DISABLE, ...options.disable });
+    this.#onOutcome = options.onOutcome;
   }
 
   start(): void {
@@ -246,6 +251,7 @@ export class DeliveryWorker {
       const result = await send(job.url, body, headers, this.#timeoutMs);
       const at = new Date();
       if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) {
+        this.#onOutcome?.({ outcome: 'delivered', eventTimestamp: job.event.timestamp, at });
         return result.statusCode;
       }
       await this.#failed(job, result.statusCode, result.error ?? `HTTP ${result.statusCode}`, at);
@@ -260,6 +266,7 @@ export class DeliveryWorker {
     const giveUp = attempts >= this.#retry.maxAttempts;
     const nextAttemptAt = giveUp ? null : new Date(at.getTime() + retryDelayMs(this.#retry, attempts));
     const streak = await this.#store.recordFailure(job, { at, attempts, error, statusCode, nextAttemptAt });
+    this.#onOutcome?.({ outcome: giveUp ? 'failed' : 'retrying', eventTimestamp: job.event.timestamp, at });
     const log = { deliveryId: job.id, endpointId: job.endpointId, sessionId: job.event.sessionId, attempts, statusCode, error };
     this.#logger.warn(log, giveUp ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry');
     const reason = disableReason(this.#disable, streak, statusCode, at, error);

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { DeliveryOutcomeListener } from './delivery-outcome.ts';
 import { DeliveryWorker } from './delivery-worker.ts';
 import { EventHub } from './event-hub.ts';
 import type { DeliveryStore, OutboxStore, WebhookEndpointStore } from './event-store.ts';
@@ -21,6 +22,7 @@ export interface EventPipelineOptions {
     retry?: Partial<RetryPolicy>;
     disable?: Partial<DisablePolicy>;
     send?: WebhookSender;
+    onOutcome?: DeliveryOutcomeListener;
   };
 }
 

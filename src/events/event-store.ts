@@ -140,4 +140,6 @@ export interface DeliveryStore {
   retry(id: string, now: Date): Promise<DeliveryRecord | undefined>;
   /** Whether the delivery's endpoint still exists. */
   endpointExists(endpointId: string): Promise<boolean>;
+  /** How many deliveries are pending (the outbox backlog), due or not. */
+  countPending(): Promise<number>;
 }

@@ -203,5 +203,15 @@ export function createDeliveryStore(db: Kysely<DatabaseSchema>): DeliveryStore {
       const row = await db.selectFrom('webhook_endpoints').select('id').where('id', '=', endpointId).executeTakeFirst();
       return row !== undefined;
     },
+
+    async countPending() {
+      // The lane index starts with status, so this counts index entries, not rows.
+      const row = await db
+        .selectFrom('webhook_deliveries')
+        .select((eb) => eb.fn.countAll<number | string | bigint>().as('pending'))
+        .where('status', '=', 'pending')
+        .executeTakeFirstOrThrow();
+      return Number(row.pending);
+    },
   };
 }

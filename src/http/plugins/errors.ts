@@ -28,14 +28,21 @@ function toAppError(err: FastifyError, request: FastifyRequest): AppError {
   return new AppError(failure, `unexpected error (request ${request.id}); see the gateway log`);
 }
 
+type ErrorBody = { success: false; message: string; code: string; error?: string };
+
+/** The seed's error envelope for an AppError (also for routes that answer an expected error themselves). */
+export function errorEnvelope(appError: AppError): ErrorBody {
+  const body: ErrorBody = { success: false, message: appError.message, code: appError.code };
+  if (appError.detail) body.error = appError.detail;
+  return body;
+}
+
 /** The one place where errors become HTTP responses, always in the seed's envelope. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const appError = toAppError(err, request);
     if (appError.status >= 500) request.log.error({ err }, 'request failed');
-    const body: Record<string, unknown> = { success: false, message: appError.message, code: appError.code };
-    if (appError.detail) body.error = appError.detail;
-    return reply.status(appError.status).send(body);
+    return reply.status(appError.status).send(errorEnvelope(appError));
   });
   app.setNotFoundHandler((request, reply) => {
     const error = new AppError('ROUTE_NOT_FOUND', `${request.method} ${request.url.split('?', 1)[0]}`);
