@@ -18,6 +18,13 @@ declare module 'fastify' {
   }
 }
 
+/** Routes registered after this call in `scope` fail unexpectedly with `code`, unless a route names its own. */
+export function failUnexpectedlyWith(scope: { addHook: FastifyInstance['addHook'] }, code: ErrorCode): void {
+  scope.addHook('onRoute', (route) => {
+    route.config = { failureCode: code, ...route.config };
+  });
+}
+
 function toAppError(err: FastifyError, request: FastifyRequest): AppError {
   if (isAppError(err)) return err;
   if (err.validation) return new AppError('VALIDATION_FAILED', `${err.validationContext ?? 'request'} ${err.message}`);
