@@ -11,6 +11,7 @@ import { registerErrorHandling } from './http/plugins/errors.ts';
 import { requestChildLogger } from './http/plugins/request-logger.ts';
 import { registerOpenApi } from './http/plugins/openapi.ts';
 import { eventStreamRoutes } from './http/routes/event-stream.ts';
+import { frontDoorRoutes } from './http/routes/front-door.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { messageRoutes } from './http/routes/message-routes.ts';
 import { sessionCommandRoutes } from './http/routes/session-commands.ts';
@@ -50,8 +51,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
-  registerAuth(app, { verifyApiKey: deps.verifyApiKey, publicPrefixes: ['/health', '/docs', '/openapi.json'] });
+  // '/' is public as an exact path only: it is the front door's redirect.
+  registerAuth(app, { verifyApiKey: deps.verifyApiKey, publicPrefixes: ['/', '/health', '/docs', '/openapi.json'] });
   await registerOpenApi(app, deps.version);
+  await app.register(frontDoorRoutes);
   await app.register(healthRoutes);
   await app.register(sessionQueryRoutes, { manager: deps.manager });
   await app.register(sessionQrRoutes, { manager: deps.manager });
