@@ -70,6 +70,8 @@ describe('npm scripts leave no orphan on SIGTERM', () => {
     const dataDir = tempDir();
     const { child, output } = runNpm(['start'], {
       PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, API_KEY: 'test_npm_start_key_0123456789', LOG_LEVEL: 'info',
+      // The suite's second pass (scripts/test.sh) runs the engine in worker threads: they must stop as well.
+      ...(process.env.WAGATE_TEST_ENGINE_THREADS !== undefined ? { ENGINE_THREADS: process.env.WAGATE_TEST_ENGINE_THREADS } : {}),
     });
     let gatewayPid: number | undefined;
     try {
