@@ -51,7 +51,8 @@ describe('the interactive API reference in a real browser', () => {
     assert.doesNotMatch(svg, /fastify/i);
     const favicon = await page.$eval('link[rel="icon"]', (node) => node.getAttribute('href'));
     assert.match(favicon ?? '', /\/docs\/static\/theme\/favicon\.svg$/);
-    const topbar = await page.$eval('#swagger-ui .topbar', (node) => getComputedStyle(node).backgroundColor);
+    // A string, because this project's TypeScript has no DOM types; it runs in the page.
+    const topbar = await page.evaluate("getComputedStyle(document.querySelector('#swagger-ui .topbar')).backgroundColor");
     assert.equal(topbar, 'rgb(11, 61, 36)', 'the top bar is in wagate\'s colours (the theme CSS is served and applied)');
     assert.equal((await fetch(`${gateway.url}/sessions`)).status, 401, 'only the exact path / is public');
   });

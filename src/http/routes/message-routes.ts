@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { MessagingService } from '../../messages/messaging-service.ts';
-import { errorResponses, ItemEnvelope } from '../schemas/envelope.ts';
+import { ItemEnvelope, upstreamErrorResponses as errorResponses } from '../schemas/envelope.ts';
 import {
   ContactParams,
   ContactSchema,
