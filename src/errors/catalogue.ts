@@ -10,6 +10,7 @@ export const errorCatalogue = {
   RESERVED_SESSION_ID: { status: 400, message: 'Session id is reserved' },
   VALIDATION_FAILED: { status: 400, message: 'Invalid request' },
   MALFORMED_JSON: { status: 400, message: 'Malformed JSON body' },
+  MALFORMED_URL: { status: 400, message: 'Malformed URL' },
   BODY_TOO_LARGE: { status: 413, message: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
   ROUTE_NOT_FOUND: { status: 404, message: 'Route not found' },

@@ -112,6 +112,13 @@ describe('bad input over HTTP (fake engine, real SQLite)', () => {
     assert.doesNotMatch(response.body, /at .*\.ts:\d+/);
   });
 
+  test('a URL with broken percent-encoding is a 400 in the envelope', async () => {
+    for (const url of ['/sessions/%E0%A4%A', '/%', '/sessions/s%ZZ/credentials']) {
+      const response = await app.inject({ method: 'GET', url, headers: auth });
+      assertRefused(response, 400, 'Malformed URL');
+    }
+  });
+
   test('QR of a session without one is a clear 409', async () => {
     await app.inject({ method: 'POST', url: '/sessions', headers: auth, payload: { sessionId: 'noqr' } });
     const response = await app.inject({ method: 'GET', url: '/sessions/noqr/qr?waitMs=0', headers: auth });

@@ -35,6 +35,17 @@ function toAppError(err: FastifyError, request: FastifyRequest): AppError {
   return new AppError(failure, `unexpected error (request ${request.id}); see the gateway log`);
 }
 
+/**
+ * Fastify's `frameworkErrors`: errors raised before routing (a URL with broken percent-encoding), which would
+ * otherwise be answered outside the seed's envelope.
+ */
+export function answerFrameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const error = err.code === 'FST_ERR_BAD_URL'
+    ? new AppError('MALFORMED_URL', 'the path is not valid percent-encoded UTF-8')
+    : new AppError('INTERNAL', 'request could not be routed; see the gateway log');
+  void reply.status(error.status).send({ success: false, message: error.message, code: error.code, error: error.detail });
+}
+
 /** The one place where errors become HTTP responses, always in the seed's envelope. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
