@@ -55,8 +55,10 @@ describe('loadConfig', () => {
 
   test('without DATABASE_URL the SQLite file lives in DATA_DIR', () => {
     const dir = cwd();
-    assert.deepEqual(loadConfig({ DATA_DIR: 'state' }, { cwd: dir }).database, { dialect: 'sqlite', filename: join(dir, 'state', 'wagate.sqlite') });
-    assert.deepEqual(loadConfig({ DATA_DIR: '/srv/wa' }, { cwd: dir }).database, { dialect: 'sqlite', filename: '/srv/wa/wagate.sqlite' });
+    const sqlite = (filename: string) => ({ dialect: 'sqlite', filename });
+    const inState = loadConfig({ DATA_DIR: 'state' }, { cwd: dir }).database;
+    assert.deepEqual(inState, sqlite(join(dir, 'state', 'wagate.sqlite')));
+    assert.deepEqual(loadConfig({ DATA_DIR: '/srv/wa' }, { cwd: dir }).database, sqlite('/srv/wa/wagate.sqlite'));
     const explicit = loadConfig({ DATA_DIR: '/srv/wa', DATABASE_URL: 'sqlite:./other.sqlite' }, { cwd: dir }).database;
     assert.deepEqual(explicit, { dialect: 'sqlite', filename: join(dir, 'other.sqlite') }, 'DATABASE_URL still wins');
   });

@@ -1,6 +1,6 @@
 import type { Config, DatabaseConfig } from './config.ts';
 
-/** What the start-up line says about the database: the SQLite file, or PostgreSQL's host and database (never a password). */
+/** What the start-up line says about the database: the SQLite file, or PostgreSQL's host and database (no password). */
 export function describeDatabaseForLog(database: DatabaseConfig): string {
   if (database.dialect === 'sqlite') return `SQLite ${database.filename}`;
   try {

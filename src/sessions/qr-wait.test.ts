@@ -9,7 +9,8 @@ import { SessionManager } from './session-manager.ts';
 const LONG_WAIT_MS = 60_000;
 // A bound so a wait that should not happen fails the test instead of hanging it; not a timing assertion.
 const BOUND = { timeout: 10_000 };
-const qrUnavailable = (detail: RegExp) => (err: unknown) => isAppError(err) && err.code === 'QR_NOT_AVAILABLE' && detail.test(err.detail ?? '');
+const qrUnavailable = (detail: RegExp) => (err: unknown) =>
+  isAppError(err) && err.code === 'QR_NOT_AVAILABLE' && detail.test(err.detail ?? '');
 
 describe('the first QR is awaited; lifecycle answers agree with themselves (fake engine, real SQLite)', () => {
   let stores: TestStores;
@@ -20,7 +21,13 @@ describe('the first QR is awaited; lifecycle answers agree with themselves (fake
     stores = await openTestStores('sqlite');
     engine = new FakeEngine();
     const logger = pino({ level: 'silent' });
-    manager = new SessionManager({ engine, records: stores.records, logger, backoff: { baseMs: 5, maxMs: 20 }, startConcurrency: 2 });
+    manager = new SessionManager({
+      engine,
+      records: stores.records,
+      logger,
+      backoff: { baseMs: 5, maxMs: 20 },
+      startConcurrency: 2,
+    });
   });
   after(async () => {
     await manager.shutdown();

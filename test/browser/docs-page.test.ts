@@ -52,8 +52,8 @@ describe('the interactive API reference in a real browser', () => {
     const favicon = await page.$eval('link[rel="icon"]', (node) => node.getAttribute('href'));
     assert.match(favicon ?? '', /\/docs\/static\/theme\/favicon\.svg$/);
     // A string, because this project's TypeScript has no DOM types; it runs in the page.
-    const topbar = await page.evaluate("getComputedStyle(document.querySelector('#swagger-ui .topbar')).backgroundColor");
-    assert.equal(topbar, 'rgb(11, 61, 36)', 'the top bar is in wagate\'s colours (the theme CSS is served and applied)');
+    const topbar = await page.evaluate("getComputedStyle(document.querySelector('.topbar')).backgroundColor");
+    assert.equal(topbar, 'rgb(11, 61, 36)', 'the top bar is in wagate\'s colours (the theme CSS is served, applied)');
     assert.equal((await fetch(`${gateway.url}/sessions`)).status, 401, 'only the exact path / is public');
   });
 });

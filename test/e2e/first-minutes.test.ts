@@ -7,6 +7,7 @@ import { freshDatabaseUrl, tempDir } from '../support/test-databases.ts';
 import { startTestSimulator, type TestSimulator } from '../support/test-simulator.ts';
 
 const PHONE = '6281900000001';
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const CONTACT = '6281900000002';
 
 /**
@@ -35,7 +36,10 @@ describe('the first ten minutes, against the simulator', () => {
   test('without DATABASE_URL the SQLite file is DATA_DIR/wagate.sqlite, and the start-up line says so', () => {
     const file = join(dataDir, 'wagate.sqlite');
     assert.ok(existsSync(file), `${file} exists`);
-    const lines = gateway.output().split('\n').filter((line) => line.includes('"listen"'));
+    const lines = gateway
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"listen"'));
     assert.equal(lines.length, 1, 'one start-up summary line');
     const summary = JSON.parse(lines[0] ?? '{}');
     assert.equal(summary.level, 30, 'at info');
@@ -43,10 +47,13 @@ describe('the first ten minutes, against the simulator', () => {
     assert.equal(summary.listen, gateway.url);
     assert.equal(summary.engineThreads, Number(process.env.WAGATE_TEST_ENGINE_THREADS ?? 0));
     assert.match(summary.msg, /^wagate \d+\.\d+\.\d+; database SQLite /);
-    assert.match(summary.msg, new RegExp(`simulator mode \\(WA_WS_URL=${t.sim.wsUrl.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)`));
+    assert.match(
+      summary.msg,
+      new RegExp(`simulator mode \\(WA_WS_URL=${escapeRegExp(t.sim.wsUrl)}\\)`),
+    );
   });
 
-  test('create, then an immediate GET /qr answers 200 with the QR; linking logs no error and no lastDisconnect', async () => {
+  test('create, then at once GET /qr: 200 with the QR; linking logs no error and no lastDisconnect', async () => {
     const created = await gateway.request('POST', '/sessions', { sessionId: 'eager' });
     assert.equal(created.status, 201);
     assert.deepEqual([created.body.data.status, created.body.data.connectionStatus], ['created', 'CONNECTING']);
@@ -76,7 +83,11 @@ describe('the first ten minutes, against the simulator', () => {
     for (const command of ['start', 'restart']) {
       const answer = await gateway.request('POST', `/sessions/eager/${command}`);
       assert.equal(answer.status, 200);
-      assert.deepEqual([answer.body.data.status, answer.body.data.connectionStatus], ['authenticated', 'CONNECTING'], command);
+      assert.deepEqual(
+        [answer.body.data.status, answer.body.data.connectionStatus],
+        ['authenticated', 'CONNECTING'],
+        command,
+      );
     }
     const open = await waitForConnectionStatus(gateway, 'eager', 'AUTHENTICATED');
     assert.equal(open.body.data.status, 'connected');
@@ -100,8 +111,12 @@ describe('the start-up line on PostgreSQL', () => {
   test('names the host and the database, never a password', async () => {
     const url = new URL(await freshDatabaseUrl('postgres'));
     url.password = 'not-a-real-secret-123';
-    const gateway = await startGateway({ databaseUrl: url.toString(), dataDir: tempDir(), env: { LOG_LEVEL: 'info' } }).catch((err: Error) => err);
-    // A password the server does not need is accepted by trust authentication; if not, the failure must not show it either.
+    const gateway = await startGateway({
+      databaseUrl: url.toString(),
+      dataDir: tempDir(),
+      env: { LOG_LEVEL: 'info' },
+    }).catch((err: Error) => err);
+    // Trust authentication accepts a password it does not need; if not, the failure must not show it either.
     const output = gateway instanceof Error ? gateway.message : gateway.output();
     if (!(gateway instanceof Error)) await gateway.kill('SIGTERM');
     assert.doesNotMatch(output, /not-a-real-secret-123/);

@@ -40,8 +40,12 @@ function runNpm(args: string[], env: Record<string, string>): { child: ChildProc
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   return { child, output: () => output };
 }
 
@@ -56,9 +60,11 @@ async function terminateOnlyNpm(child: ChildProcess, output: () => string): Prom
   assert.ok(started.length > 0, 'npm started the script');
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
-  await until('npm exited', async () => child.exitCode !== null || child.signalCode !== null, STOP_BOUND_MS).catch((err: Error) => {
-    throw new Error(`${err.message}\n${output()}`);
-  });
+  await until('npm exited', async () => child.exitCode !== null || child.signalCode !== null, STOP_BOUND_MS).catch(
+    (err: Error) => {
+      throw new Error(`${err.message}\n${output()}`);
+    },
+  );
   await exited;
   await until('every process npm started is gone too', () => started.every((pid) => !isAlive(pid)), STOP_BOUND_MS);
   return started;
@@ -69,20 +75,39 @@ describe('npm scripts leave no orphan on SIGTERM', () => {
     const port = await freePort();
     const dataDir = tempDir();
     const { child, output } = runNpm(['start'], {
-      PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, API_KEY: 'test_npm_start_key_0123456789', LOG_LEVEL: 'info',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      API_KEY: 'test_npm_start_key_0123456789',
+      LOG_LEVEL: 'info',
       // The suite's second pass (scripts/test.sh) runs the engine in worker threads: they must stop as well.
-      ...(process.env.WAGATE_TEST_ENGINE_THREADS !== undefined ? { ENGINE_THREADS: process.env.WAGATE_TEST_ENGINE_THREADS } : {}),
+      ...(process.env.WAGATE_TEST_ENGINE_THREADS !== undefined
+        ? { ENGINE_THREADS: process.env.WAGATE_TEST_ENGINE_THREADS }
+        : {}),
     });
     let gatewayPid: number | undefined;
     try {
-      await until('the gateway answers /health', async () => {
-        if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output()}`);
-        return fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
-      }, 30_000);
+      await until(
+        'the gateway answers /health',
+        async () => {
+          if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output()}`);
+          return fetch(`http://127.0.0.1:${port}/health`).then(
+            (r) => r.ok,
+            () => false,
+          );
+        },
+        30_000,
+      );
       gatewayPid = child.pid ? descendantsOf(child.pid).at(-1) : undefined;
       await terminateOnlyNpm(child, output);
       assert.match(output(), /"signal":"SIGTERM"[^\n]*shutting down/, 'the gateway itself got SIGTERM and shut down');
-      assert.equal(await fetch(`http://127.0.0.1:${port}/health`).then(() => 'answering', () => 'gone'), 'gone');
+      assert.equal(
+        await fetch(`http://127.0.0.1:${port}/health`).then(
+          () => 'answering',
+          () => 'gone',
+        ),
+        'gone',
+      );
       assert.ok(readFileSync(join(dataDir, 'wagate.sqlite')).length > 0);
     } finally {
       if (gatewayPid !== undefined && isAlive(gatewayPid)) process.kill(gatewayPid, 'SIGKILL');
@@ -94,15 +119,25 @@ describe('npm scripts leave no orphan on SIGTERM', () => {
     const { child, output } = runNpm(['run', 'sim', '--', '--port', '0'], {});
     let simPid: number | undefined;
     try {
-      await until('the simulator printed its control URL', () => {
-        if (child.exitCode !== null) throw new Error(`npm run sim exited early:\n${output()}`);
-        return /^SIM_CONTROL_URL=/m.test(output());
-      }, 30_000);
+      await until(
+        'the simulator printed its control URL',
+        () => {
+          if (child.exitCode !== null) throw new Error(`npm run sim exited early:\n${output()}`);
+          return /^SIM_CONTROL_URL=/m.test(output());
+        },
+        30_000,
+      );
       const controlUrl = /^SIM_CONTROL_URL=(\S+)$/m.exec(output())?.[1] ?? '';
       assert.equal((await fetch(`${controlUrl}/phones/1/devices`)).status, 404, 'the control API answers');
       simPid = child.pid ? descendantsOf(child.pid).at(-1) : undefined;
       await terminateOnlyNpm(child, output);
-      assert.equal(await fetch(`${controlUrl}/phones/1/devices`).then(() => 'answering', () => 'gone'), 'gone');
+      assert.equal(
+        await fetch(`${controlUrl}/phones/1/devices`).then(
+          () => 'answering',
+          () => 'gone',
+        ),
+        'gone',
+      );
     } finally {
       if (simPid !== undefined && isAlive(simPid)) process.kill(simPid, 'SIGKILL');
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

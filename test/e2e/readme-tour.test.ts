@@ -18,10 +18,14 @@ function readmeTour(): string {
   return section[1];
 }
 
-const listening = (url: string): Promise<boolean> => fetch(url).then(() => true, () => false);
+const listening = (url: string): Promise<boolean> =>
+  fetch(url).then(
+    () => true,
+    () => false,
+  );
 
 describe('the README tour', () => {
-  test('runs as written: simulator and gateway, a QR link, a text to the contact, the reply on the event stream', async () => {
+  test('runs as written: simulator, gateway, QR link, a text to the contact, the reply on SSE', async () => {
     const scratch = tempDir('wagate-tour-');
     const script = join(scratch, 'tour.sh');
     writeFileSync(script, readmeTour());
@@ -37,17 +41,25 @@ describe('the README tour', () => {
         SIM_PORT: String(simPort),
         PORT: String(port),
         // The suite's second pass (scripts/test.sh) runs the engine in worker threads.
-        ...(process.env.WAGATE_TEST_ENGINE_THREADS !== undefined ? { ENGINE_THREADS: process.env.WAGATE_TEST_ENGINE_THREADS } : {}),
+        ...(process.env.WAGATE_TEST_ENGINE_THREADS !== undefined
+          ? { ENGINE_THREADS: process.env.WAGATE_TEST_ENGINE_THREADS }
+          : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    tour.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    tour.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    tour.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    tour.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     const exited = new Promise<number | null>((resolve) => tour.once('exit', (code) => resolve(code)));
     let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<'stuck'>((resolve) => { timer = setTimeout(() => resolve('stuck'), TOUR_BOUND_MS); });
+    const bound = new Promise<'stuck'>((resolve) => {
+      timer = setTimeout(() => resolve('stuck'), TOUR_BOUND_MS);
+    });
     const outcome = await Promise.race([exited, bound]).finally(() => clearTimeout(timer));
     const work = readdirSync(scratch).find((name) => name.startsWith('tmp.'));
     const gatewayLog = work ? readFileSync(join(scratch, work, 'gateway.log'), 'utf8').slice(-3000) : '';
@@ -57,7 +69,11 @@ describe('the README tour', () => {
 
     assert.match(stdout, /"message":"Session created successfully"/, report);
     assert.match(stdout, /"message":"Connected sessions with credentials retrieved successfully"/);
-    assert.match(stdout, /"userInfo":\{"phoneNumber":"15550001111","name":"Alice"/, 'the linked session lists its credentials');
+    assert.match(
+      stdout,
+      /"userInfo":\{"phoneNumber":"15550001111","name":"Alice"/,
+      'the linked session lists its credentials',
+    );
     assert.match(stdout, /"message":"Message sent successfully"/);
     assert.match(stdout, /^Bob received: Hello Bob!$/m, 'the contact read the text');
     const reply = /^data: (.*Hi Alice!.*)$/m.exec(stdout)?.[1];

@@ -44,8 +44,7 @@ export class BaileysConnection implements EngineConnection {
     this.#options = options;
     this.#logTap = new BaileysLogTap(() => {
       // 515 on a registration stream is the end of pairing: an everyday event, not an error.
-      const pairing = this.#registering;
-      options.logger.info(pairing ? 'linked; restarting the stream' : 'WhatsApp asked for a stream restart; restarting');
+      options.logger.info(this.#registering ? 'linked; restarting the stream' : 'WhatsApp asked for a stream restart');
     });
   }
 
@@ -64,6 +63,7 @@ export class BaileysConnection implements EngineConnection {
       return;
     }
     this.#registering = !isLinked(this.#auth.state.creds);
+    const baileysLevel = logger.levelVal < 40 ? 'warn' : logger.level;
     const sock = makeWASocket({
       browser: Browsers.ubuntu('Chrome'),
       syncFullHistory: false,
@@ -71,7 +71,7 @@ export class BaileysConnection implements EngineConnection {
       auth: this.#auth.state,
       getMessage: (key) => BaileysMessaging.find(this.#options.messageStore, sessionId, key),
       // Baileys logs raw stanzas (pre-key uploads included) below info; never let those through.
-      logger: this.#logTap.wrap(logger.child({ module: 'baileys' }, { level: logger.levelVal < 40 ? 'warn' : logger.level })),
+      logger: this.#logTap.wrap(logger.child({ module: 'baileys' }, { level: baileysLevel })),
     });
     this.#sock = sock;
     keepLateTransactionWrites(sock.authState.keys, this.#auth.state.keys);

@@ -53,8 +53,12 @@ export class BaileysLogTap {
       else log(obj, msg);
     };
     return {
-      get level() { return inner.level; },
-      set level(level: string) { inner.level = level; },
+      get level() {
+        return inner.level;
+      },
+      set level(level: string) {
+        inner.level = level;
+      },
       child: (bindings: Record<string, unknown>) => this.wrap(inner.child(bindings)),
       trace: (obj: unknown, msg?: string) => write('trace', obj, msg),
       debug: (obj: unknown, msg?: string) => write('debug', obj, msg),

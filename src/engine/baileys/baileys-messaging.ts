@@ -65,7 +65,8 @@ export class BaileysMessaging {
     const startedAt = Date.now();
     try {
       const content = toBaileysContent(request.content, reactionKey);
-      const sent = await sock.sendMessage(request.to, content, { ...(quoted ? { quoted } : {}), messageId }).catch((err: unknown) => {
+      const options = { ...(quoted ? { quoted } : {}), messageId };
+      const sent = await sock.sendMessage(request.to, content, options).catch((err: unknown) => {
         throw explainEngineError(err, 'send', this.#o.uploadFailuresSince(startedAt));
       });
       if (sent?.key.id !== messageId) throw new AppError('ENGINE_FAILURE', 'WhatsApp did not accept the message');
@@ -107,7 +108,8 @@ export class BaileysMessaging {
       reuploadRequest: this.#o.sock.updateMediaMessage,
     }).catch((err: unknown) => {
       const explained = explainEngineError(err, 'media download');
-      throw explained.code === 'ENGINE_FAILURE' ? new AppError('ENGINE_FAILURE', 'media download failed', { cause: err }) : explained;
+      if (explained.code !== 'ENGINE_FAILURE') throw explained;
+      throw new AppError('ENGINE_FAILURE', 'media download failed', { cause: err });
     });
     return { data, mimetype: media.mimetype ?? 'application/octet-stream', fileName: content?.documentMessage?.fileName ?? null };
   }

@@ -4,7 +4,8 @@ import { AppError } from '../../errors/app-error.ts';
 import { explainEngineError } from './engine-errors.ts';
 
 /** The shape of Baileys' errors (@hapi/boom, a dependency of Baileys, not of ours): a message and output.statusCode. */
-const boom = (message: string, statusCode: number) => Object.assign(new Error(message), { isBoom: true, output: { statusCode } });
+const boom = (message: string, statusCode: number) =>
+  Object.assign(new Error(message), { isBoom: true, output: { statusCode } });
 
 describe('explainEngineError', () => {
   test('a media upload that failed on every host is a 502 naming each host and its cause', () => {
@@ -14,13 +15,19 @@ describe('explainEngineError', () => {
     ]);
     assert.equal(err.code, 'MEDIA_UPLOAD_FAILED');
     assert.equal(err.status, 502);
-    assert.equal(err.detail, 'media upload failed on all hosts (127.0.0.1:4443: self-signed certificate; mmg.example:443: Upload timeout)');
+    assert.equal(
+      err.detail,
+      'media upload failed on all hosts (127.0.0.1:4443: self-signed certificate; mmg.example:443: Upload timeout)',
+    );
   });
 
   test('time-outs are 504, a closed connection 409, other Boom errors 502 with their message', () => {
     assert.equal(explainEngineError(boom('Timed Out', 408), 'contact lookup').status, 504);
     const closed = explainEngineError(boom('Connection Closed', 428), 'send');
-    assert.deepEqual([closed.code, closed.detail], ['SESSION_NOT_AUTHENTICATED', 'send: the connection to WhatsApp closed']);
+    assert.deepEqual(
+      [closed.code, closed.detail],
+      ['SESSION_NOT_AUTHENTICATED', 'send: the connection to WhatsApp closed'],
+    );
     const other = explainEngineError(boom('not-acceptable', 406), 'presence');
     assert.deepEqual([other.code, other.detail], ['ENGINE_FAILURE', 'presence: not-acceptable (406)']);
   });

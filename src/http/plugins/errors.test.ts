@@ -10,10 +10,16 @@ describe('error handling', () => {
     registerErrorHandling(app);
     await app.register(async (scope) => {
       failUnexpectedlyWith(scope, 'SESSION_COMMAND_FAILED');
-      scope.get('/grouped', async () => { throw new Error('database is locked'); });
-      scope.get('/upstream', async () => { throw new AppError('MEDIA_UPLOAD_FAILED', 'media upload failed on all hosts (h: x)'); });
+      scope.get('/grouped', async () => {
+        throw new Error('database is locked');
+      });
+      scope.get('/upstream', async () => {
+        throw new AppError('MEDIA_UPLOAD_FAILED', 'media upload failed on all hosts (h: x)');
+      });
     });
-    app.get('/elsewhere', async () => { throw new Error('boom'); });
+    app.get('/elsewhere', async () => {
+      throw new Error('boom');
+    });
     const grouped = await app.inject({ method: 'GET', url: '/grouped' });
     assert.equal(grouped.statusCode, 500);
     assert.equal(grouped.json().code, 'SESSION_COMMAND_FAILED');
@@ -22,7 +28,10 @@ describe('error handling', () => {
     const upstream = await app.inject({ method: 'GET', url: '/upstream' });
     assert.equal(upstream.statusCode, 502);
     assert.deepEqual(upstream.json(), {
-      success: false, message: 'Media upload to WhatsApp failed', code: 'MEDIA_UPLOAD_FAILED', error: 'media upload failed on all hosts (h: x)',
+      success: false,
+      message: 'Media upload to WhatsApp failed',
+      code: 'MEDIA_UPLOAD_FAILED',
+      error: 'media upload failed on all hosts (h: x)',
     });
     assert.equal((await app.inject({ method: 'GET', url: '/elsewhere' })).json().code, 'INTERNAL');
     await app.close();

@@ -43,7 +43,8 @@ export function answerFrameworkError(err: FastifyError, _request: FastifyRequest
   const error = err.code === 'FST_ERR_BAD_URL'
     ? new AppError('MALFORMED_URL', 'the path is not valid percent-encoded UTF-8')
     : new AppError('INTERNAL', 'request could not be routed; see the gateway log');
-  void reply.status(error.status).send({ success: false, message: error.message, code: error.code, error: error.detail });
+  const body = { success: false, message: error.message, code: error.code, error: error.detail };
+  void reply.status(error.status).send(body);
 }
 
 /** The one place where errors become HTTP responses, always in the seed's envelope. */

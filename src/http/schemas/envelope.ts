@@ -27,7 +27,7 @@ export const errorResponses = {
   500: ErrorEnvelope,
 } as const;
 
-/** The routes that call WhatsApp also answer 502 (an upstream failure, cause in `error`) and 504 (no answer in time). */
+/** Routes that call WhatsApp also answer 502 (an upstream failure, cause in `error`) and 504 (no answer in time). */
 export const upstreamErrorResponses = {
   ...errorResponses,
   502: ErrorEnvelope,
