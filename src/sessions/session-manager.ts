@@ -186,9 +186,9 @@ export class SessionManager {
   }
 
   /** The current QR code; a registering session's first one is awaited up to `waitMs` (see `awaitQr`). */
-  async qr(sessionId: string, waitMs = 0): Promise<string> {
+  async qr(sessionId: string, waitMs = 0, signal?: AbortSignal): Promise<string> {
     await this.#require(sessionId);
-    return awaitQr(this.#runtimes.get(sessionId), waitMs);
+    return awaitQr(this.#runtimes.get(sessionId), waitMs, signal);
   }
 
   /** Closes every socket without logging out; sessions stay restorable. */

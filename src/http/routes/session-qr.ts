@@ -14,6 +14,9 @@ const wantsPng = (accept: string | undefined): boolean =>
  * A session that is still connecting towards its first QR is waited for (`?waitMs=`), so create-then-read works.
  */
 export const sessionQrRoutes: FastifyPluginAsyncTypebox<{ manager: SessionManager }> = async (app, { manager }) => {
+  // A waiting read must not hold up a graceful stop: closing the server ends every wait (409, reason given).
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort('the gateway is shutting down'));
   app.get('/sessions/:sessionId/qr', {
     config: { failureCode: 'FETCH_FAILED' },
     schema: {
@@ -29,7 +32,7 @@ export const sessionQrRoutes: FastifyPluginAsyncTypebox<{ manager: SessionManage
   }, async (request, reply) => {
     const { sessionId } = request.params;
     const waitMs = request.query.waitMs === undefined ? QR_WAIT_DEFAULT_MS : Number(request.query.waitMs);
-    const qr = await manager.qr(sessionId, waitMs);
+    const qr = await manager.qr(sessionId, waitMs, closing.signal);
     if (wantsPng(request.headers.accept)) {
       const png = await QRCode.toBuffer(qr, { type: 'png', margin: 2, width: 320 });
       // A Buffer bypasses the JSON response schema; the untyped reply says so.
