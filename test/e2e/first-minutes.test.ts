@@ -7,6 +7,16 @@ import { freshDatabaseUrl, tempDir } from '../support/test-databases.ts';
 import { startTestSimulator, type TestSimulator } from '../support/test-simulator.ts';
 
 const PHONE = '6281900000001';
+/** The start-up summary line, once the gateway's output has carried it here (it is logged right after listen). */
+async function summaryLine(gateway: GatewayProcess): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const lines = gateway.output().split('\n').filter((line) => line.includes('"listen"'));
+    if (lines.length > 0 || Date.now() > deadline) return lines.join('\n');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const CONTACT = '6281900000002';
 
@@ -33,13 +43,10 @@ describe('the first ten minutes, against the simulator', () => {
     await t?.sim.stop();
   });
 
-  test('without DATABASE_URL the SQLite file is DATA_DIR/wagate.sqlite, and the start-up line says so', () => {
+  test('without DATABASE_URL the SQLite file is DATA_DIR/wagate.sqlite, and the start-up line says so', async () => {
     const file = join(dataDir, 'wagate.sqlite');
     assert.ok(existsSync(file), `${file} exists`);
-    const lines = gateway
-      .output()
-      .split('\n')
-      .filter((line) => line.includes('"listen"'));
+    const lines = (await summaryLine(gateway)).split('\n');
     assert.equal(lines.length, 1, 'one start-up summary line');
     const summary = JSON.parse(lines[0] ?? '{}');
     assert.equal(summary.level, 30, 'at info');
@@ -117,11 +124,11 @@ describe('the start-up line on PostgreSQL', () => {
       env: { LOG_LEVEL: 'info' },
     }).catch((err: Error) => err);
     // Trust authentication accepts a password it does not need; if not, the failure must not show it either.
-    const output = gateway instanceof Error ? gateway.message : gateway.output();
+    const line = gateway instanceof Error ? '' : await summaryLine(gateway);
     if (!(gateway instanceof Error)) await gateway.kill('SIGTERM');
+    const output = gateway instanceof Error ? gateway.message : gateway.output();
     assert.doesNotMatch(output, /not-a-real-secret-123/);
     assert.ok(!(gateway instanceof Error), output);
-    const line = output.split('\n').find((entry) => entry.includes('"listen"')) ?? '';
     assert.match(line, new RegExp(`database PostgreSQL ${url.host} database ${url.pathname.slice(1)}`));
     assert.doesNotMatch(line, /simulator mode/);
   });

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 
 type BaileysLogger = SocketConfig['logger'];
 type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+type LogCall = (this: Logger, obj: unknown, msg?: string) => void;
 
 /** One host that refused a media upload, as Baileys reported it (it throws only "failed on all hosts"). */
 export interface UploadFailure {
@@ -47,10 +48,11 @@ export class BaileysLogTap {
   }
 
   wrap(inner: Logger): BaileysLogger {
+    // Baileys logs on every frame (mostly below the level); a call, not a bound copy, keeps that cheap.
     const write = (level: Level, obj: unknown, msg?: string) => {
-      const log = inner[level].bind(inner) as (obj: unknown, msg?: string) => void;
-      if (msg === undefined) log(obj);
-      else log(obj, msg);
+      const log = inner[level] as LogCall;
+      if (msg === undefined) log.call(inner, obj);
+      else log.call(inner, obj, msg);
     };
     return {
       get level() {
