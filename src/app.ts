@@ -9,11 +9,12 @@ import type { GatewayMetrics } from './operations/gateway-metrics.ts';
 import type { Readiness } from './operations/readiness.ts';
 import type { SessionManager } from './sessions/session-manager.ts';
 import { registerAuth } from './http/plugins/auth.ts';
-import { registerErrorHandling } from './http/plugins/errors.ts';
+import { answerFrameworkError, registerErrorHandling } from './http/plugins/errors.ts';
 import { metricsRoutes, registerRequestTiming } from './http/plugins/metrics.ts';
 import { requestChildLogger } from './http/plugins/request-logger.ts';
 import { registerOpenApi } from './http/plugins/openapi.ts';
 import { eventStreamRoutes } from './http/routes/event-stream.ts';
+import { frontDoorRoutes } from './http/routes/front-door.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { messageRoutes } from './http/routes/message-routes.ts';
 import { readinessRoutes } from './http/routes/readiness.ts';
@@ -55,14 +56,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimitBytes,
     // Unknown fields and wrong types are rejected with 400 rather than silently dropped or coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
-  const publicPrefixes = ['/health', '/ready', '/docs', '/openapi.json'];
+  // '/' is public as an exact path only: it is the front door's redirect.
+  const publicPrefixes = ['/', '/health', '/ready', '/docs', '/openapi.json'];
   registerAuth(app, { verifyApiKey: deps.verifyApiKey, publicPrefixes });
   // Before every route, so each one gets its duration cells when it is added.
   if (deps.metrics) registerRequestTiming(app, deps.metrics);
   await registerOpenApi(app, deps.version);
+  await app.register(frontDoorRoutes);
   await app.register(healthRoutes);
   if (deps.readiness) await app.register(readinessRoutes, { readiness: deps.readiness });
   if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { buildApp } from './app.ts';
 import { createApiKeyVerifier, resolveApiKey } from './config/api-key.ts';
 import { loadConfig } from './config/load-config.ts';
+import { startupSummary } from './config/startup-summary.ts';
 import { limitSourceMappedStacks } from './errors/stack-traces.ts';
 import { installConsoleGuard } from './engine/baileys/console-guard.ts';
 import { WorkerEngine } from './engine/worker/worker-engine.ts';
@@ -132,6 +133,8 @@ async function main(): Promise<void> {
   manager.onEvent(publishSessionEvents(events.publisher, logger));
   manager.onEvent(publishMessageEvents(events.publisher, logger));
   await app.listen({ port: config.port, host: config.host });
+  const summary = startupSummary(config, VERSION);
+  logger.info(summary.fields, summary.message);
   events.worker.start();
   retention.start();
   const restored = await manager.restoreAll();

@@ -53,6 +53,16 @@ describe('loadConfig', () => {
     });
   });
 
+  test('without DATABASE_URL the SQLite file lives in DATA_DIR', () => {
+    const dir = cwd();
+    const sqlite = (filename: string) => ({ dialect: 'sqlite', filename });
+    const inState = loadConfig({ DATA_DIR: 'state' }, { cwd: dir }).database;
+    assert.deepEqual(inState, sqlite(join(dir, 'state', 'wagate.sqlite')));
+    assert.deepEqual(loadConfig({ DATA_DIR: '/srv/wa' }, { cwd: dir }).database, sqlite('/srv/wa/wagate.sqlite'));
+    const explicit = loadConfig({ DATA_DIR: '/srv/wa', DATABASE_URL: 'sqlite:./other.sqlite' }, { cwd: dir }).database;
+    assert.deepEqual(explicit, { dialect: 'sqlite', filename: join(dir, 'other.sqlite') }, 'DATABASE_URL still wins');
+  });
+
   test('ENGINE_THREADS=auto: one per core, at most 8, none on a single core', () => {
     assert.deepEqual([1, 2, 4, 8, 64].map((cores) => autoEngineThreads(cores)), [0, 2, 4, 8, 8]);
     assert.equal(loadConfig({ ENGINE_THREADS: 'auto' }, { cwd: cwd() }).engineThreads, autoEngineThreads());

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError, LOG_LEVELS, type Config, type DatabaseConfig } from './config.ts';
 import { parseDatabaseUrl, redactUrl } from './database-url.ts';
@@ -14,7 +14,8 @@ export interface LoadConfigOptions {
 }
 
 const MIN_SECRET_LENGTH = 16;
-const DEFAULT_DATABASE_URL = 'sqlite:./data/wagate.sqlite';
+/** Without DATABASE_URL the database is this SQLite file in DATA_DIR. */
+const DEFAULT_SQLITE_FILE = 'wagate.sqlite';
 const MAX_AUTO_ENGINE_THREADS = 8;
 
 /**
@@ -64,7 +65,8 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
     read.report('API_KEY', `must be at least ${MIN_SECRET_LENGTH} characters without whitespace (leave it unset to generate one)`);
   }
 
-  const databaseText = read.raw('DATABASE_URL') ?? DEFAULT_DATABASE_URL;
+  const dataDir = resolve(cwd, read.raw('DATA_DIR') ?? './data');
+  const databaseText = read.raw('DATABASE_URL') ?? `sqlite:${join(dataDir, DEFAULT_SQLITE_FILE)}`;
   const parsedDatabase = parseDatabaseUrl(databaseText, cwd);
   if (!parsedDatabase.ok) read.report('DATABASE_URL', parsedDatabase.problem);
   const database: DatabaseConfig = parsedDatabase.ok ? parsedDatabase.value : { dialect: 'sqlite', filename: ':memory:' };
@@ -107,7 +109,7 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
     host,
     apiKey,
     database: Object.freeze(database),
-    dataDir: resolve(cwd, read.raw('DATA_DIR') ?? './data'),
+    dataDir,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     waWsUrl,
     waRootPublicKey,

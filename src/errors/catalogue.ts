@@ -10,6 +10,7 @@ export const errorCatalogue = {
   RESERVED_SESSION_ID: { status: 400, message: 'Session id is reserved' },
   VALIDATION_FAILED: { status: 400, message: 'Invalid request' },
   MALFORMED_JSON: { status: 400, message: 'Malformed JSON body' },
+  MALFORMED_URL: { status: 400, message: 'Malformed URL' },
   BODY_TOO_LARGE: { status: 413, message: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
   ROUTE_NOT_FOUND: { status: 404, message: 'Route not found' },
@@ -20,6 +21,8 @@ export const errorCatalogue = {
   PAIRING_CODE_FAILED: { status: 409, message: 'Pairing code could not be requested' },
   INVALID_PHONE_NUMBER: { status: 400, message: 'Invalid phone number' },
   ENGINE_FAILURE: { status: 502, message: 'WhatsApp engine error' },
+  MEDIA_UPLOAD_FAILED: { status: 502, message: 'Media upload to WhatsApp failed' },
+  WHATSAPP_TIMEOUT: { status: 504, message: 'WhatsApp did not answer in time' },
   MESSAGE_NOT_FOUND: { status: 404, message: 'Message not found' },
   MESSAGE_HAS_NO_MEDIA: { status: 409, message: 'Message has no media' },
   INVALID_RECIPIENT: { status: 400, message: 'Invalid recipient' },
@@ -35,6 +38,11 @@ export const errorCatalogue = {
   GATEWAY_STARTING: { status: 503, message: 'Gateway is starting' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'Database unavailable' },
   FETCH_FAILED: { status: 500, message: 'Failed to fetch session credentials' },
+  // Unexpected failures (the database, a bug), one code per group of routes; the cause is in the gateway log.
+  SESSION_COMMAND_FAILED: { status: 500, message: 'Session command failed' },
+  MESSAGING_FAILED: { status: 500, message: 'Messaging request failed' },
+  WEBHOOK_REQUEST_FAILED: { status: 500, message: 'Webhook request failed' },
+  EVENT_STREAM_FAILED: { status: 500, message: 'Event stream failed' },
   INTERNAL: { status: 500, message: 'Internal server error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

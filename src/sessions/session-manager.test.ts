@@ -66,6 +66,7 @@ describe('SessionManager on a fake engine and real SQLite', () => {
     const second = await engine.nextConnection('linker', 1);
     second.emit({ type: 'open', user: sampleUser('628111') });
     const view = await until(manager, 'linker', 'AUTHENTICATED');
+    assert.equal(view.record.lastDisconnect, null, 'the restart that ends pairing is not a lost connection');
     assert.equal(view.record.status, 'connected');
     assert.equal(view.isActive, true);
     assert.equal(view.isAuthenticated, true);

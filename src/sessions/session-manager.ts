@@ -3,6 +3,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { Engine, EngineConnection } from '../engine/engine.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { cachedRecordStore, type CachedSessionRecordStore } from './cached-record-store.ts';
+import { awaitQr } from './qr-wait.ts';
 import type { SessionEventListener } from './session-events.ts';
 import { assertValidSessionId } from './session-id.ts';
 import type { SessionRecord, SessionRecordStore, StatusHistoryEntry } from './session-record-store.ts';
@@ -184,32 +185,21 @@ export class SessionManager {
     return connection;
   }
 
-  async qr(sessionId: string): Promise<string> {
+  /** The current QR code; a registering session's first one is awaited up to `waitMs` (see `awaitQr`). */
+  async qr(sessionId: string, waitMs = 0, signal?: AbortSignal): Promise<string> {
     await this.#require(sessionId);
-    const qr = this.#runtimes.get(sessionId)?.qr;
-    if (!qr) throw new AppError('QR_NOT_AVAILABLE', this.#qrUnavailableReason(sessionId));
-    return qr;
+    return awaitQr(this.#runtimes.get(sessionId), waitMs, signal);
   }
 
   /** Closes every socket without logging out; sessions stay restorable. */
   async shutdown(): Promise<void> {
-    await Promise.all(
-      [...this.#runtimes.values()].map((runtime) =>
-        runtime.end({ connectionStatus: 'STOPPED', status: 'disconnected', reason: 'gateway shutting down' }),
-      ),
-    );
+    const final = { connectionStatus: 'STOPPED', status: 'disconnected', reason: 'gateway shutting down' } as const;
+    await Promise.all([...this.#runtimes.values()].map((runtime) => runtime.end(final)));
   }
 
   #isRunning(sessionId: string): boolean {
     const runtime = this.#runtimes.get(sessionId);
     return runtime !== undefined && !runtime.ended;
-  }
-
-  #qrUnavailableReason(sessionId: string): string {
-    const runtime = this.#runtimes.get(sessionId);
-    if (!runtime) return 'session is not running; start it first';
-    if (runtime.connectionStatus === 'AUTHENTICATED') return 'session is already linked';
-    return `no QR code yet (status ${runtime.connectionStatus})`;
   }
 
   async #unlink(record: SessionRecord): Promise<void> {

@@ -39,6 +39,8 @@ export class SessionRuntime {
   /** State writes queued in `#writes` and not yet applied. */
   #pendingWrites = 0;
   #releaseSlot: (() => void) | undefined;
+  /** The connection on which a device was just linked (its 515 restart is part of pairing). */
+  #linkedOn: EngineConnection | undefined;
   readonly #watchers = new Set<() => void>();
 
   constructor(deps: SessionRuntimeDeps, status: SessionStatus, user: UserInfo | null) {
@@ -57,8 +59,15 @@ export class SessionRuntime {
   lastSeenAt(): number | null { return this.#connection?.lastSeenAt() ?? this.#lastSeenAt; }
 
   start(): void {
-    this.#setState('CONNECTING', this.#status, {}, 'starting');
+    // The stored status agrees with CONNECTING: linked credentials, or a registration on its way to a QR.
+    this.#setState('CONNECTING', this.#user ? 'authenticated' : 'created', {}, 'starting');
     void this.#connect();
+  }
+
+  /** Whether this runtime may still show a QR code: it is up, not linked, and registering. */
+  get qrMayCome(): boolean {
+    if (this.#ending || this.#ended || this.#user !== null) return false;
+    return ['CONNECTING', 'RECONNECTING', 'QR_REQUIRED'].includes(this.#connectionStatus);
   }
 
   /** Resolves when the status satisfies `done` or the runtime ends; false on timeout. */
@@ -121,6 +130,7 @@ export class SessionRuntime {
         this.#deps.onEvent({ type: 'session.qr', sessionId: this.#deps.sessionId, qr: event.qr });
         return;
       case 'linked':
+        this.#linkedOn = connection;
         this.#qr = null;
         this.#setState('CONNECTING', 'authenticated', { userInfo: event.user }, 'device linked');
         return;
@@ -143,16 +153,18 @@ export class SessionRuntime {
         this.#lastSeenAt = connection.lastSeenAt() ?? this.#lastSeenAt;
         this.#connection = undefined;
         this.#qr = null;
-        if (!this.#ending) this.#onClose(event);
+        if (!this.#ending) this.#onClose(event, this.#linkedOn === connection);
     }
   }
 
-  #onClose(event: Extract<EngineEvent, { type: 'close' }>): void {
+  #onClose(event: Extract<EngineEvent, { type: 'close' }>, pairing: boolean): void {
     const lastDisconnect: DisconnectInfo = { code: event.code, reason: event.reason, at: new Date().toISOString() };
     const patch: SessionRecordPatch = { lastDisconnect };
     switch (event.kind) {
       case 'restart':
-        this.#setState('CONNECTING', this.#status, patch, 'restart required by WhatsApp');
+        // The 515 right after pairing is how every link ends, not a loss: it is no lastDisconnect.
+        if (pairing) this.#setState('CONNECTING', this.#status, {}, 'linked; restarting the stream');
+        else this.#setState('CONNECTING', this.#status, patch, 'restart required by WhatsApp');
         void this.#connect();
         return;
       case 'retry': {

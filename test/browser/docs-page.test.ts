@@ -31,8 +31,29 @@ describe('the interactive API reference in a real browser', () => {
     for (const path of ['/sessions', '/sessions/connected', '/sessions/connected/credentials', '/sessions/all', '/sessions/all/credentials', '/sessions/{sessionId}', '/sessions/{sessionId}/credentials', '/sessions/{sessionId}/status', '/sessions/{sessionId}/qr', '/sessions/{sessionId}/messages']) {
       assert.ok(paths.some((p) => p.replace(/\u200b/g, '') === path), `${path} listed in ${JSON.stringify(paths)}`);
     }
-    assert.match(await page.title(), /Swagger UI/);
     if (process.env.WAGATE_SCREENSHOT) await page.screenshot({ path: process.env.WAGATE_SCREENSHOT, fullPage: false });
     assert.deepEqual(foreign, [], 'the page loads nothing from outside the gateway');
+  });
+
+  test('GET / leads to /docs, which carries wagate\'s name and mark, not Swagger\'s or Fastify\'s', async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(`${gateway.url}/`);
+    assert.equal(response?.status(), 200);
+    assert.equal(new URL(page.url()).pathname, '/docs', 'the front door redirects to the API reference');
+    assert.equal((await response?.request().redirectedFrom()?.response())?.status(), 302);
+    assert.equal(await page.title(), 'wagate API reference');
+    const logo = await page.waitForSelector('#swagger-ui .topbar .topbar-wrapper a.link img', { timeout: 20_000 });
+    const src = (await logo.getAttribute('src')) ?? '';
+    assert.match(src, /^data:image\/svg\+xml;base64,/);
+    const svg = Buffer.from(src.slice(src.indexOf(',') + 1), 'base64').toString('utf8');
+    assert.match(svg, /<title>wagate<\/title>/);
+    assert.match(svg, />wagate<\/text>/);
+    assert.doesNotMatch(svg, /fastify/i);
+    const favicon = await page.$eval('link[rel="icon"]', (node) => node.getAttribute('href'));
+    assert.match(favicon ?? '', /\/docs\/static\/theme\/favicon\.svg$/);
+    // A string, because this project's TypeScript has no DOM types; it runs in the page.
+    const topbar = await page.evaluate("getComputedStyle(document.querySelector('.topbar')).backgroundColor");
+    assert.equal(topbar, 'rgb(11, 61, 36)', 'the top bar is in wagate\'s colours (the theme CSS is served, applied)');
+    assert.equal((await fetch(`${gateway.url}/sessions`)).status, 401, 'only the exact path / is public');
   });
 });

@@ -112,10 +112,28 @@ describe('bad input over HTTP (fake engine, real SQLite)', () => {
     assert.doesNotMatch(response.body, /at .*\.ts:\d+/);
   });
 
+  test('a URL with broken percent-encoding is a 400 in the envelope', async () => {
+    for (const url of ['/sessions/%E0%A4%A', '/%', '/sessions/s%ZZ/credentials']) {
+      const response = await app.inject({ method: 'GET', url, headers: auth });
+      assertRefused(response, 400, 'Malformed URL');
+    }
+  });
+
   test('QR of a session without one is a clear 409', async () => {
     await app.inject({ method: 'POST', url: '/sessions', headers: auth, payload: { sessionId: 'noqr' } });
-    const response = await app.inject({ method: 'GET', url: '/sessions/noqr/qr', headers: auth });
+    const response = await app.inject({ method: 'GET', url: '/sessions/noqr/qr?waitMs=0', headers: auth });
     assertRefused(response, 409, 'No QR code available for this session');
+    assert.match((response.json() as { error: string }).error, /status CONNECTING/);
+  });
+
+  test('a bad ?waitMs= on the QR route is 400 and waits for nothing', async () => {
+    await app.inject({ method: 'POST', url: '/sessions', headers: auth, payload: { sessionId: 'qrwait' } });
+    for (const waitMs of ['-1', 'abc', '1.5', '60001', '007', '', '1e3']) {
+      const response = await app.inject({ method: 'GET', url: `/sessions/qrwait/qr?waitMs=${waitMs}`, headers: auth });
+      assertRefused(response, 400, 'Invalid request');
+    }
+    const unknown = await app.inject({ method: 'GET', url: '/sessions/qrwait/qr?wait=5', headers: auth });
+    assertRefused(unknown, 400, 'Invalid request');
   });
 
   test('pairing code with a malformed phone number is 400', async () => {

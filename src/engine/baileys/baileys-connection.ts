@@ -5,6 +5,7 @@ import type { AuthStateStore } from '../auth-state-store.ts';
 import type { CloseKind, EngineConnection, EngineEvent, EngineListener } from '../engine.ts';
 import type { MessageStore } from '../message-store.ts';
 import type { ContactLookup, DownloadedMedia, OutgoingMessage, SentMessage } from '../messaging-types.ts';
+import { BaileysLogTap } from './baileys-log-tap.ts';
 import { BaileysMessaging } from './baileys-messaging.ts';
 import { classifyDisconnect, readDisconnectError } from './disconnect-classifier.ts';
 import { keepLateTransactionWrites } from './late-transaction-writes.ts';
@@ -35,9 +36,16 @@ export class BaileysConnection implements EngineConnection {
   #registrationReady = false;
   readonly #closedWaiters: Array<() => void> = [];
   readonly #readyWaiters: Array<() => void> = [];
+  readonly #logTap: BaileysLogTap;
+  /** This socket started without linked credentials (a registration, which ends with a 515 once paired). */
+  #registering = false;
 
   constructor(options: BaileysConnectionOptions) {
     this.#options = options;
+    this.#logTap = new BaileysLogTap(() => {
+      // 515 on a registration stream is the end of pairing: an everyday event, not an error.
+      options.logger.info(this.#registering ? 'linked; restarting the stream' : 'WhatsApp asked for a stream restart');
+    });
   }
 
   /** Loads the auth state and opens the socket; failures surface as a `close` event. */
@@ -54,6 +62,8 @@ export class BaileysConnection implements EngineConnection {
       this.#finish(this.#intent === 'stop' ? 'stopped' : 'logged_out', null, 'closed before connecting');
       return;
     }
+    this.#registering = !isLinked(this.#auth.state.creds);
+    const baileysLevel = logger.levelVal < 40 ? 'warn' : logger.level;
     const sock = makeWASocket({
       browser: Browsers.ubuntu('Chrome'),
       syncFullHistory: false,
@@ -61,7 +71,7 @@ export class BaileysConnection implements EngineConnection {
       auth: this.#auth.state,
       getMessage: (key) => BaileysMessaging.find(this.#options.messageStore, sessionId, key),
       // Baileys logs raw stanzas (pre-key uploads included) below info; never let those through.
-      logger: logger.child({ module: 'baileys' }, { level: logger.levelVal < 40 ? 'warn' : logger.level }),
+      logger: this.#logTap.wrap(logger.child({ module: 'baileys' }, { level: baileysLevel })),
     });
     this.#sock = sock;
     keepLateTransactionWrites(sock.authState.keys, this.#auth.state.keys);
@@ -76,6 +86,7 @@ export class BaileysConnection implements EngineConnection {
       logger,
       store: this.#options.messageStore,
       emit: (event) => this.#emit(event),
+      uploadFailuresSince: (since) => this.#logTap.uploadFailuresSince(since),
     });
   }
 

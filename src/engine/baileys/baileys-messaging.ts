@@ -5,10 +5,16 @@ import { phoneOf, userJid } from '../jid.ts';
 import type { EngineEvent } from '../engine.ts';
 import type { MessageStore } from '../message-store.ts';
 import type { ContactLookup, DownloadedMedia, MessageStatusChange, OutgoingMessage, Party, SentMessage } from '../messaging-types.ts';
+import type { UploadFailure } from './baileys-log-tap.ts';
+import { explainEngineError } from './engine-errors.ts';
 import { isUserMessage, toIncomingMessage } from './incoming-message.ts';
 import { toMessageStatus } from './message-status.ts';
 import { toBaileysContent } from './outgoing-content.ts';
 import { decodeStoredMessage, encodeStoredMessage } from './stored-message.ts';
+
+const rethrowAs = (action: string) => (err: unknown): never => {
+  throw explainEngineError(err, action);
+};
 
 /** How many ids of our own API sends to remember, to tell their echo apart from phone-sent messages. */
 const OWN_SEND_MEMORY = 1000;
@@ -19,6 +25,8 @@ export interface BaileysMessagingOptions {
   store: MessageStore;
   logger: Logger;
   emit: (event: EngineEvent) => void;
+  /** Media upload failures Baileys reported (and only logged) since a time; they explain a failed send. */
+  uploadFailuresSince: (since: number) => UploadFailure[];
 }
 
 /** Sending, receiving and receipts for one Baileys socket; every message it touches is stored. */
@@ -54,8 +62,13 @@ export class BaileysMessaging {
     const messageId = generateMessageIDV2(sock.user?.id);
     this.#remember(messageId);
     this.#sending.set(messageId, []);
+    const startedAt = Date.now();
     try {
-      const sent = await sock.sendMessage(request.to, toBaileysContent(request.content, reactionKey), { ...(quoted ? { quoted } : {}), messageId });
+      const content = toBaileysContent(request.content, reactionKey);
+      const options = { ...(quoted ? { quoted } : {}), messageId };
+      const sent = await sock.sendMessage(request.to, content, options).catch((err: unknown) => {
+        throw explainEngineError(err, 'send', this.#o.uploadFailuresSince(startedAt));
+      });
       if (sent?.key.id !== messageId) throw new AppError('ENGINE_FAILURE', 'WhatsApp did not accept the message');
       await this.#save(sent);
       this.#emitStatus({ messageId, chatId: request.to, status: 'sent' });
@@ -69,16 +82,16 @@ export class BaileysMessaging {
 
   async markRead(messageId: string): Promise<void> {
     const message = await this.#load(messageId);
-    await this.#o.sock.readMessages([message.key]);
+    await this.#o.sock.readMessages([message.key]).catch(rethrowAs('read receipt'));
   }
 
   async sendPresence(to: string, state: 'composing' | 'paused'): Promise<void> {
-    await this.#o.sock.sendPresenceUpdate(state, to);
+    await this.#o.sock.sendPresenceUpdate(state, to).catch(rethrowAs('presence'));
   }
 
   async lookupContact(phoneNumber: string): Promise<ContactLookup> {
     const { sock } = this.#o;
-    const [result] = (await sock.onWhatsApp(phoneNumber)) ?? [];
+    const [result] = (await sock.onWhatsApp(phoneNumber).catch(rethrowAs('contact lookup'))) ?? [];
     if (!result?.exists) return { phoneNumber, exists: false, jid: null, lid: null };
     const jid = userJid(result.jid) ?? result.jid;
     const lid = await sock.signalRepository.lidMapping.getLIDForPN(jid).catch(() => null);
@@ -94,6 +107,8 @@ export class BaileysMessaging {
       logger: this.#o.logger,
       reuploadRequest: this.#o.sock.updateMediaMessage,
     }).catch((err: unknown) => {
+      const explained = explainEngineError(err, 'media download');
+      if (explained.code !== 'ENGINE_FAILURE') throw explained;
       throw new AppError('ENGINE_FAILURE', 'media download failed', { cause: err });
     });
     return { data, mimetype: media.mimetype ?? 'application/octet-stream', fileName: content?.documentMessage?.fileName ?? null };

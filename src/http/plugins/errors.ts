@@ -18,6 +18,13 @@ declare module 'fastify' {
   }
 }
 
+/** Routes registered after this call in `scope` fail unexpectedly with `code`, unless a route names its own. */
+export function failUnexpectedlyWith(scope: { addHook: FastifyInstance['addHook'] }, code: ErrorCode): void {
+  scope.addHook('onRoute', (route) => {
+    route.config = { failureCode: code, ...route.config };
+  });
+}
+
 function toAppError(err: FastifyError, request: FastifyRequest): AppError {
   if (isAppError(err)) return err;
   if (err.validation) return new AppError('VALIDATION_FAILED', `${err.validationContext ?? 'request'} ${err.message}`);
@@ -37,6 +44,17 @@ export function errorEnvelope(appError: AppError): ErrorBody {
   return body;
 }
 
+/**
+ * Fastify's `frameworkErrors`: errors raised before routing (a URL with broken percent-encoding), which would
+ * otherwise be answered outside the seed's envelope.
+ */
+export function answerFrameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const error = err.code === 'FST_ERR_BAD_URL'
+    ? new AppError('MALFORMED_URL', 'the path is not valid percent-encoded UTF-8')
+    : new AppError('INTERNAL', 'request could not be routed; see the gateway log');
+  void reply.status(error.status).send(errorEnvelope(error));
+}
+
 /** The one place where errors become HTTP responses, always in the seed's envelope. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -46,6 +64,6 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
   app.setNotFoundHandler((request, reply) => {
     const error = new AppError('ROUTE_NOT_FOUND', `${request.method} ${request.url.split('?', 1)[0]}`);
-    return reply.status(error.status).send({ success: false, message: error.message, code: error.code, error: error.detail });
+    return reply.status(error.status).send(errorEnvelope(error));
   });
 }

@@ -5,6 +5,7 @@ import { openLiveStream } from '../../events/live-stream.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { errorResponses } from '../schemas/envelope.ts';
 import { EventStreamQuery } from '../schemas/webhook-schemas.ts';
+import { failUnexpectedlyWith } from '../plugins/errors.ts';
 
 export interface EventStreamOptions {
   outbox: OutboxStore;
@@ -21,6 +22,7 @@ function parseLastEventId(header: string | string[] | undefined): number | undef
 
 /** `GET /events`: Server-Sent Events, resumable with Last-Event-ID from the outbox. */
 export const eventStreamRoutes: FastifyPluginAsyncTypebox<EventStreamOptions> = async (app, { outbox, hub, heartbeatMs }) => {
+  failUnexpectedlyWith(app, 'EVENT_STREAM_FAILED');
   const open = new Set<() => void>();
   // Streams never end on their own: close them before the server waits for its connections.
   app.addHook('preClose', async () => {

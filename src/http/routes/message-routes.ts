@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { MessagingService } from '../../messages/messaging-service.ts';
-import { errorResponses, ItemEnvelope } from '../schemas/envelope.ts';
+import { ItemEnvelope, upstreamErrorResponses as errorResponses } from '../schemas/envelope.ts';
 import {
   ContactParams,
   ContactSchema,
@@ -12,6 +12,7 @@ import {
   SentMessageSchema,
 } from '../schemas/message-schemas.ts';
 import { SessionIdParams } from '../schemas/session-schemas.ts';
+import { failUnexpectedlyWith } from '../plugins/errors.ts';
 
 export interface MessageRouteOptions {
   messaging: MessagingService;
@@ -22,6 +23,7 @@ const Done = Type.Object({ success: Type.Literal(true), message: Type.String() }
 
 /** Sending, receipts, presence, contact lookup and media download for one session. */
 export const messageRoutes: FastifyPluginAsyncTypebox<MessageRouteOptions> = async (app, { messaging, mediaMaxBytes }) => {
+  failUnexpectedlyWith(app, 'MESSAGING_FAILED');
   const tags = ['messages'];
   // Media travels base64 inside JSON: 4/3 of the media limit plus room for the rest of the body.
   const bodyLimit = Math.ceil((mediaMaxBytes * 4) / 3) + 65_536;

@@ -11,11 +11,13 @@ import {
   SessionIdParams,
 } from '../schemas/session-schemas.ts';
 import { presentBasic } from '../presenters/session-presenter.ts';
+import { failUnexpectedlyWith } from '../plugins/errors.ts';
 
 const PHONE = /^\+?[1-9][0-9]{6,14}$/;
 
 /** Session lifecycle endpoints, beside the seed's reads and in the same envelope. */
 export const sessionCommandRoutes: FastifyPluginAsyncTypebox<{ manager: SessionManager }> = async (app, { manager }) => {
+  failUnexpectedlyWith(app, 'SESSION_COMMAND_FAILED');
   const tags = ['session lifecycle'];
   const itemResponse = { 200: ItemEnvelope(SessionBasicSchema), ...errorResponses };
 

@@ -3,11 +3,13 @@ import type { WebhookService } from '../../events/webhook-service.ts';
 import { errorResponses, ItemEnvelope, ListEnvelope } from '../schemas/envelope.ts';
 import { DeliveryIdParams, DeliveryQuery, DeliverySchema } from '../schemas/webhook-schemas.ts';
 import { presentDelivery } from '../presenters/webhook-presenter.ts';
+import { failUnexpectedlyWith } from '../plugins/errors.ts';
 
 const DEFAULT_LIMIT = 100;
 
 /** Delivery attempts of every webhook: list them, replay one. */
 export const webhookDeliveryRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService }> = async (app, { webhooks }) => {
+  failUnexpectedlyWith(app, 'WEBHOOK_REQUEST_FAILED');
   const tags = ['webhooks'];
 
   app.get('/webhooks/deliveries', { schema: { tags, summary: 'Webhook deliveries, newest event first', querystring: DeliveryQuery, response: { 200: ListEnvelope(DeliverySchema), ...errorResponses } } }, async (request) => {

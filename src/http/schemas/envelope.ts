@@ -26,3 +26,10 @@ export const errorResponses = {
   409: ErrorEnvelope,
   500: ErrorEnvelope,
 } as const;
+
+/** Routes that call WhatsApp also answer 502 (an upstream failure, cause in `error`) and 504 (no answer in time). */
+export const upstreamErrorResponses = {
+  ...errorResponses,
+  502: ErrorEnvelope,
+  504: ErrorEnvelope,
+} as const;

@@ -64,6 +64,20 @@ export const QrSchema = Type.Object({
   qrImage: Type.String({ description: 'data:image/png;base64,… URL of the QR code' }),
 });
 
+/** Default and largest wait of `GET /sessions/:id/qr` for a session's first QR code. */
+export const QR_WAIT_DEFAULT_MS = 15_000;
+export const QR_WAIT_MAX_MS = 60_000;
+export const QrQuery = Type.Object(
+  {
+    waitMs: Type.Optional(Type.String({
+      pattern: '^(?:0|[1-9][0-9]{0,3}|[1-5][0-9]{4}|60000)$',
+      description: `How long to wait for the first QR of a session that is still connecting: 0 to ${QR_WAIT_MAX_MS} ms `
+        + `(default ${QR_WAIT_DEFAULT_MS}). 0 answers at once.`,
+    })),
+  },
+  { additionalProperties: false },
+);
+
 export const CreateSessionBody = Type.Object({ sessionId: Type.String() }, { additionalProperties: false });
 export const PairingCodeBody = Type.Object(
   { phoneNumber: Type.String({ description: 'Country code and number, digits only (a leading + is accepted)' }) },
