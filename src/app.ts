@@ -10,6 +10,7 @@ import { registerAuth } from './http/plugins/auth.ts';
 import { registerErrorHandling } from './http/plugins/errors.ts';
 import { requestChildLogger } from './http/plugins/request-logger.ts';
 import { registerOpenApi } from './http/plugins/openapi.ts';
+import { dashboardRoutes } from './http/routes/dashboard-routes.ts';
 import { eventStreamRoutes } from './http/routes/event-stream.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { messageRoutes } from './http/routes/message-routes.ts';
@@ -50,9 +51,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
-  registerAuth(app, { verifyApiKey: deps.verifyApiKey, publicPrefixes: ['/health', '/docs', '/openapi.json'] });
+  registerAuth(app, { verifyApiKey: deps.verifyApiKey, publicPrefixes: ['/health', '/docs', '/openapi.json', '/dashboard'] });
   await registerOpenApi(app, deps.version);
   await app.register(healthRoutes);
+  await app.register(dashboardRoutes);
   await app.register(sessionQueryRoutes, { manager: deps.manager });
   await app.register(sessionQrRoutes, { manager: deps.manager });
   await app.register(sessionCommandRoutes, { manager: deps.manager });
