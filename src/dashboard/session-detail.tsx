@@ -51,7 +51,9 @@ export function SessionDetail({ api, sessionId, session, state, now, onClose }: 
           onClose();
         }}
       />
-      <LinkPanel api={api} session={session} sighting={state.qrSightings.get(sessionId)} now={now} />
+      {session.connectionStatus !== 'AUTHENTICATED' && (
+        <LinkPanel api={api} session={session} sighting={state.qrSightings.get(sessionId)} now={now} />
+      )}
       <StatusHistory api={api} sessionId={sessionId} version={version} now={now} />
       <WebhookPanel api={api} sessionId={sessionId} />
       <DeliveriesPanel api={api} sessionId={sessionId} version={version} now={now} />
