@@ -31,7 +31,7 @@ export function DashboardView({ api, onUnauthorized, onLogout }: DashboardViewPr
       <header class="top">
         <h1>wagate</h1>
         <p class={`stream stream-${state.streamState}`} role="status">{STREAM_TEXT[state.streamState]}</p>
-        <button type="button" class="quiet" onClick={onLogout}>Log out</button>
+        <button type="button" class="quiet" onClick={onLogout}>Sign out</button>
       </header>
       <main class="page">
         <section aria-labelledby="health-heading" class="health">
