@@ -17,9 +17,11 @@ const POLL_MS = 3000;
 
 function outcome(delivery: Delivery): string {
   const answer = delivery.lastStatusCode !== null ? `HTTP ${delivery.lastStatusCode}` : delivery.lastError;
-  if (delivery.status === 'delivered') return `delivered after ${delivery.attempts} attempt${delivery.attempts === 1 ? '' : 's'}`;
   const tail = answer ? ` (${answer})` : '';
-  return `${delivery.status}, ${delivery.attempts} attempt${delivery.attempts === 1 ? '' : 's'}${tail}`;
+  if (delivery.status === 'delivered') return `delivered${tail}`;
+  const attempts = `${delivery.attempts} attempt${delivery.attempts === 1 ? '' : 's'}`;
+  if (delivery.status === 'failed') return `failed after ${attempts}${tail}`;
+  return delivery.attempts === 0 ? 'pending' : `pending, ${attempts} so far${tail}`;
 }
 
 /** The newest webhook deliveries of the session, each with its outcome and a Retry button. */
