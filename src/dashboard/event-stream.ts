@@ -5,6 +5,8 @@ export type StreamState = 'connecting' | 'open' | 'reconnecting';
 
 export interface EventStreamOptions {
   key: string;
+  /** Where the gateway is; default '' (this page's origin). */
+  baseUrl?: string;
   onEvent: (event: GatewayEvent) => void;
   /** 'open' after every (re)connection: events may have been missed before it, so reload then. */
   onState: (state: StreamState) => void;
@@ -34,7 +36,7 @@ export function openEventStream(options: EventStreamOptions): () => void {
     controller = new AbortController();
     const headers: Record<string, string> = { authorization: `Bearer ${options.key}`, accept: 'text/event-stream' };
     if (lastEventId) headers['last-event-id'] = lastEventId;
-    const response = await fetch('/events', { headers, signal: controller.signal, cache: 'no-store' });
+    const response = await fetch(`${options.baseUrl ?? ''}/events`, { headers, signal: controller.signal });
     if (response.status === 401) return 'unauthorized';
     if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
     options.onState('open');

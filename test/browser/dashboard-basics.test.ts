@@ -4,7 +4,10 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { createAndLink } from '../support/link-session.ts';
 import {
+  inPage,
+  markPage,
   offendingRequests,
+  pageStillMarked,
   screenshot,
   sessionCard,
   startDashboardFixture,
@@ -69,7 +72,7 @@ describe('dashboard: login, the live session list, health and the phone layout',
     assert.deepEqual(brotliDecompressSync(brotli.body), identity.body);
     const missing = await fetch(`${f.gateway.url}/dashboard/assets/main-NOPE.js`);
     assert.equal(missing.status, 404);
-    assert.equal((await missing.json()).success, false);
+    assert.equal(((await missing.json()) as { success: boolean }).success, false);
   });
 
   test('a wrong key is refused with a clear message; the right one shows the list', async () => {
@@ -79,14 +82,14 @@ describe('dashboard: login, the live session list, health and the phone layout',
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('alert').filter({ hasText: 'That API key was refused' }).waitFor();
     assert.equal(await page.getByRole('heading', { name: 'Sessions' }).count(), 0);
-    assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'a refused key is not stored');
+    assert.equal(await inPage(page, 'sessionStorage.length'), 0, 'a refused key is not stored');
 
     await page.getByLabel('API key').fill(f.gateway.apiKey);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Sessions' }).waitFor();
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('wagate.apiKey')), f.gateway.apiKey);
-    assert.equal(await page.evaluate(() => document.cookie), '');
-    assert.equal(await page.evaluate(() => localStorage.length), 0);
+    assert.equal(await inPage(page, "sessionStorage.getItem('wagate.apiKey')"), f.gateway.apiKey);
+    assert.equal(await inPage(page, 'document.cookie'), '');
+    assert.equal(await inPage(page, 'localStorage.length'), 0);
   });
 
   test('the list shows sessions linked through the API, with the seed fields, and the health summary', async () => {
@@ -107,13 +110,13 @@ describe('dashboard: login, the live session list, health and the phone layout',
     const search = page.getByRole('searchbox', { name: 'Search sessions' });
     const shownIds = () => page.locator('li.session').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-session-id')));
     await search.fill('Budi');
-    await page.waitForFunction(() => document.querySelectorAll('li.session').length === 1);
+    await page.waitForFunction("document.querySelectorAll('li.session').length === 1");
     assert.deepEqual(await shownIds(), ['budi']);
     await search.fill(ALICE.slice(-4));
-    await page.waitForFunction(() => document.querySelector('li.session')?.getAttribute('data-session-id') === 'alice');
+    await page.waitForFunction("document.querySelector('li.session')?.getAttribute('data-session-id') === 'alice'");
     assert.deepEqual(await shownIds(), ['alice']);
     await search.fill('wait');
-    await page.waitForFunction(() => document.querySelector('li.session')?.getAttribute('data-session-id') === 'waiting');
+    await page.waitForFunction("document.querySelector('li.session')?.getAttribute('data-session-id') === 'waiting'");
     assert.deepEqual(await shownIds(), ['waiting']);
     await search.fill('nobody');
     await page.getByText('No session matches the search.').waitFor();
@@ -122,28 +125,28 @@ describe('dashboard: login, the live session list, health and the phone layout',
   test('the list follows the event stream: a stop through the API shows without a reload', async () => {
     const page = await f.loggedIn();
     await waitForCardStatus(page, 'budi', 'AUTHENTICATED');
-    await page.evaluate(() => { (window as unknown as { marked: boolean }).marked = true; });
+    await markPage(page);
     assert.equal((await f.gateway.request('POST', '/sessions/budi/stop')).status, 200);
     await waitForCardStatus(page, 'budi', 'STOPPED');
     assert.equal((await f.gateway.request('POST', '/sessions/budi/start')).status, 200);
     await waitForCardStatus(page, 'budi', 'AUTHENTICATED');
-    assert.equal(await page.evaluate(() => (window as unknown as { marked?: boolean }).marked), true, 'not reloaded');
+    assert.equal(await pageStillMarked(page), true, 'not reloaded');
   });
 
   test('a key that stops working (401 later) returns to the login form', async () => {
     const page = await f.loggedIn();
     // The stored key goes bad, as after a key rotation; the next API call gets 401.
-    await page.evaluate(() => sessionStorage.setItem('wagate.apiKey', 'rotated-away'));
+    await inPage(page, "sessionStorage.setItem('wagate.apiKey', 'rotated-away')");
     await page.reload();
     await page.getByLabel('API key').waitFor();
     await page.getByText('The gateway refused the API key. Log in again.').waitFor();
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('wagate.apiKey')), null);
+    assert.equal(await inPage(page, "sessionStorage.getItem('wagate.apiKey')"), null);
   });
 
   test('at 390 px wide nothing scrolls sideways, in the list and in a session', async () => {
     const page = await f.loggedIn({ width: 390, height: 844 });
     await waitForCardStatus(page, 'alice', 'AUTHENTICATED');
-    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = () => inPage<number>(page, 'document.documentElement.scrollWidth - document.documentElement.clientWidth');
     assert.equal(await overflow(), 0);
     await screenshot(page, 'mobile-list');
     await page.getByRole('button', { name: 'Open session alice', exact: true }).click();

@@ -82,9 +82,12 @@ export async function waitForCardStatus(page: Page, sessionId: string, status: s
   await sessionCard(page, sessionId).getByText(status, { exact: true }).waitFor({ timeout: 30_000 });
 }
 
+/** Evaluates an expression in the page (a string: this test code is compiled without DOM types). */
+export const inPage = <T = unknown>(page: Page, expression: string): Promise<T> => page.evaluate(expression) as Promise<T>;
+
 /** Marks the page so a test can prove later that it was never reloaded. */
-export const markPage = (page: Page) => page.evaluate(() => { (window as unknown as { marked: boolean }).marked = true; });
-export const pageStillMarked = (page: Page) => page.evaluate(() => (window as unknown as { marked?: boolean }).marked === true);
+export const markPage = (page: Page) => inPage(page, 'window.wagateMarked = true');
+export const pageStillMarked = (page: Page) => inPage<boolean>(page, 'window.wagateMarked === true');
 
 /** With WAGATE_SCREENSHOTS=1, writes docs/images/dashboard-NAME.png (for docs/dashboard.md). */
 export async function screenshot(page: Page, name: string): Promise<void> {
