@@ -157,7 +157,7 @@ const body = `${runDate()} · ${machineLine()}
 \`npx tsx bench/dashboard-page.ts --runs ${RUNS}\`: Debian's Chromium (headless, through playwright-core) opens
 \`/dashboard\` of a real gateway process (empty SQLite database) in a fresh browser context each run, so nothing is
 cached, and waits for the login form and the first contentful paint; times are from navigation start (Paint Timing),
-bytes from Resource Timing (page, script and stylesheet, served as `${[...scriptEncodings].join(', ')}`, the encoding
+bytes from Resource Timing (page, script and stylesheet, served as \`${[...scriptEncodings].join(', ')}\`, the encoding
 Chromium asked for; gzip is 10–15 % larger). The
 baseline is a blank HTML page (one paragraph, no assets) from a raw \`node:http\` server in the same process as the
 benchmark, measured alternately with the dashboard in the same run. "List shown" opens the page with the key already
