@@ -166,8 +166,8 @@ is not counted (it includes the gateway's one bundle build). Medians of ${RUNS} 
 
 Page weight **${kb(weight)}** as served, ${kb(gzipBytes)} gzipped (goal: under 150 KB gzipped), and first contentful paint **${ms(fcp)}**
 (goal: under 1 s on loopback): **${gzipBytes < 150_000 && fcp < 1000 ? 'met' : 'not met'}**. The gateway bundles the front end
-once in memory at start (esbuild, \`write: false\`): ${buildMs.map((n) => ms(n)).join(', ')} in this process (first,
-then warm).
+once in memory at start (esbuild, \`write: false\`): ${buildMs.map((n) => ms(n)).join(', ')} in this process (three
+builds, each starting and stopping esbuild's service).
 
 ${summary}
 

@@ -1,12 +1,12 @@
 import type { Session } from './types.ts';
 
-/** "12 s ago", "3 min ago", "5 h ago", "2 d ago"; "never" without a time. */
+/** "just now" (under 5 s), "12 s ago", "3 min ago", "5 h ago", "2 d ago"; "never" without a time. */
 export function relativeTime(iso: string | null | undefined, now: number): string {
   if (!iso) return 'never';
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return 'unknown';
   const seconds = Math.round((now - at) / 1000);
-  if (seconds < 0) return 'just now';
+  if (seconds < 5) return 'just now';
   if (seconds < 60) return `${seconds} s ago`;
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes} min ago`;

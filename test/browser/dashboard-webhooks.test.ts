@@ -76,6 +76,7 @@ describe('dashboard: the session webhook, its deliveries with retry, and a test 
     const failed = deliveries.getByRole('listitem').filter({ hasText: 'failed after 1 attempt (HTTP 503)' }).first();
     await failed.waitFor({ timeout: 30_000 });
     assert.ok(receiver.received.length >= 1 && receiver.accepted.length === 0);
+    await deliveries.scrollIntoViewIfNeeded();
     await screenshot(page, 'deliveries');
 
     // Every event of the restart has had its one attempt before the receiver starts accepting.

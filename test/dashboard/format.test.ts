@@ -16,7 +16,9 @@ function session(sessionId: string, extra: Partial<Session> = {}): Session {
 test('relative times', () => {
   assert.equal(relativeTime(null, NOW), 'never');
   assert.equal(relativeTime('garbage', NOW), 'unknown');
-  assert.equal(relativeTime('2026-12-07T10:00:05.000Z', NOW), 'just now');
+  assert.equal(relativeTime('2026-12-07T10:00:05.000Z', NOW), 'just now', 'a clock ahead of ours');
+  assert.equal(relativeTime('2026-12-07T09:59:56.000Z', NOW), 'just now');
+  assert.equal(relativeTime('2026-12-07T09:59:55.000Z', NOW), '5 s ago');
   assert.equal(relativeTime('2026-12-07T09:59:48.000Z', NOW), '12 s ago');
   assert.equal(relativeTime('2026-12-07T09:57:00.000Z', NOW), '3 min ago');
   assert.equal(relativeTime('2026-12-07T05:00:00.000Z', NOW), '5 h ago');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { build, stop as stopEsbuild } from 'esbuild';
 
 /** One file served under `/dashboard/assets/`, with its compressed forms made once. */
 export interface DashboardAsset {
@@ -65,6 +65,7 @@ function pageHtml(script: string, stylesheet: string): string {
  * stylesheet with content-hashed names, plus the page that loads them. Nothing is written to disk.
  */
 export async function buildDashboardBundle(): Promise<DashboardBundle> {
+  // esbuild's service child process would otherwise live as long as the gateway; it restarts if used again.
   const result = await build({
     entryPoints: [join(SOURCE_DIR, 'main.tsx')],
     bundle: true,
@@ -81,7 +82,7 @@ export async function buildDashboardBundle(): Promise<DashboardBundle> {
     define: { 'process.env.NODE_ENV': '"production"' },
     write: false,
     logLevel: 'silent',
-  });
+  }).finally(() => stopEsbuild());
   const assets = new Map<string, DashboardAsset>();
   for (const file of result.outputFiles) assets.set(basename(file.path), asset(basename(file.path), file.contents));
   const names = [...assets.keys()];
