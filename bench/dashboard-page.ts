@@ -7,6 +7,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { buildDashboardBundle } from '../src/http/dashboard/dashboard-assets.ts';
@@ -18,6 +19,7 @@ import { fmt, median, table, writeSection } from './support/report.ts';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '10' }, 'no-write': { type: 'boolean', default: false } } });
 const RUNS = Number(args.runs);
+const LOAD_AT_START = loadavg()[0] ?? 0;
 const BLANK = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blank</title><link rel="icon" href="data:,"></head><body><p>blank</p></body></html>';
 
 /** The content-encoding the gateway chose for the script, as Chromium asked (it offers br on localhost too). */
@@ -162,7 +164,8 @@ Chromium asked for; gzip is 10–15 % larger). The
 baseline is a blank HTML page (one paragraph, no assets) from a raw \`node:http\` server in the same process as the
 benchmark, measured alternately with the dashboard in the same run. "List shown" opens the page with the key already
 in \`sessionStorage\` and stops when the (empty) session list has been fetched and rendered. One warm-up visit of each
-is not counted (it includes the gateway's one bundle build). Medians of ${RUNS} runs.
+is not counted (it includes the gateway's one bundle build). Medians of ${RUNS} runs. The machine is shared: 1-minute
+load average ${LOAD_AT_START.toFixed(2)} at the start and ${(loadavg()[0] ?? 0).toFixed(2)} at the end; the per-run rows show how much the times move with it.
 
 Page weight **${kb(weight)}** as served, ${kb(gzipBytes)} gzipped (goal: under 150 KB gzipped), and first contentful paint **${ms(fcp)}**
 (goal: under 1 s on loopback): **${gzipBytes < 150_000 && fcp < 1000 ? 'met' : 'not met'}**. The gateway bundles the front end
