@@ -17,10 +17,14 @@ import { startBenchGateway } from './support/gateway.ts';
 import { machineLine, runDate } from './support/machine.ts';
 import { fmt, median, table, writeSection } from './support/report.ts';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '10' }, 'no-write': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: { runs: { type: 'string', default: '10' }, 'no-write': { type: 'boolean', default: false } },
+});
 const RUNS = Number(args.runs);
 const LOAD_AT_START = loadavg()[0] ?? 0;
-const BLANK = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blank</title><link rel="icon" href="data:,"></head><body><p>blank</p></body></html>';
+const BLANK =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blank</title>' +
+  '<link rel="icon" href="data:,"></head><body><p>blank</p></body></html>';
 
 /** The content-encoding the gateway chose for the script, as Chromium asked (it offers br on localhost too). */
 const scriptEncodings = new Set<string>();
@@ -64,7 +68,9 @@ async function sample(browser: Browser, url: string, ready: (page: Page) => Prom
     });
     await page.goto(url);
     await ready(page);
-    await page.waitForFunction("performance.getEntriesByType('paint').some((e) => e.name === 'first-contentful-paint')");
+    await page.waitForFunction(
+      "performance.getEntriesByType('paint').some((e) => e.name === 'first-contentful-paint')",
+    );
     return (await page.evaluate(TIMINGS)) as PageSample;
   } finally {
     await context.close();
@@ -86,7 +92,9 @@ async function listShownMs(browser: Browser, url: string, apiKey: string): Promi
 }
 
 const blankServer = createServer((_request, response) => {
-  response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(BLANK) }).end(BLANK);
+  response
+    .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(BLANK) })
+    .end(BLANK);
 });
 await new Promise<void>((resolve) => blankServer.listen(0, '127.0.0.1', resolve));
 const blankUrl = `http://127.0.0.1:${(blankServer.address() as AddressInfo).port}/`;
@@ -131,7 +139,15 @@ const rows = [
   ['Dashboard login page, gateway', dashboard],
 ] as const;
 const summary = table(
-  ['Page', 'Requests', 'Transferred (headers + compressed bodies)', 'Bodies as served', 'Bodies decompressed', 'First paint', 'First contentful paint'],
+  [
+    'Page',
+    'Requests',
+    'Transferred (headers + compressed bodies)',
+    'Bodies as served',
+    'Bodies decompressed',
+    'First paint',
+    'First contentful paint',
+  ],
   rows.map(([name, samples]) => [
     name,
     fmt.int(med(samples, 'requests')),
@@ -154,23 +170,24 @@ const perRun = table(
 );
 const fcp = med(dashboard, 'firstContentfulPaintMs');
 const weight = med(dashboard, 'encodedBytes');
+const goalMet = gzipBytes < 150_000 && fcp < 1000;
 const body = `${runDate()} · ${machineLine()}
 
 \`npx tsx bench/dashboard-page.ts --runs ${RUNS}\`: Debian's Chromium (headless, through playwright-core) opens
 \`/dashboard\` of a real gateway process (empty SQLite database) in a fresh browser context each run, so nothing is
 cached, and waits for the login form and the first contentful paint; times are from navigation start (Paint Timing),
-bytes from Resource Timing (page, script and stylesheet, served as \`${[...scriptEncodings].join(', ')}\`, the encoding
-Chromium asked for; gzip is 10–15 % larger). The
-baseline is a blank HTML page (one paragraph, no assets) from a raw \`node:http\` server in the same process as the
-benchmark, measured alternately with the dashboard in the same run. "List shown" opens the page with the key already
-in \`sessionStorage\` and stops when the (empty) session list has been fetched and rendered. One warm-up visit of each
-is not counted (it includes the gateway's one bundle build). Medians of ${RUNS} runs. The machine is shared: 1-minute
-load average ${LOAD_AT_START.toFixed(2)} at the start and ${(loadavg()[0] ?? 0).toFixed(2)} at the end; the per-run rows show how much the times move with it.
+bytes from Resource Timing (page, script and stylesheet, served as \`${[...scriptEncodings].join(', ')}\`, the
+encoding Chromium asked for; gzip is 10–15 % larger). The baseline is a blank HTML page (one paragraph, no assets)
+from a raw \`node:http\` server in the same process as the benchmark, measured alternately with the dashboard in the
+same run. "List shown" opens the page with the key already in \`sessionStorage\` and stops when the (empty) session
+list has been fetched and rendered. One warm-up visit of each is not counted (it includes the gateway's one bundle
+build). Medians of ${RUNS} runs. The machine is shared: 1-minute load average ${LOAD_AT_START.toFixed(2)} at the
+start and ${(loadavg()[0] ?? 0).toFixed(2)} at the end; the per-run rows show how much the times move with it.
 
-Page weight **${kb(weight)}** as served, ${kb(gzipBytes)} gzipped (goal: under 150 KB gzipped), and first contentful paint **${ms(fcp)}**
-(goal: under 1 s on loopback): **${gzipBytes < 150_000 && fcp < 1000 ? 'met' : 'not met'}**. The gateway bundles the front end
-once in memory at start (esbuild, \`write: false\`): ${buildMs.map((n) => ms(n)).join(', ')} in this process (three
-builds, each starting and stopping esbuild's service).
+Page weight **${kb(weight)}** as served, ${kb(gzipBytes)} gzipped (goal: under 150 KB gzipped), and first
+contentful paint **${ms(fcp)}** (goal: under 1 s on loopback): **${goalMet ? 'met' : 'not met'}**. The gateway
+bundles the front end once in memory at start (esbuild, \`write: false\`): ${buildMs.map((n) => ms(n)).join(', ')}
+in this process (three builds, each starting and stopping esbuild's service).
 
 ${summary}
 

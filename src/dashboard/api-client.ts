@@ -1,13 +1,4 @@
-import type {
-  Delivery,
-  Envelope,
-  PairingCode,
-  Qr,
-  SentMessage,
-  Session,
-  SessionStatus,
-  Webhook,
-} from './types.ts';
+import type { Delivery, Envelope, PairingCode, Qr, SentMessage, Session, SessionStatus, Webhook } from './types.ts';
 
 /** An answer other than success, with the envelope's message (and code) for the user. */
 export class ApiError extends Error {
@@ -34,7 +25,12 @@ export function createApiClient(key: string, onUnauthorized: () => void) {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+      response = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+      });
     } catch {
       throw new ApiError(0, 'The gateway cannot be reached');
     }
@@ -49,7 +45,8 @@ export function createApiClient(key: string, onUnauthorized: () => void) {
     }
     return envelope;
   }
-  const data = async <T>(method: string, url: string, body?: unknown): Promise<T> => (await call<T>(method, url, body)).data as T;
+  const data = async <T>(method: string, url: string, body?: unknown): Promise<T> =>
+    (await call<T>(method, url, body)).data as T;
 
   return {
     key,
@@ -60,7 +57,8 @@ export function createApiClient(key: string, onUnauthorized: () => void) {
     create: (id: string) => data<Session>('POST', '/sessions', { sessionId: id }),
     command: (id: string, command: SessionCommand) => data<Session>('POST', path(id, `/${command}`)),
     remove: (id: string) => call<never>('DELETE', path(id)),
-    pairingCode: (id: string, phoneNumber: string) => data<PairingCode>('POST', path(id, '/pairing-code'), { phoneNumber }),
+    pairingCode: (id: string, phoneNumber: string) =>
+      data<PairingCode>('POST', path(id, '/pairing-code'), { phoneNumber }),
     webhook: async (id: string): Promise<Webhook | null> => {
       try {
         return await data<Webhook>('GET', path(id, '/webhook'));
@@ -71,8 +69,10 @@ export function createApiClient(key: string, onUnauthorized: () => void) {
     },
     putWebhook: (id: string, url: string) => data<Webhook>('PUT', path(id, '/webhook'), { url }),
     removeWebhook: (id: string) => call<never>('DELETE', path(id, '/webhook')),
-    deliveries: (id: string) => data<Delivery[]>('GET', `/webhooks/deliveries?sessionId=${encodeURIComponent(id)}&limit=20`),
-    retryDelivery: (deliveryId: string) => data<Delivery>('POST', `/webhooks/deliveries/${encodeURIComponent(deliveryId)}/retry`),
+    deliveries: (id: string) =>
+      data<Delivery[]>('GET', `/webhooks/deliveries?sessionId=${encodeURIComponent(id)}&limit=20`),
+    retryDelivery: (deliveryId: string) =>
+      data<Delivery>('POST', `/webhooks/deliveries/${encodeURIComponent(deliveryId)}/retry`),
     sendText: (id: string, to: string, text: string) => data<SentMessage>('POST', path(id, '/messages'), { to, text }),
   };
 }
@@ -83,7 +83,9 @@ export type ApiClient = ReturnType<typeof createApiClient>;
 export async function keyIsAccepted(key: string): Promise<boolean> {
   let refused = false;
   try {
-    await createApiClient(key, () => { refused = true; }).sessions();
+    await createApiClient(key, () => {
+      refused = true;
+    }).sessions();
     return true;
   } catch (err) {
     if (refused) return false;

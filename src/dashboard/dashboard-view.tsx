@@ -13,7 +13,11 @@ export interface DashboardViewProps {
   onLogout: () => void;
 }
 
-const STREAM_TEXT = { connecting: 'Connecting to live updates…', open: 'Live', reconnecting: 'Live updates lost; reconnecting…' };
+const STREAM_TEXT = {
+  connecting: 'Connecting to live updates…',
+  open: 'Live',
+  reconnecting: 'Live updates lost; reconnecting…',
+};
 
 /** The logged-in page: health summary, searchable live session list, and the session dialogs. */
 export function DashboardView({ api, onUnauthorized, onLogout }: DashboardViewProps) {
@@ -30,15 +34,27 @@ export function DashboardView({ api, onUnauthorized, onLogout }: DashboardViewPr
     <>
       <header class="top">
         <h1>wagate</h1>
-        <p class={`stream stream-${state.streamState}`} role="status">{STREAM_TEXT[state.streamState]}</p>
-        <button type="button" class="quiet" onClick={onLogout}>Sign out</button>
+        <p class={`stream stream-${state.streamState}`} role="status">
+          {STREAM_TEXT[state.streamState]}
+        </p>
+        <button type="button" class="quiet" onClick={onLogout}>
+          Sign out
+        </button>
       </header>
       <main class="page">
         <section aria-labelledby="health-heading" class="health">
-          <h2 id="health-heading" class="visually-hidden">Health</h2>
-          <p><span class="label">Total</span> <strong>{counts.total}</strong></p>
-          <p><span class="label">Active</span> <strong>{counts.active}</strong></p>
-          <p><span class="label">Authenticated</span> <strong>{counts.authenticated}</strong></p>
+          <h2 id="health-heading" class="visually-hidden">
+            Health
+          </h2>
+          <p>
+            <span class="label">Total</span> <strong>{counts.total}</strong>
+          </p>
+          <p>
+            <span class="label">Active</span> <strong>{counts.active}</strong>
+          </p>
+          <p>
+            <span class="label">Authenticated</span> <strong>{counts.authenticated}</strong>
+          </p>
         </section>
         <section aria-labelledby="sessions-heading">
           <div class="toolbar">
@@ -50,20 +66,19 @@ export function DashboardView({ api, onUnauthorized, onLogout }: DashboardViewPr
               value={query}
               onInput={(event) => setQuery(event.currentTarget.value)}
             />
-            <button type="button" onClick={() => setCreating(true)}>New session</button>
+            <button type="button" onClick={() => setCreating(true)}>
+              New session
+            </button>
           </div>
-          {state.error && <p class="error" role="alert">{state.error}</p>}
+          {state.error && (
+            <p class="error" role="alert">
+              {state.error}
+            </p>
+          )}
           <SessionList sessions={shown} total={state.sessions.length} now={now} onOpen={setSelected} />
         </section>
       </main>
-      {creating && (
-        <NewSessionDialog
-          api={api}
-          state={state}
-          now={now}
-          onClose={() => setCreating(false)}
-        />
-      )}
+      {creating && <NewSessionDialog api={api} state={state} now={now} onClose={() => setCreating(false)} />}
       {selected && (
         <SessionDetail
           api={api}

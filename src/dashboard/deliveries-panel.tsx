@@ -46,7 +46,9 @@ export function DeliveriesPanel({ api, sessionId, version, now }: DeliveriesPane
         <ul class="deliveries" aria-label="Webhook deliveries">
           {deliveries.map((delivery) => (
             <li key={delivery.id} class={`delivery delivery-${delivery.status}`}>
-              <span class="delivery-type">{delivery.type} #{delivery.sequence}</span>
+              <span class="delivery-type">
+                {delivery.type} #{delivery.sequence}
+              </span>
               <span class="delivery-outcome">{outcome(delivery)}</span>
               <time dateTime={delivery.createdAt}>{relativeTime(delivery.createdAt, now)}</time>
               <button
@@ -61,7 +63,11 @@ export function DeliveriesPanel({ api, sessionId, version, now }: DeliveriesPane
           ))}
         </ul>
       )}
-      {(load.error ?? retry.error) && <p class="error" role="alert">{load.error ?? retry.error}</p>}
+      {(load.error ?? retry.error) && (
+        <p class="error" role="alert">
+          {load.error ?? retry.error}
+        </p>
+      )}
     </section>
   );
 }

@@ -58,7 +58,7 @@ export function openEventStream(options: EventStreamOptions): () => void {
 
   const run = async () => {
     options.onState('connecting');
-    for (let attempt = 0; !stopped; ) {
+    for (let attempt = 0; !stopped;) {
       let outcome: 'unauthorized' | 'ended' | 'failed';
       try {
         outcome = await readOnce();

@@ -28,7 +28,8 @@ function QrCode({ api, session, sighting, now }: LinkPanelProps) {
           setError(null);
         }
       } catch (err) {
-        if (!cancelled && !(err instanceof ApiError && err.code === 'QR_NOT_AVAILABLE')) setError(String((err as Error).message));
+        if (!cancelled && !(err instanceof ApiError && err.code === 'QR_NOT_AVAILABLE'))
+          setError(String((err as Error).message));
       }
     };
     void load();
@@ -39,7 +40,12 @@ function QrCode({ api, session, sighting, now }: LinkPanelProps) {
     };
   }, [api, sessionId, sighting?.qr]);
 
-  if (error) return <p class="error" role="alert">{error}</p>;
+  if (error)
+    return (
+      <p class="error" role="alert">
+        {error}
+      </p>
+    );
   if (!image) return <p>Waiting for the QR code…</p>;
   const left = sighting ? secondsLeft(sighting, now) : null;
   return (
@@ -48,7 +54,11 @@ function QrCode({ api, session, sighting, now }: LinkPanelProps) {
       <figcaption>
         On the phone: WhatsApp → Linked devices → Link a device, then scan.{' '}
         <span role="timer" aria-live="off">
-          {left === null ? 'The code changes every 20 to 60 s.' : left > 0 ? `Expires in ${left} s.` : 'Expired; a new code is coming.'}
+          {left === null
+            ? 'The code changes every 20 to 60 s.'
+            : left > 0
+              ? `Expires in ${left} s.`
+              : 'Expired; a new code is coming.'}
         </span>
       </figcaption>
     </figure>
@@ -80,13 +90,23 @@ function PairingCodeForm({ api, session }: { api: ApiClient; session: Session })
         aria-describedby="pairing-phone-help"
         required
       />
-      <p id="pairing-phone-help" class="help">Country code and number, digits only.</p>
-      <button type="submit" disabled={request.busy}>Get pairing code</button>
-      {request.error && <p class="error" role="alert">{request.error}</p>}
+      <p id="pairing-phone-help" class="help">
+        Country code and number, digits only.
+      </p>
+      <button type="submit" disabled={request.busy}>
+        Get pairing code
+      </button>
+      {request.error && (
+        <p class="error" role="alert">
+          {request.error}
+        </p>
+      )}
       {code && (
         <p>
           On the phone: Linked devices → Link with phone number, then type{' '}
-          <output class="pairing-code" aria-label="Pairing code">{code}</output>
+          <output class="pairing-code" aria-label="Pairing code">
+            {code}
+          </output>
         </p>
       )}
     </form>
@@ -99,14 +119,22 @@ export function LinkPanel(props: LinkPanelProps) {
   const { session } = props;
   if (session.connectionStatus === 'AUTHENTICATED') {
     const user = session.userInfo;
-    return <p class="ok" role="status">Linked{user ? ` to +${user.phoneNumber}${user.name ? ` (${user.name})` : ''}` : ''}.</p>;
+    return (
+      <p class="ok" role="status">
+        Linked{user ? ` to +${user.phoneNumber}${user.name ? ` (${user.name})` : ''}` : ''}.
+      </p>
+    );
   }
   if (session.connectionStatus !== 'QR_REQUIRED' && session.connectionStatus !== 'CONNECTING') return null;
   return (
     <section class="link-panel" aria-label="Link a phone">
       <div class="choice" role="group" aria-label="How to link">
-        <button type="button" aria-pressed={!byCode} onClick={() => setByCode(false)}>Scan QR code</button>
-        <button type="button" aria-pressed={byCode} onClick={() => setByCode(true)}>Use pairing code</button>
+        <button type="button" aria-pressed={!byCode} onClick={() => setByCode(false)}>
+          Scan QR code
+        </button>
+        <button type="button" aria-pressed={byCode} onClick={() => setByCode(true)}>
+          Use pairing code
+        </button>
       </div>
       {byCode ? <PairingCodeForm api={props.api} session={session} /> : <QrCode {...props} />}
     </section>

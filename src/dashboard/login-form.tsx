@@ -34,7 +34,11 @@ export function LoginForm({ onLogin, notice }: LoginFormProps) {
       <h1>wagate</h1>
       <form class="card" onSubmit={submit}>
         <h2>Log in</h2>
-        {notice && <p class="notice" role="status">{notice}</p>}
+        {notice && (
+          <p class="notice" role="status">
+            {notice}
+          </p>
+        )}
         <label for="api-key">API key</label>
         <input
           id="api-key"
@@ -45,9 +49,17 @@ export function LoginForm({ onLogin, notice }: LoginFormProps) {
           aria-describedby="api-key-help"
           required
         />
-        <p id="api-key-help" class="help">The gateway's key (API_KEY, or the file data/api-key). It stays in this tab only.</p>
-        {error && <p class="error" role="alert">{error}</p>}
-        <button type="submit" disabled={busy}>{busy ? 'Checking…' : 'Log in'}</button>
+        <p id="api-key-help" class="help">
+          The gateway's key (API_KEY, or the file data/api-key). It stays in this tab only.
+        </p>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {busy ? 'Checking…' : 'Log in'}
+        </button>
       </form>
     </main>
   );

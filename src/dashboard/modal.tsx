@@ -29,7 +29,9 @@ export function Modal({ title, onClose, children, wide }: ModalProps) {
     >
       <header class="modal-header">
         <h2 id={headingId}>{title}</h2>
-        <button type="button" class="quiet" onClick={onClose}>Close</button>
+        <button type="button" class="quiet" onClick={onClose}>
+          Close
+        </button>
       </header>
       {children}
     </dialog>
@@ -50,8 +52,12 @@ export function ConfirmDialog({ title, text, confirmLabel, onConfirm, onCancel }
     <Modal title={title} onClose={onCancel}>
       <p>{text}</p>
       <div class="row-actions">
-        <button type="button" class="danger" onClick={onConfirm}>{confirmLabel}</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button type="button" class="danger" onClick={onConfirm}>
+          {confirmLabel}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
       </div>
     </Modal>
   );

@@ -42,13 +42,27 @@ export function NewSessionDialog({ api, state, now, onClose }: NewSessionDialogP
             aria-describedby="new-session-help"
             required
           />
-          <p id="new-session-help" class="help">Letters, digits, _ and -, up to 64 characters.</p>
-          {create.error && <p class="error" role="alert">{create.error}</p>}
-          <button type="submit" disabled={create.busy}>Create</button>
+          <p id="new-session-help" class="help">
+            Letters, digits, _ and -, up to 64 characters.
+          </p>
+          {create.error && (
+            <p class="error" role="alert">
+              {create.error}
+            </p>
+          )}
+          <button type="submit" disabled={create.busy}>
+            Create
+          </button>
         </form>
       )}
-      {session && <LinkPanel api={api} session={session} sighting={state.qrSightings.get(session.sessionId)} now={now} />}
-      {session?.connectionStatus === 'AUTHENTICATED' && <button type="button" onClick={onClose}>Done</button>}
+      {session && (
+        <LinkPanel api={api} session={session} sighting={state.qrSightings.get(session.sessionId)} now={now} />
+      )}
+      {session?.connectionStatus === 'AUTHENTICATED' && (
+        <button type="button" onClick={onClose}>
+          Done
+        </button>
+      )}
     </Modal>
   );
 }

@@ -28,17 +28,34 @@ export function SessionActions({ api, session, onChanged, onDeleted }: SessionAc
   return (
     <section aria-label="Actions">
       <div class="row-actions">
-        <button type="button" disabled={busy || !stopped} onClick={() => void command.run('start')}>Start</button>
-        <button type="button" disabled={busy || stopped} onClick={() => void command.run('stop')}>Stop</button>
-        <button type="button" disabled={busy} onClick={() => void command.run('restart')}>Restart</button>
-        <button type="button" disabled={busy || !session.isAuthenticated} onClick={() => setConfirming('logout')}>Log out</button>
-        <button type="button" class="danger" disabled={busy} onClick={() => setConfirming('delete')}>Delete</button>
+        <button type="button" disabled={busy || !stopped} onClick={() => void command.run('start')}>
+          Start
+        </button>
+        <button type="button" disabled={busy || stopped} onClick={() => void command.run('stop')}>
+          Stop
+        </button>
+        <button type="button" disabled={busy} onClick={() => void command.run('restart')}>
+          Restart
+        </button>
+        <button type="button" disabled={busy || !session.isAuthenticated} onClick={() => setConfirming('logout')}>
+          Log out
+        </button>
+        <button type="button" class="danger" disabled={busy} onClick={() => setConfirming('delete')}>
+          Delete
+        </button>
       </div>
-      {(command.error ?? remove.error) && <p class="error" role="alert">{command.error ?? remove.error}</p>}
+      {(command.error ?? remove.error) && (
+        <p class="error" role="alert">
+          {command.error ?? remove.error}
+        </p>
+      )}
       {confirming === 'logout' && (
         <ConfirmDialog
           title={`Log out ${sessionId}?`}
-          text={`This unlinks ${sessionId} from WhatsApp on the phone. The session stays; linking it again needs a new scan.`}
+          text={
+            `This unlinks ${sessionId} from WhatsApp on the phone. ` +
+            'The session stays; linking it again needs a new scan.'
+          }
           confirmLabel={`Log out ${sessionId}`}
           onCancel={() => setConfirming(null)}
           onConfirm={() => {
@@ -50,7 +67,10 @@ export function SessionActions({ api, session, onChanged, onDeleted }: SessionAc
       {confirming === 'delete' && (
         <ConfirmDialog
           title={`Delete ${sessionId}?`}
-          text={`This logs ${sessionId} out if it is linked and deletes it with its keys, webhook and history. It cannot be undone.`}
+          text={
+            `This logs ${sessionId} out if it is linked and deletes it with its keys, webhook and history. ` +
+            'It cannot be undone.'
+          }
           confirmLabel={`Delete ${sessionId}`}
           onCancel={() => setConfirming(null)}
           onConfirm={() => {

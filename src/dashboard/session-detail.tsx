@@ -34,13 +34,38 @@ export function SessionDetail({ api, sessionId, session, state, now, onClose }: 
   return (
     <Modal title={`Session ${sessionId}`} onClose={onClose} wide>
       <dl class="facts">
-        <div><dt>Status</dt><dd><span class={`badge badge-${session.connectionStatus.toLowerCase()}`}>{session.connectionStatus}</span></dd></div>
-        <div><dt>Phone</dt><dd>{user?.phoneNumber ? `+${user.phoneNumber}` : '—'}</dd></div>
-        <div><dt>Name</dt><dd>{user?.name || '—'}</dd></div>
-        <div><dt>Platform</dt><dd>{user?.platform || '—'}</dd></div>
-        <div><dt>Last seen</dt><dd>{relativeTime(session.lastSeenAt, now)}</dd></div>
-        <div class="wide"><dt>Last disconnect</dt><dd>{disconnectText(session)}</dd></div>
-        {user?.jid && <div class="wide"><dt>JID</dt><dd>{user.jid}</dd></div>}
+        <div>
+          <dt>Status</dt>
+          <dd>
+            <span class={`badge badge-${session.connectionStatus.toLowerCase()}`}>{session.connectionStatus}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Phone</dt>
+          <dd>{user?.phoneNumber ? `+${user.phoneNumber}` : '—'}</dd>
+        </div>
+        <div>
+          <dt>Name</dt>
+          <dd>{user?.name || '—'}</dd>
+        </div>
+        <div>
+          <dt>Platform</dt>
+          <dd>{user?.platform || '—'}</dd>
+        </div>
+        <div>
+          <dt>Last seen</dt>
+          <dd>{relativeTime(session.lastSeenAt, now)}</dd>
+        </div>
+        <div class="wide">
+          <dt>Last disconnect</dt>
+          <dd>{disconnectText(session)}</dd>
+        </div>
+        {user?.jid && (
+          <div class="wide">
+            <dt>JID</dt>
+            <dd>{user.jid}</dd>
+          </div>
+        )}
       </dl>
       <SessionActions
         api={api}

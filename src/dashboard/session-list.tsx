@@ -17,20 +17,39 @@ export function SessionList({ sessions, total, now, onOpen }: SessionListProps) 
       {sessions.map((session) => (
         <li key={session.sessionId} class="session" data-session-id={session.sessionId}>
           <div class="session-head">
-            <button type="button" class="link" onClick={() => onOpen(session.sessionId)} aria-label={`Open session ${session.sessionId}`}>
+            <button
+              type="button"
+              class="link"
+              onClick={() => onOpen(session.sessionId)}
+              aria-label={`Open session ${session.sessionId}`}
+            >
               {session.sessionId}
             </button>
             <span class={`badge badge-${session.connectionStatus.toLowerCase()}`}>{session.connectionStatus}</span>
           </div>
           <dl class="facts">
-            <div><dt>Phone</dt><dd>{session.userInfo?.phoneNumber ? `+${session.userInfo.phoneNumber}` : '—'}</dd></div>
-            <div><dt>Name</dt><dd>{session.userInfo?.name || '—'}</dd></div>
-            <div><dt>Platform</dt><dd>{session.userInfo?.platform || '—'}</dd></div>
+            <div>
+              <dt>Phone</dt>
+              <dd>{session.userInfo?.phoneNumber ? `+${session.userInfo.phoneNumber}` : '—'}</dd>
+            </div>
+            <div>
+              <dt>Name</dt>
+              <dd>{session.userInfo?.name || '—'}</dd>
+            </div>
+            <div>
+              <dt>Platform</dt>
+              <dd>{session.userInfo?.platform || '—'}</dd>
+            </div>
             <div>
               <dt>Last seen</dt>
-              <dd><time dateTime={session.lastSeenAt ?? undefined}>{relativeTime(session.lastSeenAt, now)}</time></dd>
+              <dd>
+                <time dateTime={session.lastSeenAt ?? undefined}>{relativeTime(session.lastSeenAt, now)}</time>
+              </dd>
             </div>
-            <div class="wide"><dt>Last disconnect</dt><dd>{disconnectText(session)}</dd></div>
+            <div class="wide">
+              <dt>Last disconnect</dt>
+              <dd>{disconnectText(session)}</dd>
+            </div>
           </dl>
         </li>
       ))}

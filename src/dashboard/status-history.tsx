@@ -29,14 +29,20 @@ export function StatusHistory({ api, sessionId, version, now }: StatusHistoryPro
   return (
     <section aria-labelledby="history-heading">
       <h3 id="history-heading">Status history</h3>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       {history && history.length === 0 && <p class="empty">No status changes kept.</p>}
       {history && history.length > 0 && (
         <ol class="history" aria-label="Status history">
           {history.map((entry, index) => (
             <li key={`${entry.at}-${index}`}>
               <span class={`badge badge-${entry.connectionStatus.toLowerCase()}`}>{entry.connectionStatus}</span>{' '}
-              <time dateTime={entry.at} title={entry.at}>{relativeTime(entry.at, now)}</time>
+              <time dateTime={entry.at} title={entry.at}>
+                {relativeTime(entry.at, now)}
+              </time>
               {entry.reason && <span class="reason"> · {entry.reason}</span>}
             </li>
           ))}

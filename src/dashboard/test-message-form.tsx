@@ -23,13 +23,36 @@ export function TestMessageForm({ api, sessionId }: { api: ApiClient; sessionId:
         }}
       >
         <label for="test-to">Send to</label>
-        <input id="test-to" type="tel" placeholder="6281234567890" value={to} onInput={(event) => setTo(event.currentTarget.value)} required />
+        <input
+          id="test-to"
+          type="tel"
+          placeholder="6281234567890"
+          value={to}
+          onInput={(event) => setTo(event.currentTarget.value)}
+          required
+        />
         <label for="test-text">Message text</label>
-        <textarea id="test-text" rows={2} value={text} onInput={(event) => setText(event.currentTarget.value)} required />
-        <button type="submit" disabled={send.busy}>Send test message</button>
+        <textarea
+          id="test-text"
+          rows={2}
+          value={text}
+          onInput={(event) => setText(event.currentTarget.value)}
+          required
+        />
+        <button type="submit" disabled={send.busy}>
+          Send test message
+        </button>
       </form>
-      {sent && <p class="ok" role="status">{sent}</p>}
-      {send.error && <p class="error" role="alert">{send.error}</p>}
+      {sent && (
+        <p class="ok" role="status">
+          {sent}
+        </p>
+      )}
+      {send.error && (
+        <p class="error" role="alert">
+          {send.error}
+        </p>
+      )}
     </section>
   );
 }

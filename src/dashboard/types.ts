@@ -3,13 +3,7 @@
  * here rather than imported: the dashboard is a client of the HTTP API like any other.
  */
 export type ConnectionStatus =
-  | 'STOPPED'
-  | 'CONNECTING'
-  | 'QR_REQUIRED'
-  | 'AUTHENTICATED'
-  | 'RECONNECTING'
-  | 'LOGGED_OUT'
-  | 'FAILED';
+  'STOPPED' | 'CONNECTING' | 'QR_REQUIRED' | 'AUTHENTICATED' | 'RECONNECTING' | 'LOGGED_OUT' | 'FAILED';
 
 export interface UserInfo {
   phoneNumber: string;

@@ -11,16 +11,19 @@ export interface Action<A extends unknown[]> {
 export function useAction<A extends unknown[]>(action: (...args: A) => Promise<void>): Action<A> {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const run = useCallback(async (...args: A) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action(...args);
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
-  }, [action]);
+  const run = useCallback(
+    async (...args: A) => {
+      setBusy(true);
+      setError(null);
+      try {
+        await action(...args);
+      } catch (err) {
+        setError(err instanceof Error ? err.message : String(err));
+      } finally {
+        setBusy(false);
+      }
+    },
+    [action],
+  );
   return { run, busy, error, clearError: () => setError(null) };
 }

@@ -33,7 +33,10 @@ export function useSessions(api: ApiClient, onUnauthorized: () => void): Session
     setById((current) => {
       const next = new Map(current);
       const known = current.get(session.sessionId);
-      next.set(session.sessionId, { ...session, userInfo: 'userInfo' in session ? session.userInfo : known?.userInfo ?? null });
+      next.set(session.sessionId, {
+        ...session,
+        userInfo: 'userInfo' in session ? session.userInfo : (known?.userInfo ?? null),
+      });
       return next;
     });
   }, []);
@@ -55,13 +58,16 @@ export function useSessions(api: ApiClient, onUnauthorized: () => void): Session
     }
   }, [api]);
 
-  const refreshOne = useCallback(async (sessionId: string) => {
-    try {
-      upsert(await api.session(sessionId));
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'SESSION_NOT_FOUND') drop(sessionId);
-    }
-  }, [api, upsert, drop]);
+  const refreshOne = useCallback(
+    async (sessionId: string) => {
+      try {
+        upsert(await api.session(sessionId));
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'SESSION_NOT_FOUND') drop(sessionId);
+      }
+    },
+    [api, upsert, drop],
+  );
 
   useEffect(() => {
     const onEvent = (event: GatewayEvent) => {
@@ -91,6 +97,8 @@ export function useSessions(api: ApiClient, onUnauthorized: () => void): Session
         if (state === 'open') void reload();
       },
     });
+    // The list does not wait for the stream: it loads now, and again on every (re)connection.
+    void reload();
     const timer = setInterval(() => void reload(), RELOAD_INTERVAL_MS);
     return () => {
       close();

@@ -62,9 +62,13 @@ export function WebhookPanel({ api, sessionId }: WebhookPanelProps) {
           required
         />
         <div class="row-actions">
-          <button type="submit" disabled={save.busy}>Save webhook</button>
+          <button type="submit" disabled={save.busy}>
+            Save webhook
+          </button>
           {webhook && (
-            <button type="button" class="danger" disabled={remove.busy} onClick={() => void remove.run()}>Remove webhook</button>
+            <button type="button" class="danger" disabled={remove.busy} onClick={() => void remove.run()}>
+              Remove webhook
+            </button>
           )}
         </div>
       </form>
@@ -73,8 +77,16 @@ export function WebhookPanel({ api, sessionId }: WebhookPanelProps) {
           Signing secret (shown once, store it now): <code aria-label="Webhook secret">{secret}</code>
         </p>
       )}
-      {notice && !error && <p class="ok" role="status">{notice}</p>}
-      {error && <p class="error" role="alert">{error}</p>}
+      {notice && !error && (
+        <p class="ok" role="status">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

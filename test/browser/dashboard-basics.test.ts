@@ -21,7 +21,9 @@ function rawGet(url: string, acceptEncoding: string): Promise<{ encoding: string
     get(url, { headers: { 'accept-encoding': acceptEncoding } }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ encoding: response.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      response.on('end', () =>
+        resolve({ encoding: response.headers['content-encoding'], body: Buffer.concat(chunks) }),
+      );
     }).on('error', reject);
   });
 }
@@ -33,7 +35,13 @@ describe('dashboard: login, the live session list, health and the phone layout',
   let f: DashboardFixture;
 
   before(async () => {
-    f = await startDashboardFixture({ seed: 'dashboard-basics', phones: [{ phoneNumber: ALICE, name: 'Alice' }, { phoneNumber: BUDI, name: 'Budi' }] });
+    f = await startDashboardFixture({
+      seed: 'dashboard-basics',
+      phones: [
+        { phoneNumber: ALICE, name: 'Alice' },
+        { phoneNumber: BUDI, name: 'Budi' },
+      ],
+    });
     await createAndLink(f.gateway, f.t.sim, 'alice', ALICE);
     await createAndLink(f.gateway, f.t.sim, 'budi', BUDI);
     assert.equal((await f.gateway.request('POST', '/sessions', { sessionId: 'waiting' })).status, 201);
@@ -108,7 +116,8 @@ describe('dashboard: login, the live session list, health and the phone layout',
     const page = await f.loggedIn();
     await waitForCardStatus(page, 'budi', 'AUTHENTICATED');
     const search = page.getByRole('searchbox', { name: 'Search sessions' });
-    const shownIds = () => page.locator('li.session').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-session-id')));
+    const shownIds = () =>
+      page.locator('li.session').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-session-id')));
     await search.fill('Budi');
     await page.waitForFunction("document.querySelectorAll('li.session').length === 1");
     assert.deepEqual(await shownIds(), ['budi']);
@@ -146,7 +155,8 @@ describe('dashboard: login, the live session list, health and the phone layout',
   test('at 390 px wide nothing scrolls sideways, in the list and in a session', async () => {
     const page = await f.loggedIn({ width: 390, height: 844 });
     await waitForCardStatus(page, 'alice', 'AUTHENTICATED');
-    const overflow = () => inPage<number>(page, 'document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    const overflow = () =>
+      inPage<number>(page, 'document.documentElement.scrollWidth - document.documentElement.clientWidth');
     assert.equal(await overflow(), 0);
     await screenshot(page, 'mobile-list');
     await page.getByRole('button', { name: 'Open session alice', exact: true }).click();
@@ -161,7 +171,10 @@ describe('dashboard: login, the live session list, health and the phone layout',
   });
 
   test('no request left loopback and no request URL carried the key', () => {
-    assert.ok(f.requestedUrls.some((url) => url.endsWith('/events')), 'the stream was read');
+    assert.ok(
+      f.requestedUrls.some((url) => url.endsWith('/events')),
+      'the stream was read',
+    );
     assert.deepEqual(offendingRequests(f), []);
   });
 });

@@ -28,19 +28,28 @@ describe('dashboard: creating and linking sessions, and their lifecycle', () => 
   let f: DashboardFixture;
 
   before(async () => {
-    f = await startDashboardFixture({ seed: 'dashboard-linking', phones: [{ phoneNumber: SCANNER, name: 'Scanner' }, { phoneNumber: TYPIST, name: 'Typist' }] });
+    f = await startDashboardFixture({
+      seed: 'dashboard-linking',
+      phones: [
+        { phoneNumber: SCANNER, name: 'Scanner' },
+        { phoneNumber: TYPIST, name: 'Typist' },
+      ],
+    });
   });
   after(async () => {
     await f?.close();
   });
 
-  test('a session created from the UI shows its QR; the phone scans it and the row turns AUTHENTICATED by itself', async () => {
+  test('a session created in the UI shows its QR; the phone scans it, the row turns AUTHENTICATED', async () => {
     const page = await f.loggedIn();
     await markPage(page);
     const dialog = await createFromUi(page, 'scanned');
     const qrImage = dialog.getByRole('img', { name: /QR/ });
     await qrImage.waitFor();
-    await dialog.getByRole('timer').filter({ hasText: /^Expires in \d+ s\.$/ }).waitFor();
+    await dialog
+      .getByRole('timer')
+      .filter({ hasText: /^Expires in \d+ s\.$/ })
+      .waitFor();
     await screenshot(page, 'new-session-qr');
     const created = await f.gateway.request('GET', '/sessions/scanned/credentials');
     assert.equal(created.status, 200, 'created through the public API');
@@ -51,7 +60,10 @@ describe('dashboard: creating and linking sessions, and their lifecycle', () => 
     assert.equal(await qrImage.getAttribute('src'), qr.body.data.qrImage);
     await f.t.sim.phone(SCANNER).scan(qr.body.data.qr);
 
-    await dialog.getByRole('status').filter({ hasText: `Linked to +${SCANNER} (Scanner).` }).waitFor({ timeout: 30_000 });
+    await dialog
+      .getByRole('status')
+      .filter({ hasText: `Linked to +${SCANNER} (Scanner).` })
+      .waitFor({ timeout: 30_000 });
     await dialog.getByRole('button', { name: 'Done' }).click();
     await waitForCardStatus(page, 'scanned', 'AUTHENTICATED');
     await sessionCard(page, 'scanned').getByText(`+${SCANNER}`).waitFor();
@@ -68,7 +80,7 @@ describe('dashboard: creating and linking sessions, and their lifecycle', () => 
     assert.equal((await f.gateway.request('GET', '/sessions/all')).body.count, 1);
   });
 
-  test('"Use pairing code" shows the 8-character code; the phone types it and the row turns AUTHENTICATED', async () => {
+  test('"Use pairing code" shows the 8-character code; the phone types it, the row turns AUTHENTICATED', async () => {
     const page = await f.loggedIn();
     await markPage(page);
     const dialog = await createFromUi(page, 'bycode');
@@ -82,7 +94,10 @@ describe('dashboard: creating and linking sessions, and their lifecycle', () => 
     assert.match(code, /^[1-9A-HJ-NP-TV-Z]{8}$/);
     await screenshot(page, 'pairing-code');
     await f.t.features.enterPairingCode(TYPIST, code);
-    await dialog.getByRole('status').filter({ hasText: `Linked to +${TYPIST}` }).waitFor({ timeout: 30_000 });
+    await dialog
+      .getByRole('status')
+      .filter({ hasText: `Linked to +${TYPIST}` })
+      .waitFor({ timeout: 30_000 });
     await dialog.getByRole('button', { name: 'Close' }).click();
     await waitForCardStatus(page, 'bycode', 'AUTHENTICATED');
     const linked = await f.gateway.request('GET', '/sessions/bycode/credentials');
@@ -116,11 +131,19 @@ describe('dashboard: creating and linking sessions, and their lifecycle', () => 
     await detail.getByRole('button', { name: 'Log out' }).click();
     const confirm = page.getByRole('dialog', { name: 'Log out bycode?' });
     await confirm.getByRole('button', { name: 'Cancel' }).click();
-    assert.equal((await f.gateway.request('GET', '/sessions/bycode')).body.data.isAuthenticated, true, 'cancel changes nothing');
+    assert.equal(
+      (await f.gateway.request('GET', '/sessions/bycode')).body.data.isAuthenticated,
+      true,
+      'cancel changes nothing',
+    );
     await detail.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('dialog', { name: 'Log out bycode?' }).getByRole('button', { name: 'Log out bycode' }).click();
     await waitForCardStatus(page, 'bycode', 'LOGGED_OUT');
-    assert.equal(f.t.sim.devices(TYPIST).filter((device) => device.status === 'linked').length, 0, 'unlinked on the phone');
+    assert.equal(
+      f.t.sim.devices(TYPIST).filter((device) => device.status === 'linked').length,
+      0,
+      'unlinked on the phone',
+    );
   });
 
   test('delete asks for a confirmation that names the session, then the row goes', async () => {

@@ -3,7 +3,12 @@ import { after, before, describe, test } from 'node:test';
 import { WebhookReceiver } from '../events/webhook-receiver.ts';
 import { waitForConnectionStatus } from '../support/gateway-process.ts';
 import { createAndLink } from '../support/link-session.ts';
-import { offendingRequests, screenshot, startDashboardFixture, type DashboardFixture } from './support/dashboard-fixture.ts';
+import {
+  offendingRequests,
+  screenshot,
+  startDashboardFixture,
+  type DashboardFixture,
+} from './support/dashboard-fixture.ts';
 
 async function waitForNoPendingDeliveries(f: DashboardFixture, sessionId: string): Promise<void> {
   for (let polls = 0; ; polls++) {
@@ -26,7 +31,10 @@ describe('dashboard: the session webhook, its deliveries with retry, and a test 
     // One attempt per delivery: a refused POST is `failed` at once, ready for the Retry button.
     f = await startDashboardFixture({
       seed: 'dashboard-webhooks',
-      phones: [{ phoneNumber: ME, name: 'Me' }, { phoneNumber: CAROL, name: 'Carol' }],
+      phones: [
+        { phoneNumber: ME, name: 'Me' },
+        { phoneNumber: CAROL, name: 'Carol' },
+      ],
       env: { WEBHOOK_MAX_ATTEMPTS: '1', WEBHOOK_RETRY_BASE_MS: '100' },
     });
     await createAndLink(f.gateway, f.t.sim, 'hooked', ME);
@@ -45,7 +53,11 @@ describe('dashboard: the session webhook, its deliveries with retry, and a test 
     await detail.getByLabel('Webhook URL').fill('ftp://example.invalid/hook');
     await detail.getByRole('button', { name: 'Save webhook' }).click();
     await detail.getByRole('alert').filter({ hasText: 'Invalid webhook URL' }).waitFor();
-    assert.equal((await f.gateway.request('GET', '/sessions/hooked/webhook')).status, 404, 'a refused URL stores nothing');
+    assert.equal(
+      (await f.gateway.request('GET', '/sessions/hooked/webhook')).status,
+      404,
+      'a refused URL stores nothing',
+    );
 
     await detail.getByLabel('Webhook URL').fill(receiver.url('/first'));
     await detail.getByRole('button', { name: 'Save webhook' }).click();
@@ -103,8 +115,15 @@ describe('dashboard: the session webhook, its deliveries with retry, and a test 
     await detail.getByLabel('Send to').fill(`+${CAROL}`);
     await detail.getByLabel('Message text').fill(text);
     await detail.getByRole('button', { name: 'Send test message' }).click();
-    await detail.getByRole('status').filter({ hasText: `Sent to ${CAROL}@s.whatsapp.net` }).waitFor();
-    const got = await f.t.sim.phone(CAROL).waitForMessage((message) => (message.message.extendedTextMessage?.text ?? message.message.conversation) === text);
+    await detail
+      .getByRole('status')
+      .filter({ hasText: `Sent to ${CAROL}@s.whatsapp.net` })
+      .waitFor();
+    const got = await f.t.sim
+      .phone(CAROL)
+      .waitForMessage(
+        (message) => (message.message.extendedTextMessage?.text ?? message.message.conversation) === text,
+      );
     assert.equal(got.from, `${ME}@s.whatsapp.net`);
 
     await detail.getByLabel('Send to').fill('not-a-number');

@@ -12,7 +12,9 @@ test('the front end imports only Preact and its own files (gateway code at most 
   const offenders: string[] = [];
   for (const name of files) {
     const text = readFileSync(join(DASHBOARD, name), 'utf8');
-    for (const [, typeOnly, spec = ''] of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
+    for (const [, typeOnly, spec = ''] of text.matchAll(
+      /^\s*(?:import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]/gm,
+    )) {
       const own = spec.startsWith('./') && !spec.slice(2).includes('/');
       const preact = spec === 'preact' || spec.startsWith('preact/');
       if (!own && !preact && !typeOnly) offenders.push(`${name} → ${spec}`);
@@ -22,6 +24,8 @@ test('the front end imports only Preact and its own files (gateway code at most 
 });
 
 test('no CDN or outside address anywhere in the front end', () => {
-  const offenders = files.filter((name) => /https?:\/\/(?!example\.com)/.test(readFileSync(join(DASHBOARD, name), 'utf8')));
+  const offenders = files.filter((name) =>
+    /https?:\/\/(?!example\.com)/.test(readFileSync(join(DASHBOARD, name), 'utf8')),
+  );
   assert.deepEqual(offenders, []);
 });

@@ -22,11 +22,13 @@ before(async () => {
 });
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const event = (sequence: number, type: string): string =>
-  `id: ${sequence}\nevent: ${type}\ndata: ${JSON.stringify({ id: `evt_${sequence}`, type, sessionId: 's', timestamp: '', data: {} })}\n\n`;
+const event = (sequence: number, type: string): string => {
+  const envelope = { id: `evt_${sequence}`, type, sessionId: 's', timestamp: '', data: {} };
+  return `id: ${sequence}\nevent: ${type}\ndata: ${JSON.stringify(envelope)}\n\n`;
+};
 const open = (res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/event-stream' });
 
-test('sends the key as a Bearer header, resumes with Last-Event-ID after a drop, backs off on errors, stops on 401', async () => {
+test('Bearer header, Last-Event-ID resume after a drop, backoff on errors, stop on 401', async () => {
   seen.length = 0;
   steps.push(
     (res) => {
@@ -42,7 +44,8 @@ test('sends the key as a Bearer header, resumes with Last-Event-ID after a drop,
       open(res);
       res.end(event(3, 'message.received'));
     },
-    (res) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"success":false,"message":"Invalid API key"}'),
+    (res) =>
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"success":false,"message":"Invalid API key"}'),
   );
   const events: GatewayEvent[] = [];
   const states: StreamState[] = [];
@@ -60,10 +63,16 @@ test('sends the key as a Bearer header, resumes with Last-Event-ID after a drop,
       },
     });
   });
-  assert.deepEqual(events.map((e) => e.id), ['evt_1', 'evt_2', 'evt_3']);
+  assert.deepEqual(
+    events.map((e) => e.id),
+    ['evt_1', 'evt_2', 'evt_3'],
+  );
   assert.equal(seen.length, 4);
   for (const headers of seen) assert.equal(headers.authorization, 'Bearer the-key');
-  assert.deepEqual(seen.map((headers) => headers['last-event-id']), [undefined, '2', '2', '3']);
+  assert.deepEqual(
+    seen.map((headers) => headers['last-event-id']),
+    [undefined, '2', '2', '3'],
+  );
   assert.deepEqual(states, ['connecting', 'open', 'reconnecting', 'reconnecting', 'open', 'reconnecting']);
   // After an opened stream ends the backoff starts over (0); a failed attempt raises it.
   assert.deepEqual(attempts, [0, 1, 0]);
@@ -75,7 +84,9 @@ test('closing stops reading and reconnecting', async () => {
   steps.push((res) => {
     open(res);
     res.write(event(10, 'session.status'));
-    res.on('close', () => { ended = true; });
+    res.on('close', () => {
+      ended = true;
+    });
   });
   const events: GatewayEvent[] = [];
   const close = await new Promise<() => void>((resolve) => {
@@ -96,5 +107,8 @@ test('closing stops reading and reconnecting', async () => {
   assert.equal(ended, true, 'the connection was closed');
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.equal(seen.length, 1, 'no reconnection after close');
-  assert.deepEqual(events.map((e) => e.id), ['evt_10']);
+  assert.deepEqual(
+    events.map((e) => e.id),
+    ['evt_10'],
+  );
 });

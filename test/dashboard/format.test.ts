@@ -8,8 +8,19 @@ const NOW = Date.parse('2026-12-07T10:00:00.000Z');
 
 function session(sessionId: string, extra: Partial<Session> = {}): Session {
   return {
-    id: 1, sessionId, status: 'connected', createdAt: '', updatedAt: '', isActive: true, isAuthenticated: true,
-    startTime: null, connectionStatus: 'AUTHENTICATED', lastSeenAt: null, lastDisconnect: null, userInfo: null, ...extra,
+    id: 1,
+    sessionId,
+    status: 'connected',
+    createdAt: '',
+    updatedAt: '',
+    isActive: true,
+    isAuthenticated: true,
+    startTime: null,
+    connectionStatus: 'AUTHENTICATED',
+    lastSeenAt: null,
+    lastDisconnect: null,
+    userInfo: null,
+    ...extra,
   };
 }
 
@@ -26,7 +37,9 @@ test('relative times', () => {
 });
 
 test('search matches id, phone number and name, ignoring case', () => {
-  const linked = session('sales', { userInfo: { phoneNumber: '6281234', name: 'Popeye', jid: '', platform: 'android', registered: false, lid: null } });
+  const linked = session('sales', {
+    userInfo: { phoneNumber: '6281234', name: 'Popeye', jid: '', platform: 'android', registered: false, lid: null },
+  });
   assert.equal(matchesSearch(linked, ''), true);
   assert.equal(matchesSearch(linked, 'SAL'), true);
   assert.equal(matchesSearch(linked, '1234'), true);
@@ -36,14 +49,21 @@ test('search matches id, phone number and name, ignoring case', () => {
 });
 
 test("the seed's health check: total, active, authenticated", () => {
-  const sessions = [session('a'), session('b', { isActive: false }), session('c', { isActive: false, isAuthenticated: false })];
+  const sessions = [
+    session('a'),
+    session('b', { isActive: false }),
+    session('c', { isActive: false, isAuthenticated: false }),
+  ];
   assert.deepEqual(healthCounts(sessions), { total: 3, active: 1, authenticated: 2 });
   assert.deepEqual(healthCounts([]), { total: 0, active: 0, authenticated: 0 });
 });
 
 test('the last disconnect as one line', () => {
   assert.equal(disconnectText(session('a')), 'none');
-  assert.equal(disconnectText(session('a', { lastDisconnect: { code: 428, reason: 'Connection Closed', at: '' } })), 'Connection Closed (428)');
+  assert.equal(
+    disconnectText(session('a', { lastDisconnect: { code: 428, reason: 'Connection Closed', at: '' } })),
+    'Connection Closed (428)',
+  );
   assert.equal(disconnectText(session('a', { lastDisconnect: { code: null, reason: 'stopped', at: '' } })), 'stopped');
 });
 
@@ -58,5 +78,9 @@ test('QR lifetimes: 60 s for the first code of a seen connection start, 20 s for
   assert.equal(secondsLeft(first, NOW + 15_000), 45);
   assert.equal(secondsLeft(first, NOW + 90_000), 0);
   timings.status('s', 'STOPPED');
-  assert.equal(timings.qr('s', 'q3', '2026-12-07T10:02:00.000Z').lifetimeMs, LATER_QR_LIFETIME_MS, 'a stop forgets the start');
+  assert.equal(
+    timings.qr('s', 'q3', '2026-12-07T10:02:00.000Z').lifetimeMs,
+    LATER_QR_LIFETIME_MS,
+    'a stop forgets the start',
+  );
 });

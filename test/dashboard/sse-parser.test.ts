@@ -27,7 +27,10 @@ test('chunks split anywhere, even inside a CRLF, give the same events', () => {
 
 test('the last event id persists across events without one; an id with NUL is ignored', () => {
   const { messages, parser } = parse(['id: 5\ndata: a\n\n', 'data: b\n\n', 'id: 6\0\ndata: c\n\n']);
-  assert.deepEqual(messages.map((m) => m.lastEventId), ['5', '5', '5']);
+  assert.deepEqual(
+    messages.map((m) => m.lastEventId),
+    ['5', '5', '5'],
+  );
   assert.equal(parser.lastEventId, '5');
 });
 

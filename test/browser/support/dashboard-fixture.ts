@@ -75,7 +75,9 @@ export async function startDashboardFixture(options: FixtureOptions): Promise<Da
 
 /** The card of one session in the list. */
 export const sessionCard = (page: Page, sessionId: string): Locator =>
-  page.getByRole('listitem').filter({ has: page.getByRole('button', { name: `Open session ${sessionId}`, exact: true }) });
+  page
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('button', { name: `Open session ${sessionId}`, exact: true }) });
 
 /** Waits until the card shows this connectionStatus. */
 export async function waitForCardStatus(page: Page, sessionId: string, status: string): Promise<void> {
@@ -83,7 +85,8 @@ export async function waitForCardStatus(page: Page, sessionId: string, status: s
 }
 
 /** Evaluates an expression in the page (a string: this test code is compiled without DOM types). */
-export const inPage = <T = unknown>(page: Page, expression: string): Promise<T> => page.evaluate(expression) as Promise<T>;
+export const inPage = <T = unknown>(page: Page, expression: string): Promise<T> =>
+  page.evaluate(expression) as Promise<T>;
 
 /** Marks the page so a test can prove later that it was never reloaded. */
 export const markPage = (page: Page) => inPage(page, 'window.wagateMarked = true');
@@ -100,6 +103,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** Only loopback addresses of the gateway (or data: URLs), and never the key in any URL. */
 export function offendingRequests(fixture: DashboardFixture): string[] {
   return fixture.requestedUrls.filter(
-    (url) => url.includes(fixture.gateway.apiKey) || !(url.startsWith(`${fixture.gateway.url}/`) || url.startsWith('data:')),
+    (url) =>
+      url.includes(fixture.gateway.apiKey) || !(url.startsWith(`${fixture.gateway.url}/`) || url.startsWith('data:')),
   );
 }
