@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { createAndLink } from '../support/link-session.ts';
 import {
   inPage,
+  waitInPage,
   markPage,
   offendingRequests,
   pageStillMarked,
@@ -119,13 +120,13 @@ describe('dashboard: login, the live session list, health and the phone layout',
     const shownIds = () =>
       page.locator('li.session').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-session-id')));
     await search.fill('Budi');
-    await page.waitForFunction("document.querySelectorAll('li.session').length === 1");
+    await waitInPage(page, "document.querySelectorAll('li.session').length === 1");
     assert.deepEqual(await shownIds(), ['budi']);
     await search.fill(ALICE.slice(-4));
-    await page.waitForFunction("document.querySelector('li.session')?.getAttribute('data-session-id') === 'alice'");
+    await waitInPage(page, "document.querySelector('li.session')?.getAttribute('data-session-id') === 'alice'");
     assert.deepEqual(await shownIds(), ['alice']);
     await search.fill('wait');
-    await page.waitForFunction("document.querySelector('li.session')?.getAttribute('data-session-id') === 'waiting'");
+    await waitInPage(page, "document.querySelector('li.session')?.getAttribute('data-session-id') === 'waiting'");
     assert.deepEqual(await shownIds(), ['waiting']);
     await search.fill('nobody');
     await page.getByText('No session matches the search.').waitFor();

@@ -27,9 +27,25 @@ describe('the interactive API reference in a real browser', () => {
     const response = await page.goto(`${gateway.url}/docs`);
     assert.equal(response?.status(), 200);
     await page.waitForSelector('.opblock', { timeout: 20_000 });
-    const paths = await page.$$eval('.opblock-summary-path', (nodes) => nodes.map((node) => node.getAttribute('data-path') ?? node.textContent ?? ''));
-    for (const path of ['/sessions', '/sessions/connected', '/sessions/connected/credentials', '/sessions/all', '/sessions/all/credentials', '/sessions/{sessionId}', '/sessions/{sessionId}/credentials', '/sessions/{sessionId}/status', '/sessions/{sessionId}/qr', '/sessions/{sessionId}/messages']) {
-      assert.ok(paths.some((p) => p.replace(/\u200b/g, '') === path), `${path} listed in ${JSON.stringify(paths)}`);
+    const paths = await page.$$eval('.opblock-summary-path', (nodes) =>
+      nodes.map((node) => node.getAttribute('data-path') ?? node.textContent ?? ''),
+    );
+    for (const path of [
+      '/sessions',
+      '/sessions/connected',
+      '/sessions/connected/credentials',
+      '/sessions/all',
+      '/sessions/all/credentials',
+      '/sessions/{sessionId}',
+      '/sessions/{sessionId}/credentials',
+      '/sessions/{sessionId}/status',
+      '/sessions/{sessionId}/qr',
+      '/sessions/{sessionId}/messages',
+    ]) {
+      assert.ok(
+        paths.some((p) => p.replace(/\u200b/g, '') === path),
+        `${path} listed in ${JSON.stringify(paths)}`,
+      );
     }
     assert.match(await page.title(), /Swagger UI/);
     if (process.env.WAGATE_SCREENSHOT) await page.screenshot({ path: process.env.WAGATE_SCREENSHOT, fullPage: false });

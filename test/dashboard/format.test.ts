@@ -74,13 +74,19 @@ test('QR lifetimes: 60 s for the first code of a seen connection start, 20 s for
   const first = timings.qr('s', 'q1', '2026-12-07T10:00:00.000Z');
   assert.equal(first.lifetimeMs, FIRST_QR_LIFETIME_MS);
   timings.status('s', 'QR_REQUIRED');
+  // Baileys' default: the first code lived 60 s; the next lives 20 s.
   assert.equal(timings.qr('s', 'q2', '2026-12-07T10:01:00.000Z').lifetimeMs, LATER_QR_LIFETIME_MS);
+  assert.equal(timings.qr('s', 'q3', '2026-12-07T10:01:20.000Z').lifetimeMs, LATER_QR_LIFETIME_MS);
   assert.equal(secondsLeft(first, NOW + 15_000), 45);
   assert.equal(secondsLeft(first, NOW + 90_000), 0);
   timings.status('s', 'STOPPED');
-  assert.equal(
-    timings.qr('s', 'q3', '2026-12-07T10:02:00.000Z').lifetimeMs,
-    LATER_QR_LIFETIME_MS,
-    'a stop forgets the start',
-  );
+  assert.equal(timings.qr('s', 'q4', '2026-12-07T10:02:00.000Z').lifetimeMs, LATER_QR_LIFETIME_MS, 'a stop forgets');
+});
+
+test('QR lifetimes under a shorter WA_QR_TIMEOUT_MS: after the first rotation, the observed interval', () => {
+  const timings = new QrTimings();
+  timings.status('s', 'CONNECTING');
+  timings.qr('s', 'q1', '2026-12-07T10:00:00.000Z');
+  assert.equal(timings.qr('s', 'q2', '2026-12-07T10:00:04.000Z').lifetimeMs, 4_000);
+  assert.equal(timings.qr('s', 'q3', '2026-12-07T10:00:08.000Z').lifetimeMs, 4_000);
 });

@@ -88,6 +88,18 @@ export async function waitForCardStatus(page: Page, sessionId: string, status: s
 export const inPage = <T = unknown>(page: Page, expression: string): Promise<T> =>
   page.evaluate(expression) as Promise<T>;
 
+/**
+ * Polls an expression in the page until it is truthy. (page.waitForFunction with a string would compile
+ * it inside the page, which the dashboard's Content-Security-Policy forbids.)
+ */
+export async function waitInPage(page: Page, expression: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await inPage(page, expression))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting in the page for: ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Marks the page so a test can prove later that it was never reloaded. */
 export const markPage = (page: Page) => inPage(page, 'window.wagateMarked = true');
 export const pageStillMarked = (page: Page) => inPage<boolean>(page, 'window.wagateMarked === true');
