@@ -29,6 +29,12 @@ function rawGet(url: string, acceptEncoding: string): Promise<{ encoding: string
   });
 }
 
+/** Buttons and fields without a name from their text, a <label> or aria-label(ledby), by their outer HTML. */
+const UNNAMED_CONTROLS = `[...document.querySelectorAll('button, input, textarea, select')]
+  .filter((el) => !(el.textContent.trim() || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')
+    || (el.labels && el.labels.length > 0)))
+  .map((el) => el.outerHTML)`;
+
 const ALICE = '6281500000001';
 const BUDI = '6281500000002';
 
@@ -169,6 +175,22 @@ describe('dashboard: login, the live session list, health and the phone layout',
     const box = await dialog.boundingBox();
     assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `dialog inside the viewport: ${JSON.stringify(box)}`);
     await screenshot(page, 'mobile-detail');
+  });
+
+  test('every control has an accessible name: the list, a session, the new-session form', async () => {
+    const page = await f.loggedIn();
+    await waitForCardStatus(page, 'alice', 'AUTHENTICATED');
+    assert.deepEqual(await inPage(page, UNNAMED_CONTROLS), []);
+    await page.getByRole('button', { name: 'Open session alice', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Session alice' }).getByLabel('Message text').waitFor();
+    assert.deepEqual(await inPage(page, UNNAMED_CONTROLS), []);
+    await page.getByRole('dialog', { name: 'Session alice' }).getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'New session' }).click();
+    await page.getByLabel('Session ID').waitFor();
+    assert.deepEqual(await inPage(page, UNNAMED_CONTROLS), []);
+    // The check itself finds an unnamed control.
+    await inPage(page, "document.body.append(Object.assign(document.createElement('input'), { id: 'probe' }))");
+    assert.deepEqual(await inPage(page, UNNAMED_CONTROLS), ['<input id="probe">']);
   });
 
   test('no request left loopback and no request URL carried the key', () => {
