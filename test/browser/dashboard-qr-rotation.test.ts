@@ -28,7 +28,7 @@ describe('dashboard: the QR code follows its rotations', () => {
     await f?.close();
   });
 
-  test('a rotated code replaces the image, the countdown follows the observed lifetime, and it still links', async () => {
+  test('a rotated code replaces the image, the countdown follows the rotation; it still links', async () => {
     const page = await f.loggedIn();
     await page.getByRole('button', { name: 'New session' }).click();
     await page.getByLabel('Session ID').fill('rotating');
