@@ -7,7 +7,7 @@ import { useAction } from './use-action.ts';
 export interface DeliveriesPanelProps {
   api: ApiClient;
   sessionId: string;
-  /** Changes whenever the session had an event. */
+  /** Changes whenever the session's status changed. */
   version: number;
   now: number;
 }

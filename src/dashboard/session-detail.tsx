@@ -29,7 +29,7 @@ export function SessionDetail({ api, sessionId, session, state, now, onClose }: 
       </Modal>
     );
   }
-  const version = state.eventCounts.get(sessionId) ?? 0;
+  const version = state.statusChanges.get(sessionId) ?? 0;
   const user = session.userInfo;
   return (
     <Modal title={`Session ${sessionId}`} onClose={onClose} wide>

@@ -6,7 +6,7 @@ import type { StatusHistoryEntry } from './types.ts';
 export interface StatusHistoryProps {
   api: ApiClient;
   sessionId: string;
-  /** Changes whenever the session had an event: the history is reread then. */
+  /** Changes whenever the session's status changed: the history is reread then. */
   version: number;
   now: number;
 }

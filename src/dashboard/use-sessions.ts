@@ -11,8 +11,8 @@ export interface SessionsState {
   sessions: Session[];
   qrSightings: ReadonlyMap<string, QrSighting>;
   streamState: StreamState;
-  /** Bumped on every event of a session: panels reload what they show. */
-  eventCounts: ReadonlyMap<string, number>;
+  /** Bumped on every status change of a session: its history and deliveries are reread then. */
+  statusChanges: ReadonlyMap<string, number>;
   reload: () => Promise<void>;
   /** Merge a session answer (a basic one keeps the known userInfo). */
   upsert: (session: Session) => void;
@@ -24,7 +24,7 @@ export interface SessionsState {
 export function useSessions(api: ApiClient, onUnauthorized: () => void): SessionsState {
   const [byId, setById] = useState<ReadonlyMap<string, Session>>(new Map());
   const [qrSightings, setQrSightings] = useState<ReadonlyMap<string, QrSighting>>(new Map());
-  const [eventCounts, setEventCounts] = useState<ReadonlyMap<string, number>>(new Map());
+  const [statusChanges, setStatusChanges] = useState<ReadonlyMap<string, number>>(new Map());
   const [streamState, setStreamState] = useState<StreamState>('connecting');
   const [error, setError] = useState<string | null>(null);
   const timings = useRef(new QrTimings());
@@ -72,8 +72,8 @@ export function useSessions(api: ApiClient, onUnauthorized: () => void): Session
   useEffect(() => {
     const onEvent = (event: GatewayEvent) => {
       const { sessionId } = event;
-      setEventCounts((current) => new Map(current).set(sessionId, (current.get(sessionId) ?? 0) + 1));
       if (event.type === 'session.status') {
+        setStatusChanges((current) => new Map(current).set(sessionId, (current.get(sessionId) ?? 0) + 1));
         const connectionStatus = event.data.connectionStatus as ConnectionStatus;
         timings.current.status(sessionId, connectionStatus);
         setById((current) => {
@@ -107,5 +107,5 @@ export function useSessions(api: ApiClient, onUnauthorized: () => void): Session
   }, [api, reload, refreshOne, onUnauthorized]);
 
   const sessions = useMemo(() => [...byId.values()].sort((a, b) => a.sessionId.localeCompare(b.sessionId)), [byId]);
-  return { sessions, qrSightings, streamState, eventCounts, reload, upsert, drop, error };
+  return { sessions, qrSightings, streamState, statusChanges, reload, upsert, drop, error };
 }
