@@ -85,6 +85,17 @@ describe('dashboard: login, the live session list, health and the phone layout',
     const brotli = await rawGet(`${f.gateway.url}${script}`, 'gzip, deflate, br');
     assert.equal(brotli.encoding, 'br');
     assert.deepEqual(brotliDecompressSync(brotli.body), identity.body);
+
+    // The budget: page, script and stylesheet under 150 KB gzipped.
+    const stylesheet = html.match(/href="(\/dashboard\/assets\/main-[A-Z0-9]+\.css)"/)?.[1];
+    assert.ok(stylesheet, html);
+    let gzippedTotal = 0;
+    for (const path of ['/dashboard', script, stylesheet]) {
+      const file = await rawGet(`${f.gateway.url}${path}`, 'gzip');
+      assert.equal(file.encoding, 'gzip', path);
+      gzippedTotal += file.body.length;
+    }
+    assert.ok(gzippedTotal < 150_000, `${gzippedTotal} bytes gzipped`);
     const missing = await fetch(`${f.gateway.url}/dashboard/assets/main-NOPE.js`);
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { success: boolean }).success, false);
