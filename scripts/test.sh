@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export npm_config_nodedir=/usr
 npx tsc --noEmit -p tsconfig.json
+# The dashboard's browser code (src/dashboard/) has its own compiler settings: DOM types and Preact's JSX.
+npx tsc --noEmit -p src/dashboard/tsconfig.json
 mapfile -t files < <(find src test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 if [ ${#files[@]} -eq 0 ]; then echo "no test files found" >&2; exit 1; fi
 bash scripts/with-postgres.sh npx tsx --test --test-force-exit --test-reporter=spec "${files[@]}"

@@ -13,6 +13,7 @@ import { answerFrameworkError, registerErrorHandling } from './http/plugins/erro
 import { metricsRoutes, registerRequestTiming } from './http/plugins/metrics.ts';
 import { requestChildLogger } from './http/plugins/request-logger.ts';
 import { registerOpenApi } from './http/plugins/openapi.ts';
+import { dashboardRoutes } from './http/routes/dashboard-routes.ts';
 import { eventStreamRoutes } from './http/routes/event-stream.ts';
 import { frontDoorRoutes } from './http/routes/front-door.ts';
 import { healthRoutes } from './http/routes/health.ts';
@@ -61,7 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerErrorHandling(app);
   // '/' is public as an exact path only: it is the front door's redirect.
-  const publicPrefixes = ['/', '/health', '/ready', '/docs', '/openapi.json'];
+  const publicPrefixes = ['/', '/health', '/ready', '/docs', '/openapi.json', '/dashboard'];
   registerAuth(app, { verifyApiKey: deps.verifyApiKey, publicPrefixes });
   // Before every route, so each one gets its duration cells when it is added.
   if (deps.metrics) registerRequestTiming(app, deps.metrics);
@@ -70,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   if (deps.readiness) await app.register(readinessRoutes, { readiness: deps.readiness });
   if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });
+  await app.register(dashboardRoutes);
   await app.register(sessionQueryRoutes, { manager: deps.manager });
   await app.register(sessionQrRoutes, { manager: deps.manager });
   await app.register(sessionCommandRoutes, { manager: deps.manager });

@@ -27,20 +27,38 @@ describe('the interactive API reference in a real browser', () => {
     const response = await page.goto(`${gateway.url}/docs`);
     assert.equal(response?.status(), 200);
     await page.waitForSelector('.opblock', { timeout: 20_000 });
-    const paths = await page.$$eval('.opblock-summary-path', (nodes) => nodes.map((node) => node.getAttribute('data-path') ?? node.textContent ?? ''));
-    for (const path of ['/sessions', '/sessions/connected', '/sessions/connected/credentials', '/sessions/all', '/sessions/all/credentials', '/sessions/{sessionId}', '/sessions/{sessionId}/credentials', '/sessions/{sessionId}/status', '/sessions/{sessionId}/qr', '/sessions/{sessionId}/messages']) {
-      assert.ok(paths.some((p) => p.replace(/\u200b/g, '') === path), `${path} listed in ${JSON.stringify(paths)}`);
+    const paths = await page.$$eval('.opblock-summary-path', (nodes) =>
+      nodes.map((node) => node.getAttribute('data-path') ?? node.textContent ?? ''),
+    );
+    for (const path of [
+      '/sessions',
+      '/sessions/connected',
+      '/sessions/connected/credentials',
+      '/sessions/all',
+      '/sessions/all/credentials',
+      '/sessions/{sessionId}',
+      '/sessions/{sessionId}/credentials',
+      '/sessions/{sessionId}/status',
+      '/sessions/{sessionId}/qr',
+      '/sessions/{sessionId}/messages',
+    ]) {
+      assert.ok(
+        paths.some((p) => p.replace(/\u200b/g, '') === path),
+        `${path} listed in ${JSON.stringify(paths)}`,
+      );
     }
     if (process.env.WAGATE_SCREENSHOT) await page.screenshot({ path: process.env.WAGATE_SCREENSHOT, fullPage: false });
     assert.deepEqual(foreign, [], 'the page loads nothing from outside the gateway');
   });
 
-  test('GET / leads to /docs, which carries wagate\'s name and mark, not Swagger\'s or Fastify\'s', async () => {
+  test('GET / leads to the dashboard, and /docs carries wagate\'s name and mark, not Swagger\'s or Fastify\'s', async () => {
     const page = await browser.newPage();
-    const response = await page.goto(`${gateway.url}/`);
+    const front = await page.goto(`${gateway.url}/`);
+    assert.equal(front?.status(), 200);
+    assert.equal(new URL(page.url()).pathname, '/dashboard', 'the front door redirects to the dashboard');
+    assert.equal((await front?.request().redirectedFrom()?.response())?.status(), 302);
+    const response = await page.goto(`${gateway.url}/docs`);
     assert.equal(response?.status(), 200);
-    assert.equal(new URL(page.url()).pathname, '/docs', 'the front door redirects to the API reference');
-    assert.equal((await response?.request().redirectedFrom()?.response())?.status(), 302);
     assert.equal(await page.title(), 'wagate API reference');
     const logo = await page.waitForSelector('#swagger-ui .topbar .topbar-wrapper a.link img', { timeout: 20_000 });
     const src = (await logo.getAttribute('src')) ?? '';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 
-/** Where `GET /` sends a browser: the API reference, until the dashboard takes its place. */
-export const FRONT_DOOR_TARGET = '/docs';
+/** Where `GET /` sends a browser: the dashboard (the API reference is at `/docs`). */
+export const FRONT_DOOR_TARGET = '/dashboard';
 
 /** `GET /`: a redirect to the landing page, so the gateway's root is never a bare 401 or 404. */
 export const frontDoorRoutes: FastifyPluginAsync = async (app) => {
