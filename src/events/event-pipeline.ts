@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { DeliveryWorker } from './delivery-worker.ts';
+import { DeliveryWorker, type DeliveryOutcomeListener } from './delivery-worker.ts';
 import { EventHub } from './event-hub.ts';
 import type { DeliveryStore, OutboxStore, WebhookEndpointStore } from './event-store.ts';
 import { createOutboxPublisher, type OutboxPublisher } from './outbox-publisher.ts';
@@ -21,6 +21,8 @@ export interface EventPipelineOptions {
     retry?: Partial<RetryPolicy>;
     disable?: Partial<DisablePolicy>;
     send?: WebhookSender;
+    /** Told what became of every delivery attempt (metrics hook here). */
+    onOutcome?: DeliveryOutcomeListener;
   };
 }
 
