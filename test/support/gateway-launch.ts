@@ -15,7 +15,7 @@ export interface ApiResponse {
   status: number;
   headers: Headers;
   // JSON from the wire, deliberately untyped: callers assert its shape field by field.
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
 }
 
 export type GatewayRequest = (
