@@ -74,7 +74,8 @@ export function postgresCpuSeconds(postgres: boolean): number {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(entry)) + reapedChildrenCpuSeconds(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+        total += cpuSeconds(Number(entry)) + reapedChildrenCpuSeconds(Number(entry));
     } catch {
       // the process ended meanwhile
     }

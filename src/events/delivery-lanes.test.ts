@@ -4,14 +4,23 @@ import { LaneTable } from './delivery-lanes.ts';
 
 const never = () => new Promise<void>(() => undefined);
 
+/** A lane run that never ends, and how often it was started. */
+function countedRun() {
+  const counter = {
+    runs: 0,
+    run: () => {
+      counter.runs++;
+      return never();
+    },
+  };
+  return counter;
+}
+
 describe('delivery lanes', () => {
   test('a lane goes idle → working → stale → working → idle, and one run holds it at a time', () => {
     const lanes = new LaneTable(4);
-    let runs = 0;
-    const run = () => {
-      runs++;
-      return never();
-    };
+    const counter = countedRun();
+    const { run } = counter;
     assert.equal(lanes.state('a'), 'idle');
     assert.equal(lanes.start('a', run), 'started');
     assert.equal(lanes.state('a'), 'working');
@@ -22,20 +31,17 @@ describe('delivery lanes', () => {
     assert.equal(lanes.state('a'), 'working');
     assert.equal(lanes.finish('a', run), false);
     assert.equal(lanes.state('a'), 'idle', 'a working lane lets go even when a follow-up run is offered');
-    assert.equal(runs, 1);
+    assert.equal(counter.runs, 1);
   });
 
   test('a stale lane is taken over by a fresh run when it finishes, unless the worker stopped', () => {
     const lanes = new LaneTable(1);
-    let runs = 0;
-    const run = () => {
-      runs++;
-      return never();
-    };
+    const counter = countedRun();
+    const { run } = counter;
     lanes.added('a', run);
     lanes.added('a', run);
     assert.equal(lanes.finish('a', run), false);
-    assert.equal(runs, 2);
+    assert.equal(counter.runs, 2);
     assert.equal(lanes.state('a'), 'working', 'the fresh run keeps the lane and its slot');
     assert.equal(lanes.freeSlots(), 0);
     lanes.added('a', run);

@@ -1,11 +1,9 @@
 import type { Logger } from 'pino';
-import { DeliveryWorker, type DeliveryOutcomeListener } from './delivery-worker.ts';
+import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.ts';
 import { EventHub } from './event-hub.ts';
 import type { DeliveryStore, OutboxStore, WebhookEndpointStore } from './event-store.ts';
 import { createOutboxPublisher, type OutboxPublisher } from './outbox-publisher.ts';
-import type { DisablePolicy, RetryPolicy } from './retry-policy.ts';
 import { createWebhookService, type WebhookService } from './webhook-service.ts';
-import type { WebhookSender } from './webhook-sender.ts';
 
 export interface EventPipelineOptions {
   outbox: OutboxStore;
@@ -14,16 +12,8 @@ export interface EventPipelineOptions {
   logger: Logger;
   /** Throws SESSION_NOT_FOUND for an unknown session (the webhook routes need it). */
   requireSession: (sessionId: string) => Promise<void>;
-  worker?: {
-    timeoutMs?: number;
-    concurrency?: number;
-    pollIntervalMs?: number;
-    retry?: Partial<RetryPolicy>;
-    disable?: Partial<DisablePolicy>;
-    send?: WebhookSender;
-    /** Told what became of every delivery attempt (metrics hook here). */
-    onOutcome?: DeliveryOutcomeListener;
-  };
+  /** Delivery worker tuning (timeouts, concurrency, polling, retry and disable policies, outcome listener). */
+  worker?: Omit<DeliveryWorkerOptions, 'store' | 'logger'>;
 }
 
 /** Everything behind events: publisher (outbox), live hub, delivery worker and the webhook use cases. */

@@ -10,21 +10,11 @@ import { createDeliveryStore } from '../../src/store/delivery-store.ts';
 import { createOutboxStore } from '../../src/store/outbox-store.ts';
 import { openTestDatabase, TEST_DIALECTS } from '../../src/store/test-database.ts';
 import { createWebhookEndpointStore } from '../../src/store/webhook-endpoint-store.ts';
+import { eventually } from '../support/eventually.ts';
 import { verifyStandardWebhook, WebhookReceiver } from './webhook-receiver.ts';
 
 const SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
 const KNOWN_SESSIONS = new Set(['w-sign', 'w-order-a', 'w-order-b', 'w-dis', 'w-410', 'w-poison', 'w-list', 'w-outcome']);
-
-/** Waits (bounded) until `check` returns a value other than undefined. */
-async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 for (const dialect of TEST_DIALECTS) {
   describe(`delivery worker with a real receiver (${dialect})`, () => {

@@ -18,8 +18,8 @@ export interface PhoneAccountOptions {
   readonly lid?: string;
 }
 
-/** A WhatsApp account held by a virtual phone (device 0). */
-export interface PhoneAccount {
+/** Who a phone is: number, push name, platform and both of its JIDs. */
+export interface PhoneIdentity {
   readonly phoneNumber: string;
   readonly name: string;
   readonly platform: PhonePlatform;
@@ -28,6 +28,10 @@ export interface PhoneAccount {
   /** LID user part and `LID@lid`. */
   readonly lid: string;
   readonly lidJid: string;
+}
+
+/** A WhatsApp account held by a virtual phone (device 0). */
+export interface PhoneAccount extends PhoneIdentity {
   /** ADV account key pair: signs every linked device's identity. */
   readonly accountKey: RawKeyPair;
   /** Linked (and removed) companion devices by device id. */
