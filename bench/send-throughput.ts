@@ -22,7 +22,14 @@ import { linkSession } from './support/link.ts';
 import { machineLine, runDate } from './support/machine.ts';
 import { forEachLimited, sleep } from './support/pool.ts';
 import { cpuSeconds } from './support/proc.ts';
-import { benchCpuSeconds, drive, gatewaySender, postgresCpuSeconds, type Run, type Sender } from './support/send-drivers.ts';
+import {
+  benchCpuSeconds,
+  drive,
+  gatewaySender,
+  postgresCpuSeconds,
+  type Run,
+  type Sender,
+} from './support/send-drivers.ts';
 import { fmt, median, table, writeSection } from './support/report.ts';
 import { startSimProcess, type SimProcess } from './support/simulator.ts';
 
@@ -134,7 +141,12 @@ try {
         const gut = gateways.find((g) => g.path === path);
         const senders = gut ? gut.senders : bareSenders;
         const enginePid = gut ? gut.gateway.pid : process.pid;
-        const cpu0 = { engine: cpuSeconds(enginePid), bench: benchCpuSeconds(), sim: cpuSeconds(s.pid), db: postgresCpuSeconds(POSTGRES) };
+        const cpu0 = {
+          engine: cpuSeconds(enginePid),
+          bench: benchCpuSeconds(),
+          sim: cpuSeconds(s.pid),
+          db: postgresCpuSeconds(POSTGRES),
+        };
         const ms = await drive(senders, MESSAGES, inflight, `${path} r${round}`);
         const run: Run = {
           path,

@@ -101,7 +101,7 @@ describe('lint: layer rules (eslint-plugin-boundaries)', () => {
     assert.deepEqual(await boundaryLines('src/events/probe.ts', shared), [], 'every layer may use shared');
   });
 
-  test('dashboard is browser code: type-only imports from the gateway, no gateway code or node:* at run time', async () => {
+  test('dashboard is browser code: type-only gateway imports, no gateway code or node:* at run time', async () => {
     const code = [
       "import type { SessionStatus } from '../sessions/session-state.ts';",
       "import { AppError } from '../errors/app-error.ts';",

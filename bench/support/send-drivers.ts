@@ -6,7 +6,7 @@ import { cpuSeconds, reapedChildrenCpuSeconds } from './proc.ts';
 // The senders, runs and CPU probes of bench/send-throughput.ts.
 
 export interface Sender {
-  /** Sends `count` texts with `inflight` in flight; resolves when every one has been answered (201 or `sendMessage`). */
+  /** Sends `count` texts, `inflight` at a time; resolves when each one has been answered (201 or `sendMessage`). */
   send(count: number, inflight: number, tag: string): Promise<void>;
 }
 

@@ -28,7 +28,11 @@ export interface EventPipeline {
 /** Wires the pieces; starts nothing (call `worker.start()`). */
 export function createEventPipeline(options: EventPipelineOptions): EventPipeline {
   const hub = new EventHub(options.logger);
-  const worker = new DeliveryWorker({ store: options.deliveries, logger: options.logger.child({ component: 'webhooks' }), ...options.worker });
+  const worker = new DeliveryWorker({
+    store: options.deliveries,
+    logger: options.logger.child({ component: 'webhooks' }),
+    ...options.worker,
+  });
   const publisher = createOutboxPublisher({ store: options.outbox, hub, onCommitted: (lanes) => worker.notify(lanes) });
   const webhooks = createWebhookService({
     endpoints: options.endpoints,

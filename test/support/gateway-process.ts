@@ -60,7 +60,9 @@ export async function waitForConnectionStatus(
     last = await gateway.request('GET', `/sessions/${sessionId}/credentials`);
     if (last.body?.data?.connectionStatus === expected) return last;
     if (Date.now() > deadline) {
-      throw new Error(`${sessionId}: wanted ${expected}, last ${JSON.stringify(last.body)}\n${gateway.output().slice(-4000)}`);
+      throw new Error(
+        `${sessionId}: wanted ${expected}, last ${JSON.stringify(last.body)}\n${gateway.output().slice(-4000)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

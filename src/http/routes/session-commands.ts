@@ -44,7 +44,9 @@ export const sessionCommandRoutes: FastifyPluginAsyncTypebox<{ manager: SessionM
   app.post('/sessions/:sessionId/pairing-code', { schema: { tags, summary: 'Link by 8-character pairing code instead of QR', params: SessionIdParams, body: PairingCodeBody, response: { 200: ItemEnvelope(PairingCodeSchema), ...errorResponses } } }, async (request) => {
     const { sessionId } = request.params;
     const phoneNumber = normalisePhone(request.body.phoneNumber);
-    if (!phoneNumber) throw new AppError('INVALID_PHONE_NUMBER', 'use the country code and number, digits only, e.g. 6283876013551');
+    if (!phoneNumber) {
+      throw new AppError('INVALID_PHONE_NUMBER', 'use the country code and number, digits only, e.g. 6283876013551');
+    }
     const code = await manager.requestPairingCode(sessionId, phoneNumber);
     return { success: true as const, message: 'Pairing code requested successfully', data: { sessionId, code } };
   });
