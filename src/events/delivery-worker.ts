@@ -59,6 +59,15 @@ export interface DeliveryWorkerOptions {
 
 type Lifecycle = 'stopped' | 'running';
 
+/** One POST that got an answer (or a transport error). */
+interface Attempt {
+  /** Attempts of the delivery so far, this one included. */
+  attempts: number;
+  statusCode: number | null;
+  at: Date;
+  requestMs: number;
+}
+
 /**
  * Sends due webhook deliveries. A lane is one (endpoint, session): only its oldest pending delivery is
  * ever attempted, so a session's events reach an endpoint in order; lanes run concurrently. Scheduling is
@@ -225,40 +234,36 @@ export class DeliveryWorker {
       if (!send) return null;
       const startedAt = performance.now();
       const result = await send(job.url, body, headers, this.#timeoutMs);
-      const requestMs = performance.now() - startedAt;
-      const at = new Date();
-      const attempts = job.attempts + 1;
+      const attempt: Attempt = {
+        attempts: job.attempts + 1,
+        statusCode: result.statusCode,
+        at: new Date(),
+        requestMs: performance.now() - startedAt,
+      };
       if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) {
-        this.#report(job, 'delivered', result.statusCode, attempts, requestMs, at);
+        this.#report(job, 'delivered', attempt);
         return result.statusCode;
       }
-      const giveUp = attempts >= this.#retry.maxAttempts;
-      this.#report(job, giveUp ? 'failed' : 'retry', result.statusCode, attempts, requestMs, at);
-      await this.#failed(job, result.statusCode, result.error ?? `HTTP ${result.statusCode}`, at);
+      const giveUp = attempt.attempts >= this.#retry.maxAttempts;
+      this.#report(job, giveUp ? 'failed' : 'retry', attempt);
+      await this.#failed(job, attempt, giveUp, result.error ?? `HTTP ${result.statusCode}`);
     } catch (err) {
       this.#logger.error({ err, deliveryId: job.id }, 'webhook delivery bookkeeping failed');
     }
     return null;
   }
 
-  #report(
-    job: DeliveryJob,
-    result: DeliveryOutcome['result'],
-    statusCode: number | null,
-    attempts: number,
-    requestMs: number,
-    at: Date,
-  ): void {
+  #report(job: DeliveryJob, result: DeliveryOutcome['result'], attempt: Attempt): void {
     if (!this.#onOutcome) return;
     const outcome: DeliveryOutcome = {
       deliveryId: job.id,
       endpointId: job.endpointId,
       sessionId: job.event.sessionId,
       result,
-      statusCode,
-      attempts,
-      requestMs,
-      sinceEventMs: at.getTime() - Date.parse(job.event.timestamp),
+      statusCode: attempt.statusCode,
+      attempts: attempt.attempts,
+      requestMs: attempt.requestMs,
+      sinceEventMs: attempt.at.getTime() - Date.parse(job.event.timestamp),
     };
     try {
       this.#onOutcome(outcome);
@@ -267,9 +272,8 @@ export class DeliveryWorker {
     }
   }
 
-  async #failed(job: DeliveryJob, statusCode: number | null, error: string, at: Date): Promise<void> {
-    const attempts = job.attempts + 1;
-    const giveUp = attempts >= this.#retry.maxAttempts;
+  async #failed(job: DeliveryJob, attempt: Attempt, giveUp: boolean, error: string): Promise<void> {
+    const { attempts, statusCode, at } = attempt;
     const nextAttemptAt = giveUp ? null : new Date(at.getTime() + retryDelayMs(this.#retry, attempts));
     const streak = await this.#store.recordFailure(job, { at, attempts, error, statusCode, nextAttemptAt });
     const sessionId = job.event.sessionId;
