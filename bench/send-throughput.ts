@@ -8,8 +8,7 @@
  * `--engine-threads 2,0`: the gateway configurations to measure (ENGINE_THREADS of each gateway process; 0, the
  * default, runs Baileys on its main thread). Default: what `ENGINE_THREADS=auto` gives here, and 0. All run in every round.
  */
-import autocannon from 'autocannon';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,7 +21,15 @@ import { field, startBenchGateway, type BenchGateway } from './support/gateway.t
 import { linkSession } from './support/link.ts';
 import { machineLine, runDate } from './support/machine.ts';
 import { forEachLimited, sleep } from './support/pool.ts';
-import { cpuSeconds, reapedChildrenCpuSeconds } from './support/proc.ts';
+import { cpuSeconds } from './support/proc.ts';
+import {
+  benchCpuSeconds,
+  drive,
+  gatewaySender,
+  postgresCpuSeconds,
+  type Run,
+  type Sender,
+} from './support/send-drivers.ts';
 import { fmt, median, table, writeSection } from './support/report.ts';
 import { startSimProcess, type SimProcess } from './support/simulator.ts';
 
@@ -58,94 +65,6 @@ const GOAL = 0.15;
 const CORES = availableParallelism();
 
 const log = (text: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${text}\n`);
-
-interface Sender {
-  /** Sends `count` texts with `inflight` in flight; resolves when every one has been answered (201 or `sendMessage`). */
-  send(count: number, inflight: number, tag: string): Promise<void>;
-}
-
-/**
- * A gateway sender: `count` × `POST /sessions/:id/messages` from autocannon, `inflight` keep-alive connections each
- * waiting for its answer before the next request (no pipelining). autocannon writes prebuilt requests and parses
- * answers with little CPU, so the load generator takes as little as it can from the cores the gateway shares with it.
- */
-function gatewaySender(gateway: BenchGateway, sessionId: string, to: string): Sender {
-  return {
-    send(count, inflight, tag) {
-      // autocannon ends a run only on its 1-second tick: the send is done when the last answer arrives.
-      return new Promise((resolve, reject) => {
-        let answered = 0;
-        const tracker = autocannon(
-          {
-            url: `${gateway.url}/sessions/${sessionId}/messages`,
-            method: 'POST',
-            headers: { authorization: `Bearer ${gateway.apiKey}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ to, text: `${tag} ${sessionId} lorem ipsum dolor sit amet` }),
-            connections: Math.min(inflight, count),
-            amount: count,
-          },
-          () => undefined,
-        );
-        tracker.on('response', (_client: unknown, statusCode: number) => {
-          if (statusCode !== 201) {
-            tracker.stop();
-            reject(new Error(`send ${sessionId}: status ${statusCode}`));
-          } else if (++answered === count) resolve();
-        });
-        tracker.on('reqError', (error: Error) => {
-          tracker.stop();
-          reject(error);
-        });
-      });
-    },
-  };
-}
-
-interface Run {
-  /** 'bare', or the gateway's ENGINE_THREADS as 'gw:N'. */
-  path: string;
-  inflight: number;
-  round: number;
-  texts: number;
-  ms: number;
-  /** CPU seconds of the process that runs Baileys for this path (gateway process, or this bench process). */
-  engineCpu: number;
-  /** CPU seconds of this bench process (HTTP client for the gateway path; Baileys itself for the bare path). */
-  benchCpu: number;
-  simCpu: number;
-  /** CPU seconds of every PostgreSQL server process (with --postgres; 0 otherwise). */
-  dbCpu: number;
-}
-
-/**
- * Every PostgreSQL server process on the machine (with --postgres, the throw-away server with-postgres.sh started),
- * plus the CPU of backends that have ended (the postmaster reaps them): without it, a connection closing between two
- * samples made the difference negative.
- */
-function postgresCpuSeconds(): number {
-  if (!POSTGRES) return 0;
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(entry)) + reapedChildrenCpuSeconds(Number(entry));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return total;
-}
-
-const benchCpuSeconds = () => {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1e6;
-};
-
-async function drive(senders: Sender[], perSender: number, inflight: number, tag: string): Promise<number> {
-  const t0 = performance.now();
-  await Promise.all(senders.map((sender) => sender.send(perSender, inflight, tag)));
-  return performance.now() - t0;
-}
 
 let sim: SimProcess | undefined;
 interface GatewayUnderTest {
@@ -222,7 +141,12 @@ try {
         const gut = gateways.find((g) => g.path === path);
         const senders = gut ? gut.senders : bareSenders;
         const enginePid = gut ? gut.gateway.pid : process.pid;
-        const cpu0 = { engine: cpuSeconds(enginePid), bench: benchCpuSeconds(), sim: cpuSeconds(s.pid), db: postgresCpuSeconds() };
+        const cpu0 = {
+          engine: cpuSeconds(enginePid),
+          bench: benchCpuSeconds(),
+          sim: cpuSeconds(s.pid),
+          db: postgresCpuSeconds(POSTGRES),
+        };
         const ms = await drive(senders, MESSAGES, inflight, `${path} r${round}`);
         const run: Run = {
           path,
@@ -233,7 +157,7 @@ try {
           engineCpu: cpuSeconds(enginePid) - cpu0.engine,
           benchCpu: benchCpuSeconds() - cpu0.bench,
           simCpu: cpuSeconds(s.pid) - cpu0.sim,
-          dbCpu: postgresCpuSeconds() - cpu0.db,
+          dbCpu: postgresCpuSeconds(POSTGRES) - cpu0.db,
         };
         runs.push(run);
         log(`${path} inflight=${inflight}: ${fmt.int(run.texts / (ms / 1000))} texts/s (${run.texts} in ${fmt.s(ms)})`);

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite: typecheck, then every *.test.ts under src/ and test/ with node:test through tsx,
-# then the end-to-end suites again with the engine in worker threads.
+# The whole test suite: lint (eslint with the layer rules, then prettier --check), typecheck, then every
+# *.test.ts under src/ and test/ with node:test through tsx, then the end-to-end suites again with the
+# engine in worker threads.
 # PostgreSQL: scripts/with-postgres.sh provides WAGATE_TEST_PG_URL (a throw-away cluster on loopback).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export npm_config_nodedir=/usr
+npm run --silent lint
 npx tsc --noEmit -p tsconfig.json
 # The dashboard's browser code (src/dashboard/) has its own compiler settings: DOM types and Preact's JSX.
 npx tsc --noEmit -p src/dashboard/tsconfig.json

@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { freePort } from '../../test/support/free-port.ts';
-import { gatewayNodeArgs } from '../../test/support/gateway-command.ts';
+import { launchGateway } from '../../test/support/gateway-launch.ts';
 import { spawnTracked, type TrackedChild } from './children.ts';
-import { sleep } from './pool.ts';
-import { ROOT } from './report.ts';
 
 export interface JsonResponse {
   status: number;
@@ -32,65 +29,36 @@ export interface BenchGatewayOptions {
   nodeFlags?: string[];
 }
 
-/** The real gateway (`src/main.ts`) as a child process on a free loopback port; resolves once /health answers. */
+/**
+ * The real gateway as a benchmark child (test/support/gateway-launch.ts starts it): tracked, so it is
+ * stopped when the benchmark exits or fails; resolves once /health answers.
+ */
 export async function startBenchGateway(options: BenchGatewayOptions): Promise<BenchGateway> {
-  const port = await freePort();
-  const apiKey = options.apiKey ?? `bench_${randomBytes(16).toString('hex')}`;
-  const spawnedAt = performance.now();
-  const proc = spawnTracked(process.execPath, gatewayNodeArgs(options.nodeFlags), {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      API_KEY: apiKey,
-      DATABASE_URL: options.databaseUrl,
-      DATA_DIR: options.dataDir,
-      LOG_LEVEL: 'warn',
-      ...options.env,
+  let proc: TrackedChild | undefined;
+  const gateway = await launchGateway({
+    databaseUrl: options.databaseUrl,
+    dataDir: options.dataDir,
+    apiKey: options.apiKey ?? `bench_${randomBytes(16).toString('hex')}`,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.nodeFlags ? { nodeFlags: options.nodeFlags } : {}),
+    healthTimeoutMs: 60_000,
+    healthPollMs: 20,
+    spawn: (command, args, spawnOptions) => {
+      proc = spawnTracked(command, args, spawnOptions);
+      return proc.child;
     },
   });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (proc.child.exitCode !== null) throw new Error(`gateway exited early (${proc.child.exitCode}):\n${proc.output()}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await proc.stop('SIGKILL');
-      throw new Error(`gateway did not become healthy:\n${proc.output()}`);
-    }
-    await sleep(20);
-  }
-  const healthyAt = performance.now();
+  if (!proc) throw new Error('the gateway was not spawned through spawnTracked');
+  const tracked = proc;
   return {
-    url,
-    apiKey,
-    pid: proc.pid,
-    proc,
-    spawnedAt,
-    healthyAt,
-    async request(method, path, body) {
-      const init: RequestInit = { method, headers: { authorization: `Bearer ${apiKey}` } };
-      if (body !== undefined) {
-        init.body = JSON.stringify(body);
-        init.headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
-      }
-      const response = await fetch(`${url}${path}`, init);
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // not JSON
-      }
-      return { status: response.status, body: parsed };
-    },
-    stop: (signal = 'SIGTERM') => proc.stop(signal, 60_000),
+    url: gateway.url,
+    apiKey: gateway.apiKey,
+    pid: gateway.pid,
+    proc: tracked,
+    spawnedAt: gateway.spawnedAt,
+    healthyAt: gateway.healthyAt,
+    request: (method, path, body) => gateway.request(method, path, body),
+    stop: (signal = 'SIGTERM') => tracked.stop(signal, 60_000),
   };
 }
 

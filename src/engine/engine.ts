@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { UserInfo } from '../sessions/session-state.ts';
 import type {
   ContactLookup,
   DownloadedMedia,
@@ -13,6 +12,16 @@ import type {
  * The engine port. `sessions/` drives WhatsApp only through these interfaces; `engine/baileys` is the one
  * implementation that talks to WhatsApp, and tests may plug a fake here (and only here).
  */
+
+/** What the linked credentials say about the account (the seed's `userInfo`). */
+export interface UserInfo {
+  phoneNumber: string;
+  name: string | null;
+  jid: string;
+  lid: string | null;
+  platform: string | null;
+  registered: boolean;
+}
 
 /** How a connection ended, already classified for the reconnect policy. */
 export type CloseKind =

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isLidJid, normalisePhone, parseJid, phoneOf, recipientJid, userJid } from './jid.ts';
+import { normalisePhone } from '../shared/phone-number.ts';
+import { isLidJid, parseJid, phoneOf, recipientJid, userJid } from './jid.ts';
 
 test('recipients: phone numbers with or without +, and user or device JIDs', () => {
   assert.equal(recipientJid('6283876013551'), '6283876013551@s.whatsapp.net');

@@ -2,8 +2,9 @@
  * The one module that reads and writes WhatsApp identifiers on our side of the engine port. Formats:
  * `USER[:DEVICE]@SERVER`, servers `s.whatsapp.net` (phone numbers) and `lid` (LIDs).
  */
+import { normalisePhone } from '../shared/phone-number.ts';
+
 const JID = /^([0-9]+)(?::([0-9]+))?@(s\.whatsapp\.net|lid)$/;
-const PHONE = /^\+?([1-9][0-9]{6,14})$/;
 
 export interface ParsedJid {
   user: string;
@@ -15,11 +16,6 @@ export function parseJid(jid: string): ParsedJid | null {
   const match = JID.exec(jid);
   if (!match?.[1] || !match[3]) return null;
   return { user: match[1], device: match[2] ? Number(match[2]) : 0, server: match[3] as ParsedJid['server'] };
-}
-
-/** Digits only, from `+62…` or `62…`; null when it is not a plausible E.164 number. */
-export function normalisePhone(input: string): string | null {
-  return PHONE.exec(input.trim())?.[1] ?? null;
 }
 
 /** A recipient as users write it (phone with or without `+`, or a JID) → the user JID; null if invalid. */

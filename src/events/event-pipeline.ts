@@ -1,12 +1,9 @@
 import type { Logger } from 'pino';
-import type { DeliveryOutcomeListener } from './delivery-outcome.ts';
-import { DeliveryWorker } from './delivery-worker.ts';
+import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.ts';
 import { EventHub } from './event-hub.ts';
 import type { DeliveryStore, OutboxStore, WebhookEndpointStore } from './event-store.ts';
 import { createOutboxPublisher, type OutboxPublisher } from './outbox-publisher.ts';
-import type { DisablePolicy, RetryPolicy } from './retry-policy.ts';
 import { createWebhookService, type WebhookService } from './webhook-service.ts';
-import type { WebhookSender } from './webhook-sender.ts';
 
 export interface EventPipelineOptions {
   outbox: OutboxStore;
@@ -15,15 +12,8 @@ export interface EventPipelineOptions {
   logger: Logger;
   /** Throws SESSION_NOT_FOUND for an unknown session (the webhook routes need it). */
   requireSession: (sessionId: string) => Promise<void>;
-  worker?: {
-    timeoutMs?: number;
-    concurrency?: number;
-    pollIntervalMs?: number;
-    retry?: Partial<RetryPolicy>;
-    disable?: Partial<DisablePolicy>;
-    send?: WebhookSender;
-    onOutcome?: DeliveryOutcomeListener;
-  };
+  /** Delivery worker tuning (timeouts, concurrency, polling, retry and disable policies, outcome listener). */
+  worker?: Omit<DeliveryWorkerOptions, 'store' | 'logger'>;
 }
 
 /** Everything behind events: publisher (outbox), live hub, delivery worker and the webhook use cases. */
@@ -38,7 +28,11 @@ export interface EventPipeline {
 /** Wires the pieces; starts nothing (call `worker.start()`). */
 export function createEventPipeline(options: EventPipelineOptions): EventPipeline {
   const hub = new EventHub(options.logger);
-  const worker = new DeliveryWorker({ store: options.deliveries, logger: options.logger.child({ component: 'webhooks' }), ...options.worker });
+  const worker = new DeliveryWorker({
+    store: options.deliveries,
+    logger: options.logger.child({ component: 'webhooks' }),
+    ...options.worker,
+  });
   const publisher = createOutboxPublisher({ store: options.outbox, hub, onCommitted: (lanes) => worker.notify(lanes) });
   const webhooks = createWebhookService({
     endpoints: options.endpoints,

@@ -1,6 +1,6 @@
 import type { EventHub } from './event-hub.ts';
 import type { OutboxStore, StoredEvent } from './event-store.ts';
-import { toEnvelope } from './envelope.ts';
+import { toEnvelope } from './event-wire-format.ts';
 
 /** The bit of a response the stream writes to (a node ServerResponse in production). */
 export interface StreamSink {

@@ -1,10 +1,8 @@
+import { backoffDelay, type BackoffPolicy } from '../shared/backoff.ts';
 import type { FailureStreak } from './event-store.ts';
 
-export interface RetryPolicy {
-  /** Delay before the second attempt; doubles per attempt. */
-  baseMs: number;
-  /** Upper bound of a delay. */
-  maxMs: number;
+/** `baseMs`: the delay before the second attempt (doubling per attempt); `maxMs`: the upper bound of a delay. */
+export interface RetryPolicy extends BackoffPolicy {
   /** After this many failed attempts a delivery becomes `failed` and its lane moves on. */
   maxAttempts: number;
 }
@@ -19,11 +17,9 @@ export interface DisablePolicy {
 export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ baseMs: 1_000, maxMs: 600_000, maxAttempts: 15 });
 export const DEFAULT_DISABLE: DisablePolicy = Object.freeze({ afterFailures: 20, afterMs: 3_600_000 });
 
-/** Exponential backoff with "equal jitter": half fixed, half random, so retries of many lanes spread out. */
+/** When to try again after `failedAttempts` failures (1 or more): the shared backoff, counted from the first retry. */
 export function retryDelayMs(policy: RetryPolicy, failedAttempts: number, random: () => number = Math.random): number {
-  const exponent = Math.min(Math.max(failedAttempts - 1, 0), 30);
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** exponent);
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+  return backoffDelay(failedAttempts - 1, policy, random);
 }
 
 /** Why the endpoint should be disabled after this failure, or null to keep trying. */

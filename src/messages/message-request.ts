@@ -1,5 +1,6 @@
 import { AppError } from '../errors/app-error.ts';
-import { normalisePhone, recipientJid } from '../engine/jid.ts';
+import { recipientJid } from '../engine/jid.ts';
+import { normalisePhone } from '../shared/phone-number.ts';
 import { MEDIA_KINDS, type MediaKind, type OutgoingContent, type OutgoingMessage } from '../engine/messaging-types.ts';
 import { loadMedia, type MediaSource } from './media-source.ts';
 

@@ -1,5 +1,6 @@
 import { AppError } from '../errors/app-error.ts';
-import { normalisePhone, recipientJid } from '../engine/jid.ts';
+import { recipientJid } from '../engine/jid.ts';
+import { normalisePhone } from '../shared/phone-number.ts';
 import type { ContactLookup, DownloadedMedia, SentMessage } from '../engine/messaging-types.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { toOutgoingMessage, type SendMessageBody } from './message-request.ts';

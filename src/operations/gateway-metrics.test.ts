@@ -46,10 +46,10 @@ test('delivery outcomes: every attempt counts; only a delivered one is timed, fr
     logger,
     sources: { connectionStatuses: async () => [], pendingDeliveries: async () => 0 },
   });
-  const accepted = '2026-12-07T00:00:00.000Z';
-  metrics.deliveryOutcome({ outcome: 'retrying', eventTimestamp: accepted, at: new Date('2026-12-07T00:00:01.000Z') });
-  metrics.deliveryOutcome({ outcome: 'delivered', eventTimestamp: accepted, at: new Date('2026-12-07T00:00:03.000Z') });
-  metrics.deliveryOutcome({ outcome: 'failed', eventTimestamp: accepted, at: new Date('2026-12-07T01:00:00.000Z') });
+  const attempt = { deliveryId: 'd1', endpointId: 'e1', sessionId: 's1', statusCode: 200, attempts: 1, requestMs: 5 };
+  metrics.deliveryOutcome({ ...attempt, result: 'retrying', statusCode: 503, sinceEventMs: 1_000 });
+  metrics.deliveryOutcome({ ...attempt, result: 'delivered', attempts: 2, sinceEventMs: 3_000 });
+  metrics.deliveryOutcome({ ...attempt, result: 'failed', statusCode: null, sinceEventMs: 3_600_000 });
   const m = await scrape(metrics);
   for (const outcome of ['delivered', 'retrying', 'failed']) {
     assert.equal(valueOf(m, 'wagate_webhook_deliveries_total', { outcome }), 1);

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CloseKind } from '../engine/engine.ts';
 import type { IncomingType, OutgoingContent } from '../engine/messaging-types.ts';
-import { DELIVERY_OUTCOMES, type DeliveryOutcomeReport } from '../events/delivery-outcome.ts';
+import { DELIVERY_RESULTS, type DeliveryOutcome } from '../events/delivery-worker.ts';
 import { CONNECTION_STATUSES, type ConnectionStatus } from '../sessions/session-state.ts';
 import type { EngineMeter } from './metered-engine.ts';
 import { RouteDurationHistogram } from './route-duration-histogram.ts';
@@ -119,7 +119,7 @@ export class GatewayMetrics implements EngineMeter {
         registers,
       }),
       'outcome',
-      DELIVERY_OUTCOMES,
+      DELIVERY_RESULTS,
     );
     this.#deliveryLatency = new Histogram({
       name: 'wagate_webhook_delivery_latency_seconds',
@@ -132,14 +132,16 @@ export class GatewayMetrics implements EngineMeter {
       help: 'HTTP API request durations, by route pattern, method and status class',
       registry: this.registry,
     });
-    const metrics = this;
+    // prom-client calls collect() with the gauge as `this`; these arrows keep the metrics object at hand.
+    const { sources } = this.#options;
+    const read = <T>(what: string, source: () => Promise<T>) => this.#read(what, source);
     new Gauge({
       name: 'wagate_sessions',
       help: "Stored sessions by live connection status (the seed's connectionStatus)",
       labelNames: ['state'],
       registers,
       async collect() {
-        const counts = await metrics.#read('sessions', () => metrics.#options.sources.connectionStatuses());
+        const counts = await read('sessions', () => sources.connectionStatuses());
         this.reset();
         if (counts === undefined) return;
         const byState = new Map<string, number>(CONNECTION_STATUSES.map((state) => [state, 0]));
@@ -152,7 +154,7 @@ export class GatewayMetrics implements EngineMeter {
       help: 'Webhook deliveries pending in the outbox, due or waiting for a retry (NaN: the database did not answer)',
       registers,
       async collect() {
-        const pending = await metrics.#read('webhook backlog', () => metrics.#options.sources.pendingDeliveries());
+        const pending = await read('webhook backlog', () => sources.pendingDeliveries());
         this.set(pending ?? Number.NaN);
       },
     });
@@ -171,11 +173,10 @@ export class GatewayMetrics implements EngineMeter {
   }
 
   /** The delivery worker's `onOutcome`. */
-  readonly deliveryOutcome = (report: DeliveryOutcomeReport): void => {
-    this.#deliveries.inc({ outcome: report.outcome });
-    if (report.outcome !== 'delivered') return;
-    const accepted = Date.parse(report.eventTimestamp);
-    if (Number.isFinite(accepted)) this.#deliveryLatency.observe(Math.max(0, (report.at.getTime() - accepted) / 1000));
+  readonly deliveryOutcome = (report: DeliveryOutcome): void => {
+    this.#deliveries.inc({ outcome: report.result });
+    if (report.result !== 'delivered') return;
+    if (Number.isFinite(report.sinceEventMs)) this.#deliveryLatency.observe(Math.max(0, report.sinceEventMs / 1000));
   };
 
   get contentType(): string {

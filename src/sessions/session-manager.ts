@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error.ts';
 import type { Engine, EngineConnection } from '../engine/engine.ts';
-import type { BackoffPolicy } from './backoff.ts';
+import type { BackoffPolicy } from '../shared/backoff.ts';
 import { cachedRecordStore, type CachedSessionRecordStore } from './cached-record-store.ts';
 import { awaitQr } from './qr-wait.ts';
 import type { SessionEventListener } from './session-events.ts';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Engine, EngineConnection, EngineEvent } from '../engine/engine.ts';
-import { backoffDelay, type BackoffPolicy } from './backoff.ts';
+import { backoffDelay, type BackoffPolicy } from '../shared/backoff.ts';
 import type { SessionEventListener } from './session-events.ts';
 import type { SessionRecordPatch, SessionRecordStore } from './session-record-store.ts';
 import type { ConnectionStatus, DisconnectInfo, SessionStatus, UserInfo } from './session-state.ts';

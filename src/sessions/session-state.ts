@@ -10,15 +10,8 @@ export const CONNECTION_STATUSES = [
 ] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
-/** What the linked credentials say about the account (the seed's `userInfo`). */
-export interface UserInfo {
-  phoneNumber: string;
-  name: string | null;
-  jid: string;
-  lid: string | null;
-  platform: string | null;
-  registered: boolean;
-}
+/** The account behind a linked session: defined by the engine port, which reads it from the credentials. */
+export type { UserInfo } from '../engine/engine.ts';
 
 export interface DisconnectInfo {
   code: number | null;

@@ -1,5 +1,5 @@
 import { deviceView, type DeviceView } from './accounts/linked-device.ts';
-import type { PhoneAccount, PhonePlatform } from './accounts/phone-account.ts';
+import type { PhoneAccount, PhoneIdentity } from './accounts/phone-account.ts';
 import type { PhoneMessaging } from './messaging/phone-messaging.ts';
 import { linkCompanion } from './pairing/qr-scan.ts';
 import { parseQrCode } from './pairing/qr-code.ts';
@@ -11,14 +11,7 @@ import type { PhoneFeatures } from './phone-features.ts';
  * A virtual phone: the account's primary device, which links and unlinks companions, and sends and
  * receives 1:1 texts (PhoneMessaging: sendText, received, sent, waitForMessage, sendReceipt).
  */
-export interface SimPhone extends PhoneMessaging {
-  readonly phoneNumber: string;
-  readonly name: string;
-  readonly platform: PhonePlatform;
-  /** `PHONE@s.whatsapp.net`, `LID` digits and `LID@lid`. */
-  readonly jid: string;
-  readonly lid: string;
-  readonly lidJid: string;
+export interface SimPhone extends PhoneMessaging, PhoneIdentity {
   /** Scans the QR string Baileys emitted; resolves once the companion signed, right before the 515. */
   scan(qr: string): Promise<DeviceView>;
   /** Linked and removed companion devices. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { eventually } from '../support/eventually.ts';
 import { startGateway, waitForConnectionStatus, type GatewayProcess } from '../support/gateway-process.ts';
 import { DIALECTS, freshDatabaseUrl, tempDir } from '../support/test-databases.ts';
 import { startTestSimulator, type TestSimulator } from '../support/test-simulator.ts';
@@ -10,15 +11,8 @@ const GLOBAL_SECRET = `whsec_${Buffer.alloc(32, 5).toString('base64')}`;
 const PHONE = '6281200000001';
 const SESSION = 'hooks-a';
 
-async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** The gateway runs as a process of its own: give it time, and poll gently. */
+const E2E_WAIT = { timeoutMs: 30_000, pollMs: 100 };
 
 for (const dialect of DIALECTS) {
   describe(`webhooks and SSE end to end (${dialect}; gateway process + simulator + real receiver)`, () => {
@@ -101,7 +95,7 @@ for (const dialect of DIALECTS) {
       const pending = await eventually(async () => {
         const rows = await deliveries(`status=pending&sessionId=${SESSION}&limit=1000`);
         return rows.length >= 6 && rows.some((d) => d.attempts > 0) ? rows : undefined;
-      }, 'pending deliveries with failed attempts');
+      }, 'pending deliveries with failed attempts', E2E_WAIT);
       assert.equal(await gateway.kill('SIGKILL'), 'SIGKILL');
 
       await receiver.start();
@@ -142,7 +136,7 @@ for (const dialect of DIALECTS) {
       const later = await eventually(async () => {
         const rows = (await deliveries(`sessionId=${SESSION}&limit=1000`)).filter((d) => d.endpoint.id === 'global' && d.sequence > lastId);
         return rows.length >= 2 ? rows.sort((a, b) => a.sequence - b.sequence) : undefined;
-      }, 'later events in the outbox');
+      }, 'later events in the outbox', E2E_WAIT);
 
       const resumed = await SseClient.connect(`${gateway.url}/events?sessionId=${SESSION}`, { ...auth, 'last-event-id': String(lastId) });
       const lastExpected = later.at(-1)!;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import pino from 'pino';
 import { AppError } from '../../src/errors/app-error.ts';
+import type { DeliveryOutcome } from '../../src/events/delivery-worker.ts';
 import { createEventPipeline, type EventPipeline } from '../../src/events/event-pipeline.ts';
 import type { StoredEvent, WebhookEndpointStore } from '../../src/events/event-store.ts';
 import type { Database } from '../../src/store/database.ts';
@@ -9,21 +10,11 @@ import { createDeliveryStore } from '../../src/store/delivery-store.ts';
 import { createOutboxStore } from '../../src/store/outbox-store.ts';
 import { openTestDatabase, TEST_DIALECTS } from '../../src/store/test-database.ts';
 import { createWebhookEndpointStore } from '../../src/store/webhook-endpoint-store.ts';
+import { eventually } from '../support/eventually.ts';
 import { verifyStandardWebhook, WebhookReceiver } from './webhook-receiver.ts';
 
 const SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
 const KNOWN_SESSIONS = new Set(['w-sign', 'w-order-a', 'w-order-b', 'w-dis', 'w-410', 'w-poison', 'w-list']);
-
-/** Waits (bounded) until `check` returns a value other than undefined. */
-async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 for (const dialect of TEST_DIALECTS) {
   describe(`delivery worker with a real receiver (${dialect})`, () => {
@@ -173,6 +164,54 @@ for (const dialect of TEST_DIALECTS) {
         assert.equal((await endpoints.findForSession('w-poison'))?.enabled, true);
       } finally {
         await poisonWorker.worker.stop();
+      }
+    });
+
+    test('every attempt is reported to the outcome listener: retry, then failed for good, then delivered', async () => {
+      await events.worker.stop();
+      const outcomes: DeliveryOutcome[] = [];
+      const counted = createEventPipeline({
+        outbox: createOutboxStore(database.db),
+        endpoints,
+        deliveries: createDeliveryStore(database.db),
+        logger: pino({ level: 'silent' }),
+        requireSession: async () => undefined,
+        worker: {
+          pollIntervalMs: 20,
+          retry: { baseMs: 5, maxMs: 10, maxAttempts: 2 },
+          disable: { afterFailures: 1_000, afterMs: 0 },
+          onOutcome: (outcome) => outcomes.push(outcome),
+        },
+      });
+      counted.worker.start();
+      try {
+        receiver.respond = (hook) => (hook.json.data.ok ? 201 : 503);
+        const { endpoint } = await counted.webhooks.put('w-outcome', { url: receiver.url(), secret: SECRET });
+        const bad = await counted.publisher.publish('w-outcome', 'session.status', { ok: false });
+        const good = await counted.publisher.publish('w-outcome', 'session.status', { ok: true });
+        await receiver.waitFor((hooks) => hooks.some((h) => h.json.id === good.id));
+        await eventually(async () => (outcomes.length >= 3 ? true : undefined), 'three outcomes');
+        const deliveries = await counted.webhooks.listDeliveries({ sessionId: 'w-outcome', limit: 10 });
+        const idOf = (eventId: string) => deliveries.find((d) => d.eventId === eventId)?.id;
+        const seen = outcomes.map(({ deliveryId, endpointId, sessionId, result, statusCode, attempts }) => ({
+          deliveryId,
+          endpointId,
+          sessionId,
+          result,
+          statusCode,
+          attempts,
+        }));
+        const lane = { endpointId: endpoint.id, sessionId: 'w-outcome' };
+        assert.deepEqual(seen, [
+          { deliveryId: idOf(bad.id), ...lane, result: 'retrying', statusCode: 503, attempts: 1 },
+          { deliveryId: idOf(bad.id), ...lane, result: 'failed', statusCode: 503, attempts: 2 },
+          { deliveryId: idOf(good.id), ...lane, result: 'delivered', statusCode: 201, attempts: 1 },
+        ]);
+        for (const outcome of outcomes) {
+          assert.ok(Number.isFinite(outcome.requestMs) && Number.isFinite(outcome.sinceEventMs), 'durations set');
+        }
+      } finally {
+        await counted.worker.stop();
       }
     });
 

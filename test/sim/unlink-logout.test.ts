@@ -6,6 +6,17 @@ import { connectClient } from './support/baileys-client.ts';
 import { linkAndOpen } from './support/linked-device.ts';
 import { silenceConsole } from './support/silence-console.ts';
 
+/** A removed device logs in again: 401, and it never becomes the live stream. */
+async function assertNextLoginRefused(sim: Simulator, auth: Parameters<typeof connectClient>[1], jid: string) {
+  const again = connectClient(sim, auth);
+  try {
+    assert.equal(await again.waitForClose(), DisconnectReason.loggedOut);
+    assert.equal(sim.core.liveStream(jid), undefined);
+  } finally {
+    again.end();
+  }
+}
+
 describe('unlink, logout and replaced logins', () => {
   let sim: Simulator;
   let restoreConsole: () => void;
@@ -28,13 +39,7 @@ describe('unlink, logout and replaced logins', () => {
     client.end();
     assert.equal(phone.devices()[0]?.status, 'removed');
 
-    const again = connectClient(sim, auth);
-    try {
-      assert.equal(await again.waitForClose(), DisconnectReason.loggedOut);
-      assert.equal(sim.core.liveStream(jid), undefined);
-    } finally {
-      again.end();
-    }
+    await assertNextLoginRefused(sim, auth, jid);
   });
 
   it('sock.logout() removes the device; the next login is refused with 401', async () => {
@@ -48,12 +53,7 @@ describe('unlink, logout and replaced logins', () => {
     client.end();
     assert.equal(phone.devices()[0]?.status, 'removed');
 
-    const again = connectClient(sim, auth);
-    try {
-      assert.equal(await again.waitForClose(), DisconnectReason.loggedOut);
-    } finally {
-      again.end();
-    }
+    await assertNextLoginRefused(sim, auth, jid);
   });
 
   it('a second login of the same device replaces the first with 440', async () => {

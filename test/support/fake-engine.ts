@@ -1,6 +1,5 @@
-import type { ConnectOptions, Engine, EngineConnection, EngineEvent } from '../../src/engine/engine.ts';
+import type { ConnectOptions, Engine, EngineConnection, EngineEvent, UserInfo } from '../../src/engine/engine.ts';
 import type { ContactLookup, DownloadedMedia, OutgoingMessage, SentMessage } from '../../src/engine/messaging-types.ts';
-import type { UserInfo } from '../../src/sessions/session-state.ts';
 
 /** A connection the test drives by hand: it emits whatever the test tells it to. */
 export class FakeConnection implements EngineConnection {

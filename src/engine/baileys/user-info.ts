@@ -1,5 +1,5 @@
 import { jidDecode, type AuthenticationCreds } from '@whiskeysockets/baileys';
-import type { UserInfo } from '../../sessions/session-state.ts';
+import type { UserInfo } from '../engine.ts';
 
 /**
  * A session is linked only once WhatsApp has signed our device identity (`creds.account`). `creds.me`

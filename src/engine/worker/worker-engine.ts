@@ -2,9 +2,8 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors/app-error.ts';
 import type { AuthStateStore } from '../auth-state-store.ts';
-import type { ConnectOptions, Engine, EngineConnection, EngineEvent, EngineListener } from '../engine.ts';
+import type { ConnectOptions, Engine, EngineConnection, EngineEvent, EngineListener, UserInfo } from '../engine.ts';
 import type { MessageStore } from '../message-store.ts';
-import type { UserInfo } from '../../sessions/session-state.ts';
 import type { ContactLookup, DownloadedMedia, OutgoingMessage, SentMessage } from '../messaging-types.ts';
 import {
   asBuffer,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../errors/app-error.ts';
+import { normalisePhone } from '../../shared/phone-number.ts';
 import type { SessionManager } from '../../sessions/session-manager.ts';
 import { errorResponses, ItemEnvelope } from '../schemas/envelope.ts';
 import {
@@ -12,8 +13,6 @@ import {
 } from '../schemas/session-schemas.ts';
 import { presentBasic } from '../presenters/session-presenter.ts';
 import { failUnexpectedlyWith } from '../plugins/errors.ts';
-
-const PHONE = /^\+?[1-9][0-9]{6,14}$/;
 
 /** Session lifecycle endpoints, beside the seed's reads and in the same envelope. */
 export const sessionCommandRoutes: FastifyPluginAsyncTypebox<{ manager: SessionManager }> = async (app, { manager }) => {
@@ -46,8 +45,11 @@ export const sessionCommandRoutes: FastifyPluginAsyncTypebox<{ manager: SessionM
 
   app.post('/sessions/:sessionId/pairing-code', { schema: { tags, summary: 'Link by 8-character pairing code instead of QR', params: SessionIdParams, body: PairingCodeBody, response: { 200: ItemEnvelope(PairingCodeSchema), ...errorResponses } } }, async (request) => {
     const { sessionId } = request.params;
-    if (!PHONE.test(request.body.phoneNumber)) throw new AppError('INVALID_PHONE_NUMBER', 'use the country code and number, digits only, e.g. 6283876013551');
-    const code = await manager.requestPairingCode(sessionId, request.body.phoneNumber.replace(/^\+/, ''));
+    const phoneNumber = normalisePhone(request.body.phoneNumber);
+    if (!phoneNumber) {
+      throw new AppError('INVALID_PHONE_NUMBER', 'use the country code and number, digits only, e.g. 6283876013551');
+    }
+    const code = await manager.requestPairingCode(sessionId, phoneNumber);
     return { success: true as const, message: 'Pairing code requested successfully', data: { sessionId, code } };
   });
 };

@@ -1,6 +1,4 @@
-import { jidEncode } from '@whiskeysockets/baileys';
 import type { DeviceBundle } from '../signal/device-bundle.ts';
-import type { PhoneAccount } from './phone-account.ts';
 
 /** What the registration payload told the server about a companion (its Signal identity). */
 export interface CompanionRegistration {
@@ -34,27 +32,6 @@ export interface LinkedDevice {
    * the one-time pre-keys it uploaded (key fetches consume them). Replaced on an identity change.
    */
   signal: DeviceBundle;
-}
-
-/** Allocates the next device id and key index of the phone and records the device as linked. */
-export function linkDevice(phone: PhoneAccount, registration: CompanionRegistration, keyIndex: number): LinkedDevice {
-  const deviceId = phone.nextDeviceId++;
-  const device: LinkedDevice = {
-    phoneNumber: phone.phoneNumber,
-    deviceId,
-    jid: jidEncode(phone.phoneNumber, 's.whatsapp.net', deviceId),
-    lidJid: jidEncode(phone.lid, 'lid', deviceId),
-    keyIndex,
-    noiseKey: registration.noiseKey,
-    platformId: registration.platformId,
-    linkedAt: new Date(),
-    status: 'linked',
-    loginCount: 0,
-    initialSyncDue: false,
-    signal: registration.signal,
-  };
-  phone.devices.set(deviceId, device);
-  return device;
 }
 
 /** The JSON view of a device for the control API (no key material). */

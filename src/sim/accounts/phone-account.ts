@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { jidEncode } from '@whiskeysockets/baileys';
 import { generateX25519KeyPair, type RawKeyPair } from '../pairing/x25519.ts';
 import { SimError } from '../sim-error.ts';
-import type { LinkedDevice } from './linked-device.ts';
+import type { CompanionRegistration, LinkedDevice } from './linked-device.ts';
 
 /** Platforms a phone may report in `<platform name>`; smba/smbi are WhatsApp Business. */
 export const PHONE_PLATFORMS = ['android', 'iphone', 'smba', 'smbi'] as const;
@@ -18,8 +18,8 @@ export interface PhoneAccountOptions {
   readonly lid?: string;
 }
 
-/** A WhatsApp account held by a virtual phone (device 0). */
-export interface PhoneAccount {
+/** Who a phone is: number, push name, platform and both of its JIDs. */
+export interface PhoneIdentity {
   readonly phoneNumber: string;
   readonly name: string;
   readonly platform: PhonePlatform;
@@ -28,6 +28,10 @@ export interface PhoneAccount {
   /** LID user part and `LID@lid`. */
   readonly lid: string;
   readonly lidJid: string;
+}
+
+/** A WhatsApp account held by a virtual phone (device 0). */
+export interface PhoneAccount extends PhoneIdentity {
   /** ADV account key pair: signs every linked device's identity. */
   readonly accountKey: RawKeyPair;
   /** Linked (and removed) companion devices by device id. */
@@ -63,4 +67,25 @@ export function createPhoneAccount(options: PhoneAccountOptions): PhoneAccount {
     nextDeviceId: 1,
     nextKeyIndex: 1,
   };
+}
+
+/** Allocates the next device id and key index of the phone and records the device as linked. */
+export function linkDevice(phone: PhoneAccount, registration: CompanionRegistration, keyIndex: number): LinkedDevice {
+  const deviceId = phone.nextDeviceId++;
+  const device: LinkedDevice = {
+    phoneNumber: phone.phoneNumber,
+    deviceId,
+    jid: jidEncode(phone.phoneNumber, 's.whatsapp.net', deviceId),
+    lidJid: jidEncode(phone.lid, 'lid', deviceId),
+    keyIndex,
+    noiseKey: registration.noiseKey,
+    platformId: registration.platformId,
+    linkedAt: new Date(),
+    status: 'linked',
+    loginCount: 0,
+    initialSyncDue: false,
+    signal: registration.signal,
+  };
+  phone.devices.set(deviceId, device);
+  return device;
 }

@@ -1,8 +1,18 @@
+import type { PhoneAccountOptions } from '../accounts/phone-account.ts';
 import { injectFault, parseFault } from '../faults.ts';
+import type { SimCore } from '../sim-core.ts';
 import { SimError } from '../sim-error.ts';
 import type { SimPhone } from '../sim-phone.ts';
-import type { Simulator } from '../simulator.ts';
 import type { ControlRouter } from './control-router.ts';
+
+/** What the core routes drive (the Simulator is one); named here so the simulator and its routes import one way. */
+export interface CoreRoutesHost {
+  readonly core: SimCore;
+  createPhone(options: PhoneAccountOptions): SimPhone;
+  /** The phone of a number; throws a not-found SimError. */
+  phone(phoneNumber: string): SimPhone;
+  phones(): SimPhone[];
+}
 
 function text(body: Readonly<Record<string, unknown>>, field: string, required: boolean): string | undefined {
   const value = body[field];
@@ -22,7 +32,7 @@ function deviceId(raw: string | undefined): number {
 }
 
 /** Phones, QR scans, devices and faults: the control routes of the simulator core. */
-export function registerCoreRoutes(router: ControlRouter, sim: Simulator): void {
+export function registerCoreRoutes(router: ControlRouter, sim: CoreRoutesHost): void {
   router
     .route('POST', '/phones', ({ body }) => {
       const platform = text(body, 'platform', false);

@@ -1,7 +1,6 @@
 import { jidEncode } from '@whiskeysockets/baileys';
 import type { LinkedDevice } from '../accounts/linked-device.ts';
-import { linkDevice } from '../accounts/linked-device.ts';
-import type { PhoneAccount } from '../accounts/phone-account.ts';
+import { linkDevice, type PhoneAccount } from '../accounts/phone-account.ts';
 import type { SimCore } from '../sim-core.ts';
 import { SimError } from '../sim-error.ts';
 import type { ClientStream } from '../stream/client-stream.ts';

@@ -1,6 +1,7 @@
 import type { BinaryNode } from '@whiskeysockets/baileys';
+import type { AccountStore } from '../accounts/account-store.ts';
 import type { LinkedDevice } from '../accounts/linked-device.ts';
-import type { SimCore } from '../sim-core.ts';
+import type { SimEvents } from '../sim-events.ts';
 import type { NoiseResult } from '../transport/noise-server.ts';
 import type { WaConnection } from '../transport/wa-connection.ts';
 import { ClientStream } from './client-stream.ts';
@@ -8,9 +9,20 @@ import { ClientStream } from './client-stream.ts';
 /** Returns the stanzas queued for a device while it was offline; login sends them with `offline="1"`. */
 export type OfflineSource = (device: LinkedDevice) => BinaryNode[];
 
+/** What a login needs from the server core (SimCore is one); named here so the core and its login import one way. */
+export interface LoginHost {
+  readonly accounts: Pick<AccountStore, 'findDeviceByNoiseKey'>;
+  readonly events: SimEvents;
+  readonly offlineSources: readonly OfflineSource[];
+  /** A login failure armed for this device (a fault), taken once. */
+  takeLoginFailure(device: LinkedDevice): number | undefined;
+  /** Makes the stream the device's live one; returns the stream it replaced. */
+  setLive(stream: ClientStream, device: LinkedDevice): ClientStream | undefined;
+}
+
 const LOGIN_REFUSED = 401;
 
-function authenticate(sim: SimCore, result: NoiseResult): LinkedDevice | undefined {
+function authenticate(sim: LoginHost, result: NoiseResult): LinkedDevice | undefined {
   const device = sim.accounts.findDeviceByNoiseKey(result.clientStatic);
   if (!device || device.status !== 'linked') return undefined;
   const { username, device: deviceId } = result.clientPayload;
@@ -38,7 +50,7 @@ function successNode(device: LinkedDevice): BinaryNode {
  * A login: authenticate by the Noise static key learned at pairing, replace an older stream of the
  * same device (440 to it), send `<success>`, the offline queue and `<ib><offline count>`.
  */
-export function handleLogin(sim: SimCore, connection: WaConnection, result: NoiseResult): ClientStream | undefined {
+export function handleLogin(sim: LoginHost, connection: WaConnection, result: NoiseResult): ClientStream | undefined {
   const device = authenticate(sim, result);
   if (!device) {
     connection.failure(LOGIN_REFUSED);

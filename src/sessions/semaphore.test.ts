@@ -1,17 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backoffDelay } from './backoff.ts';
 import { Semaphore } from './semaphore.ts';
-
-test('backoff doubles per attempt, is capped, and jitters within the upper half of the window', () => {
-  const policy = { baseMs: 1000, maxMs: 60_000 };
-  assert.equal(backoffDelay(0, policy, () => 0), 500);
-  assert.equal(backoffDelay(0, policy, () => 1), 1000);
-  assert.equal(backoffDelay(3, policy, () => 1), 8000);
-  assert.equal(backoffDelay(3, policy, () => 0), 4000);
-  assert.equal(backoffDelay(20, policy, () => 1), 60_000);
-  assert.equal(backoffDelay(1000, policy, () => 0), 30_000);
-});
 
 test('the semaphore admits at most its limit and hands slots over in order', async () => {
   const slots = new Semaphore(2);
