@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { DeliveryJob, DeliveryStore, Lane } from './event-store.ts';
 import { DEFAULT_DISABLE, DEFAULT_RETRY, disableReason, retryDelayMs, type DisablePolicy, type RetryPolicy } from './retry-policy.ts';
 import { toEnvelope } from './envelope.ts';
-import { createGroupCommit, type GroupCommit } from '../store/group-commit.ts';
+import { createGroupCommit, type GroupCommit } from '../shared/group-commit.ts';
 import { createHttpSender, type WebhookSender } from './webhook-sender.ts';
 import { signWebhook } from './webhook-signature.ts';
 

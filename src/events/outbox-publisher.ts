@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventHub } from './event-hub.ts';
 import type { Lane, OutboxStore, StoredEvent } from './event-store.ts';
 import { EVENT_TYPES, type EventPublisher, type EventType, type GatewayEvent } from './event-types.ts';
-import { createGroupCommit } from '../store/group-commit.ts';
+import { createGroupCommit } from '../shared/group-commit.ts';
 
 export interface OutboxPublisherOptions {
   store: OutboxStore;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { TEST_DIALECTS } from '../store/test-database.ts';
+import { TEST_DIALECTS } from '../../test/support/test-databases.ts';
 import { openTestStores, type TestStores } from '../../test/support/test-stores.ts';
 import { cachedRecordStore } from './cached-record-store.ts';
 import type { SessionRecordStore } from './session-record-store.ts';

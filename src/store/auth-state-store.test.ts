@@ -4,7 +4,7 @@ import type { KeyWrite } from '../engine/auth-state-store.ts';
 import { createAuthStateStore } from './auth-state-store.ts';
 import type { Database, StoreDialect } from './database.ts';
 import { createSessionRecordStore } from './session-record-store.ts';
-import { installInsertFault, openTestDatabase, POISONED_KEY, TEST_DIALECTS } from './test-database.ts';
+import { installInsertFault, openTestDatabase, POISONED_KEY, TEST_DIALECTS } from '../../test/support/test-databases.ts';
 
 const preKeys = (count: number, tag = 'v'): KeyWrite[] =>
   Array.from({ length: count }, (_, i) => ({ type: 'pre-key', id: String(i + 1), value: `${tag}-${i + 1}` }));

@@ -8,7 +8,7 @@ import { createDatabase } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 import { createMigrationProvider } from './migrations/migrations.ts';
 import { createSessionRecordStore } from './session-record-store.ts';
-import { freshDatabaseConfig, TEST_DIALECTS } from './test-database.ts';
+import { freshDatabaseConfig, TEST_DIALECTS } from '../../test/support/test-databases.ts';
 
 const TABLES = ['auth_creds', 'auth_keys', 'outbox_events', 'session_status_history', 'sessions'];
 

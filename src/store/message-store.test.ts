@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Database } from './database.ts';
 import { createMessageStore } from './message-store.ts';
 import { createSessionRecordStore } from './session-record-store.ts';
-import { openTestDatabase, TEST_DIALECTS } from './test-database.ts';
+import { openTestDatabase, TEST_DIALECTS } from '../../test/support/test-databases.ts';
 
 for (const dialect of TEST_DIALECTS) {
   describe(`message store (${dialect})`, () => {

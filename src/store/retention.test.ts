@@ -4,7 +4,7 @@ import type { GatewayEvent } from '../events/event-types.ts';
 import type { Database } from './database.ts';
 import { createOutboxStore } from './outbox-store.ts';
 import { createSessionRecordStore } from './session-record-store.ts';
-import { openTestDatabase, TEST_DIALECTS } from './test-database.ts';
+import { openTestDatabase, TEST_DIALECTS } from '../../test/support/test-databases.ts';
 import { createWebhookEndpointStore } from './webhook-endpoint-store.ts';
 
 const DAY = 86_400_000;

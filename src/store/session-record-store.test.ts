@@ -5,7 +5,7 @@ import type { UserInfo } from '../sessions/session-state.ts';
 import { createAuthStateStore } from './auth-state-store.ts';
 import type { Database } from './database.ts';
 import { createSessionRecordStore } from './session-record-store.ts';
-import { openTestDatabase, TEST_DIALECTS } from './test-database.ts';
+import { openTestDatabase, TEST_DIALECTS } from '../../test/support/test-databases.ts';
 
 const user: UserInfo = {
   phoneNumber: '6283876013551',

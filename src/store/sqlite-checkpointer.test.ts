@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { test } from 'node:test';
 import { createDatabase } from './database.ts';
 import { createSessionRecordStore } from './session-record-store.ts';
-import { freshDatabaseConfig } from './test-database.ts';
+import { freshDatabaseConfig } from '../../test/support/test-databases.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

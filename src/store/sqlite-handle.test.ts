@@ -4,7 +4,7 @@ import type { Database } from './database.ts';
 import type { DatabaseSchema } from './schema.ts';
 import { createSessionRecordStore } from './session-record-store.ts';
 import { compileRowStatement, sqliteHandleOf, type SqliteHandle } from './sqlite-handle.ts';
-import { openTestDatabase } from './test-database.ts';
+import { openTestDatabase } from '../../test/support/test-databases.ts';
 
 type KeyRow = { session_id: string; type: string; key_id: string; value: string };
 

@@ -4,7 +4,7 @@ import type { GatewayEvent } from '../events/event-types.ts';
 import type { Database, StoreDialect } from './database.ts';
 import { createDeliveryStore } from './delivery-store.ts';
 import { createOutboxStore } from './outbox-store.ts';
-import { installInsertFault, openTestDatabase, TEST_DIALECTS } from './test-database.ts';
+import { installInsertFault, openTestDatabase, TEST_DIALECTS } from '../../test/support/test-databases.ts';
 import { createWebhookEndpointStore, GLOBAL_ENDPOINT_ID } from './webhook-endpoint-store.ts';
 
 let counter = 0;

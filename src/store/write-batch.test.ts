@@ -6,7 +6,7 @@ import pg from 'pg';
 import { createDatabase, type Database, type StoreDialect } from './database.ts';
 import type { DatabaseSchema } from './schema.ts';
 import { createSessionRecordStore } from './session-record-store.ts';
-import { freshDatabaseConfig, openTestDatabase, TEST_DIALECTS } from './test-database.ts';
+import { freshDatabaseConfig, openTestDatabase, TEST_DIALECTS } from '../../test/support/test-databases.ts';
 import type { SqliteHandle } from './sqlite-handle.ts';
 import { createWriteBatch, type WriteWork } from './write-batch.ts';
 

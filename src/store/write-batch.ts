@@ -1,5 +1,5 @@
 import { SqliteAdapter, type Kysely } from 'kysely';
-import { createGroupCommit } from './group-commit.ts';
+import { createGroupCommit } from '../shared/group-commit.ts';
 import type { DatabaseSchema } from './schema.ts';
 import { sqliteHandleOf, type SqliteHandle } from './sqlite-handle.ts';
 

@@ -7,7 +7,7 @@ import type { StoredEvent, WebhookEndpointStore } from '../../src/events/event-s
 import type { Database } from '../../src/store/database.ts';
 import { createDeliveryStore } from '../../src/store/delivery-store.ts';
 import { createOutboxStore } from '../../src/store/outbox-store.ts';
-import { openTestDatabase, TEST_DIALECTS } from '../../src/store/test-database.ts';
+import { openTestDatabase, TEST_DIALECTS } from '../support/test-databases.ts';
 import { createWebhookEndpointStore } from '../../src/store/webhook-endpoint-store.ts';
 import { verifyStandardWebhook, WebhookReceiver } from './webhook-receiver.ts';
 

@@ -8,7 +8,7 @@ import type { Database, StoreDialect } from '../../src/store/database.ts';
 import { createDeliveryStore } from '../../src/store/delivery-store.ts';
 import { createOutboxStore } from '../../src/store/outbox-store.ts';
 import { createSessionRecordStore } from '../../src/store/session-record-store.ts';
-import { openTestDatabase } from '../../src/store/test-database.ts';
+import { openTestDatabase } from '../support/test-databases.ts';
 import { createWebhookEndpointStore } from '../../src/store/webhook-endpoint-store.ts';
 import { FakeEngine } from '../support/fake-engine.ts';
 

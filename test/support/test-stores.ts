@@ -3,7 +3,7 @@ import type { SessionRecordStore } from '../../src/sessions/session-record-store
 import { createAuthStateStore } from '../../src/store/auth-state-store.ts';
 import type { StoreDialect } from '../../src/store/database.ts';
 import { createSessionRecordStore } from '../../src/store/session-record-store.ts';
-import { openTestDatabase } from '../../src/store/test-database.ts';
+import { openTestDatabase } from './test-databases.ts';
 
 export interface TestStores {
   records: SessionRecordStore;

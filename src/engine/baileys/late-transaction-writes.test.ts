@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { createAuthStateStore } from '../../store/auth-state-store.ts';
 import type { Database } from '../../store/database.ts';
 import { createSessionRecordStore } from '../../store/session-record-store.ts';
-import { openTestDatabase } from '../../store/test-database.ts';
+import { openTestDatabase } from '../../../test/support/test-databases.ts';
 import { keepLateTransactionWrites } from './late-transaction-writes.ts';
 import { loadAuthState, type PersistentAuthState } from './sql-auth-state.ts';
 

@@ -6,7 +6,7 @@ import type { AuthStateStore } from '../auth-state-store.ts';
 import { createAuthStateStore } from '../../store/auth-state-store.ts';
 import type { Database, StoreDialect } from '../../store/database.ts';
 import { createSessionRecordStore } from '../../store/session-record-store.ts';
-import { installInsertFault, openTestDatabase, POISONED_KEY, TEST_DIALECTS } from '../../store/test-database.ts';
+import { installInsertFault, openTestDatabase, POISONED_KEY, TEST_DIALECTS } from '../../../test/support/test-databases.ts';
 import { SignalKeyCache } from './signal-key-cache.ts';
 import { loadAuthState, serialiseKey } from './sql-auth-state.ts';
 

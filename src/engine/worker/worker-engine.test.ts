@@ -7,7 +7,7 @@ import { createAuthStateStore } from '../../store/auth-state-store.ts';
 import type { Database } from '../../store/database.ts';
 import { createMessageStore } from '../../store/message-store.ts';
 import { createSessionRecordStore } from '../../store/session-record-store.ts';
-import { openTestDatabase } from '../../store/test-database.ts';
+import { openTestDatabase } from '../../../test/support/test-databases.ts';
 import { createWriteBatch } from '../../store/write-batch.ts';
 import type { EngineConnection, EngineEvent } from '../engine.ts';
 import { WorkerEngine } from './worker-engine.ts';
