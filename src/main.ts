@@ -11,15 +11,8 @@ import { publishMessageEvents } from './messages/message-event-bridge.ts';
 import { MessagingService } from './messages/messaging-service.ts';
 import { SessionManager } from './sessions/session-manager.ts';
 import { STATUS_HISTORY_KEPT } from './sessions/session-record-store.ts';
-import { createAuthStateStore } from './store/auth-state-store.ts';
-import { createDatabase } from './store/database.ts';
-import { createDeliveryStore } from './store/delivery-store.ts';
-import { createMessageStore } from './store/message-store.ts';
-import { createOutboxStore } from './store/outbox-store.ts';
+import { openStore } from './store/open-store.ts';
 import { RetentionSweeper } from './store/retention-sweeper.ts';
-import { createSessionRecordStore } from './store/session-record-store.ts';
-import { createWebhookEndpointStore } from './store/webhook-endpoint-store.ts';
-import { createWriteBatch } from './store/write-batch.ts';
 
 const VERSION = '0.1.0';
 
@@ -40,15 +33,12 @@ async function main(): Promise<void> {
   if (apiKey.generated) {
     logger.warn({ path: apiKey.path }, 'no API_KEY set: generated one and stored it in this file (shown only there)');
   }
-  const database = await createDatabase(config, {
+  // A send's Signal keys and its stored message, from every session, share commits (the store's group commit).
+  const store = await openStore(config, {
     onPoolError: (err) => logger.error({ err }, 'idle database connection failed'),
     backgroundCheckpoints: true,
   });
-  const records = createSessionRecordStore(database.db);
-  // A send's Signal keys and its stored message, from every session, share commits.
-  const writes = createWriteBatch(database.db);
-  const messageStore = createMessageStore(database.db, writes);
-  const authStore = createAuthStateStore(database.db, writes);
+  const { records, messages: messageStore, auth: authStore } = store;
   const socketConfig = {
     keepAliveIntervalMs: config.keepAliveIntervalMs,
     connectTimeoutMs: config.connectTimeoutMs,
@@ -73,11 +63,11 @@ async function main(): Promise<void> {
     socketConfig,
   });
   // Events first, so every layer below can be handed `events.publisher` (an EventPublisher).
-  const endpoints = createWebhookEndpointStore(database.db);
+  const endpoints = store.webhooks;
   const events = createEventPipeline({
-    outbox: createOutboxStore(database.db),
+    outbox: store.outbox,
     endpoints,
-    deliveries: createDeliveryStore(database.db),
+    deliveries: store.deliveries,
     logger,
     // Only called by requests, long after `manager` exists.
     requireSession: async (sessionId) => void (await manager.get(sessionId)),
@@ -130,7 +120,7 @@ async function main(): Promise<void> {
     await workerEngine?.stop();
     await events.publisher.idle();
     await events.worker.stop();
-    await database.destroy();
+    await store.destroy();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

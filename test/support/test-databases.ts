@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../../src/config/config.ts';
-import { createDatabase, type CreateDatabaseOptions, type Database, type StoreDialect } from '../../src/store/database.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import type { Store, StoreDialect, StoreOptions } from '../../src/store/store.ts';
 
 /** Test support: the dialects every store test runs on. */
 export const TEST_DIALECTS: readonly StoreDialect[] = ['sqlite', 'postgres'];
@@ -55,14 +56,14 @@ export async function freshDatabaseConfig(dialect: StoreDialect): Promise<{ conf
   };
 }
 
-/** A migrated database of its own for one test suite; destroy() closes it and drops it. */
-export async function openTestDatabase(dialect: StoreDialect, options: CreateDatabaseOptions = {}): Promise<Database> {
+/** A store on a migrated database of its own for one test suite; destroy() closes it and drops it. */
+export async function openTestDatabase(dialect: StoreDialect, options: StoreOptions = {}): Promise<Store> {
   const fresh = await freshDatabaseConfig(dialect);
-  const database = await createDatabase({ database: fresh.config }, options);
+  const store = await openStore({ database: fresh.config }, options);
   return {
-    ...database,
+    ...store,
     async destroy() {
-      await database.destroy();
+      await store.destroy();
       await fresh.drop();
     },
   };
@@ -83,7 +84,7 @@ export interface InsertFault {
  * aborts: a trigger on SQLite, a trigger function on PostgreSQL. Test constants only; they are spliced
  * into the DDL because identifiers and PL/pgSQL bodies cannot be bound.
  */
-export async function installInsertFault(database: Database, dialect: StoreDialect, fault: InsertFault): Promise<void> {
+export async function installInsertFault(database: Pick<Store, 'db'>, dialect: StoreDialect, fault: InsertFault): Promise<void> {
   const { name, table, column, value, message } = fault;
   if (dialect === 'sqlite') {
     await sql.raw(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} WHEN NEW.${column} = '${value}'
