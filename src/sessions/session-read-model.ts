@@ -87,7 +87,11 @@ export class SessionReadModel implements SessionRecordStore {
     }
   }
 
-  async #write<T>(sessionId: string, run: () => Promise<T>, settled: (result: T) => SessionRecord | 'gone'): Promise<T> {
+  async #write<T>(
+    sessionId: string,
+    run: () => Promise<T>,
+    settled: (result: T) => Exclude<Outcome, 'unknown'>,
+  ): Promise<T> {
     this.#fills.writeStarted();
     const current = this.#writing.get(sessionId);
     if (current) {
@@ -145,14 +149,17 @@ export class SessionReadModel implements SessionRecordStore {
       const listed = await this.#inner.list();
       if (!this.#fills.mayFill(token)) return listed;
       const stored = new Set(listed.map((record) => record.sessionId));
-      for (const sessionId of [...this.#entries.keys()]) if (!stored.has(sessionId)) this.#invalidate(sessionId, 'gone');
+      for (const sessionId of [...this.#entries.keys()]) {
+        if (!stored.has(sessionId)) this.#invalidate(sessionId, 'gone');
+      }
       for (const record of listed) this.#invalidate(record.sessionId, record);
       this.#complete = true;
     }
     return this.#orderedEntries().map((entry) => entry.record);
   }
 
-  appendHistory: SessionRecordStore['appendHistory'] = (sessionId, entry) => this.#inner.appendHistory(sessionId, entry);
+  appendHistory: SessionRecordStore['appendHistory'] = (sessionId, entry) =>
+    this.#inner.appendHistory(sessionId, entry);
   history: SessionRecordStore['history'] = (sessionId, limit) => this.#inner.history(sessionId, limit);
   pruneHistory: SessionRecordStore['pruneHistory'] = (before, keep) => this.#inner.pruneHistory(before, keep);
 
@@ -201,10 +208,10 @@ export class SessionReadModel implements SessionRecordStore {
   #viewOf(entry: Entry): SessionView {
     const { memo } = entry;
     const live = this.#current(entry.record.sessionId);
-    if (memo && memo.live === live && memo.status === (live?.status ?? entry.record.status) && memo.user === (live?.user ?? null)
-      && memo.connectionStatus === live?.connectionStatus && memo.lastSeen === (live?.lastSeenAt() ?? null)) {
-      return memo.view;
-    }
+    const unchanged = memo !== undefined && memo.live === live
+      && memo.status === (live?.status ?? entry.record.status) && memo.user === (live?.user ?? null)
+      && memo.connectionStatus === live?.connectionStatus && memo.lastSeen === (live?.lastSeenAt() ?? null);
+    if (unchanged) return memo.view;
     entry.memo = this.#memoFor(entry.record);
     return entry.memo.view;
   }

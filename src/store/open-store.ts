@@ -5,7 +5,10 @@ import { openSqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store, StoreOptions } from './store.ts';
 
 /** Opens the configured database with its dialect's adapter and brings its schema up to date. */
-export async function openStore(config: { readonly database: DatabaseConfig }, options: StoreOptions = {}): Promise<Store> {
+export async function openStore(
+  config: { readonly database: DatabaseConfig },
+  options: StoreOptions = {},
+): Promise<Store> {
   const { database } = config;
   // The one place that picks the adapter.
   const store = database.dialect === 'postgres'

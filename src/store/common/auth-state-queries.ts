@@ -22,7 +22,9 @@ export interface FinalKeyWrite {
 export function finalKeyWrites(batches: Iterable<{ sessionId: string; writes: readonly KeyWrite[] }>): FinalKeyWrite[] {
   const byKey = new Map<string, FinalKeyWrite>();
   for (const { sessionId, writes } of batches) {
-    for (const { type, id, value } of writes) byKey.set(`${sessionId}\u0000${type}\u0000${id}`, { sessionId, type, id, value });
+    for (const { type, id, value } of writes) {
+      byKey.set(`${sessionId}\u0000${type}\u0000${id}`, { sessionId, type, id, value });
+    }
   }
   return [...byKey.values()];
 }

@@ -44,7 +44,9 @@ function mergedStatements(works: readonly PostgresWork[]): pg.QueryConfig[] {
   const upserts = keys.filter((key) => key.value !== null);
   const deletes = keys.filter((key) => key.value === null);
   const messages = new Map<string, Extract<PostgresWork, { message: unknown }>['message']>();
-  for (const work of works) if ('message' in work) messages.set(`${work.message.sessionId}\u0000${work.message.message.id}`, work.message);
+  for (const work of works) {
+    if ('message' in work) messages.set(`${work.message.sessionId}\u0000${work.message.message.id}`, work.message);
+  }
   const statements: pg.QueryConfig[] = [];
   if (upserts.length > 0) {
     statements.push({ ...UPSERT_KEYS, values: [upserts.map((k) => k.sessionId), upserts.map((k) => k.type),
@@ -91,7 +93,8 @@ async function runAtomically(pool: pg.Pool, statements: readonly pg.QueryConfig[
 export function createPostgresHotWrites(pool: pg.Pool): PostgresHotWrites {
   const grouped = createGroupedWrites<PostgresWork>((works) => runAtomically(pool, mergedStatements(works)));
   return {
-    writeKeys: (sessionId, writes) => (writes.length === 0 ? Promise.resolve() : grouped.write({ keys: { sessionId, writes } })),
+    writeKeys: (sessionId, writes) =>
+      (writes.length === 0 ? Promise.resolve() : grouped.write({ keys: { sessionId, writes } })),
     saveMessage: (sessionId, message) =>
       grouped.write({ message: { sessionId, message, createdAt: new Date().toISOString() } }),
     idle: () => grouped.idle(),

@@ -18,7 +18,8 @@ const APPEND = {
       order by n
       returning id, event_id, session_id, type, created_at
     ), d as (
-      insert into webhook_deliveries (id, event_seq, event_id, session_id, type, endpoint_id, status, next_attempt_at, created_at)
+      insert into webhook_deliveries
+        (id, event_seq, event_id, session_id, type, endpoint_id, status, next_attempt_at, created_at)
       select 'dlv_' || replace(gen_random_uuid()::text, '-', ''), ev.id, ev.event_id, ev.session_id, ev.type, e.id,
         'pending', ev.created_at, ev.created_at
       from ev join webhook_endpoints e
@@ -47,8 +48,11 @@ export function createPostgresOutboxAppend(pool: pg.Pool): (events: readonly Gat
     const lanes: Lane[] = [];
     for (const row of rows) {
       if (row.event_id !== null) sequences.set(row.event_id, Number(row.seq));
-      else if (row.endpoint_id !== null && row.session_id !== null) lanes.push({ endpointId: row.endpoint_id, sessionId: row.session_id });
+      else if (row.endpoint_id !== null && row.session_id !== null) {
+        lanes.push({ endpointId: row.endpoint_id, sessionId: row.session_id });
+      }
     }
-    return { events: events.map((event): StoredEvent => ({ ...event, sequence: sequences.get(event.id) ?? 0 })), lanes };
+    const stored = events.map((event): StoredEvent => ({ ...event, sequence: sequences.get(event.id) ?? 0 }));
+    return { events: stored, lanes };
   };
 }

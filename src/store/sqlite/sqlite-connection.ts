@@ -10,6 +10,8 @@ const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
 /** Distinct SQL texts of Kysely's cold queries kept prepared (IN lists of other sizes are other texts). */
 const STATEMENT_CACHE_SIZE = 256;
 
+export type SqliteStatement = SqliteDatabase.Statement;
+
 /** The one SQLite connection of a store: Kysely for cold queries, and the raw connection for hot writes. */
 export interface SqliteConnection {
   readonly db: Kysely<DatabaseSchema>;

@@ -2,7 +2,7 @@ import type { KeyWrite } from '../../engine/auth-state-store.ts';
 import type { StoredMessage } from '../../engine/message-store.ts';
 import { finalKeyWrites } from '../common/auth-state-queries.ts';
 import { createGroupedWrites } from '../common/grouped-writes.ts';
-import type { SqliteConnection } from './sqlite-connection.ts';
+import type { SqliteConnection, SqliteStatement } from './sqlite-connection.ts';
 
 const UPSERT_KEY = `insert into auth_keys (session_id, type, key_id, value) values (?, ?, ?, ?)
   on conflict (session_id, type, key_id) do update set value = excluded.value`;
@@ -27,7 +27,7 @@ export interface SqliteHotWrites {
  * sharing it is what makes a send cheap). Statements are prepared on first use, after the migrations.
  */
 export function createSqliteHotWrites(connection: SqliteConnection): SqliteHotWrites {
-  let statements: Record<'upsertKey' | 'deleteKey' | 'upsertMessage', ReturnType<SqliteConnection['prepare']>> | undefined;
+  let statements: Record<'upsertKey' | 'deleteKey' | 'upsertMessage', SqliteStatement> | undefined;
   const prepared = () => (statements ??= {
     upsertKey: connection.prepare(UPSERT_KEY),
     deleteKey: connection.prepare(DELETE_KEY),

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AppendResult, Lane, StoredEvent } from '../../events/event-store.ts';
 import type { GatewayEvent } from '../../events/event-types.ts';
-import type { SqliteConnection } from './sqlite-connection.ts';
+import type { SqliteConnection, SqliteStatement } from './sqlite-connection.ts';
 
-const INSERT_EVENT = 'insert into outbox_events (event_id, session_id, type, payload, created_at) values (?, ?, ?, ?, ?)';
+const INSERT_EVENT = `insert into outbox_events (event_id, session_id, type, payload, created_at)
+  values (?, ?, ?, ?, ?)`;
 const ENDPOINTS_OF_SESSION = `select id, session_id, events from webhook_endpoints
   where enabled = 1 and (session_id is null or session_id = ?)`;
 const INSERT_DELIVERY = `insert into webhook_deliveries
@@ -26,8 +27,10 @@ const wants = (endpoint: EndpointRow, event: StoredEvent): boolean =>
  * that wants it (the endpoint's session or global, its filter holding the event's type), in one
  * synchronous transaction. Returns each lane that got a delivery once, in first-seen order.
  */
-export function createSqliteOutboxAppend(connection: SqliteConnection): (events: readonly GatewayEvent[]) => Promise<AppendResult> {
-  let statements: Record<'insertEvent' | 'endpointsOf' | 'insertDelivery', ReturnType<SqliteConnection['prepare']>> | undefined;
+export function createSqliteOutboxAppend(
+  connection: SqliteConnection,
+): (events: readonly GatewayEvent[]) => Promise<AppendResult> {
+  let statements: Record<'insertEvent' | 'endpointsOf' | 'insertDelivery', SqliteStatement> | undefined;
   const prepared = () => (statements ??= {
     insertEvent: connection.prepare(INSERT_EVENT),
     endpointsOf: connection.prepare(ENDPOINTS_OF_SESSION),
@@ -59,5 +62,6 @@ export function createSqliteOutboxAppend(connection: SqliteConnection): (events:
     return { events: stored, lanes: [...lanes.values()] };
   };
 
-  return async (events) => (events.length === 0 ? { events: [], lanes: [] } : connection.transaction(() => append(events)));
+  return async (events) =>
+    (events.length === 0 ? { events: [], lanes: [] } : connection.transaction(() => append(events)));
 }
