@@ -64,6 +64,28 @@ for (const dialect of TEST_DIALECTS) {
   });
 }
 
+for (const dialect of TEST_DIALECTS) {
+  test(`destroy waits for the hot writes still queued (${dialect})`, async () => {
+    const fresh = await freshDatabaseConfig(dialect);
+    try {
+      const first = await openStore({ database: fresh.config });
+      await first.records.insert('closing');
+      const queued = [first.auth.writeKeys('closing', [key('late')]), first.messages.save('closing', message('late', 'p'))];
+      await first.destroy();
+      await Promise.all(queued);
+      const second = await openStore({ database: fresh.config });
+      try {
+        assert.deepEqual(await keyValues(second, 'closing'), ['late=late']);
+        assert.equal((await second.messages.find('closing', 'late'))?.payload, 'p');
+      } finally {
+        await second.destroy();
+      }
+    } finally {
+      await fresh.drop();
+    }
+  });
+}
+
 describe('grouped writes: the fallback after a failed shared commit', () => {
   test('each work commits again alone, so only the failing one rejects; a lone failure is not retried', async () => {
     const commits: string[][] = [];
