@@ -55,8 +55,6 @@ export function presentStatus(view: SessionView, history: StatusHistoryEntry[]) 
   };
 }
 
-type Serialiser = (payload: { [key: string]: unknown }) => string;
-
 const SHAPES = {
   basic: { schema: SessionBasicSchema, present: presentBasic },
   credentials: { schema: SessionCredentialsSchema, present: presentCredentials },
@@ -75,5 +73,5 @@ export function viewJson(reads: SessionReadModel, reply: FastifyReply, view: Ses
 /** The view presented as `shape`, serialised by the serialiser Fastify compiles for that schema. */
 export function serialiseView(reply: FastifyReply, view: SessionView, shape: ViewShape): string {
   const { schema, present } = SHAPES[shape];
-  return (reply.compileSerializationSchema(schema) as Serialiser)(present(view));
+  return reply.compileSerializationSchema(schema)(present(view));
 }
