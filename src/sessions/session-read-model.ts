@@ -72,8 +72,8 @@ export class SessionReadModel implements SessionRecordStore {
   }
 
   /**
-   * The one place the cache changes. Issue 16 (several gateway nodes) invalidates here too, with
-   * 'unknown', when another node has written the row.
+   * The one place rows enter or leave the cache (a row's view and texts go with it). Issue 16 (several
+   * gateway nodes) invalidates here too, with 'unknown', when another node has written the row.
    */
   #invalidate(sessionId: string, outcome: Outcome): void {
     this.#ordered = undefined;
