@@ -150,16 +150,6 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    // TEMPORARY, until the store branch (issue 18) is merged and rewrites these tests: unused imports there
-    // are warnings, not errors. Remove this block after that merge.
-    files: [
-      'src/engine/baileys/sql-auth-state.test.ts',
-      'src/store/auth-state-store.test.ts',
-      'src/store/webhook-outbox.test.ts',
-    ],
-    rules: { '@typescript-eslint/no-unused-vars': 'warn' },
-  },
-  {
     // Programs of their own, where the console is the user interface.
     files: [
       'src/sim/**',

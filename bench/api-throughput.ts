@@ -6,8 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createDatabase } from '../src/store/database.ts';
-import { createSessionRecordStore } from '../src/store/session-record-store.ts';
+import { openStore } from '../src/store/open-store.ts';
 import { load, type LoadResult } from './support/autocannon-run.ts';
 import { canPin, pinProcess } from './support/cpu-pinning.ts';
 import { cpuSeconds } from './support/proc.ts';
@@ -43,8 +42,8 @@ if (PIN) pinProcess(process.pid, CLIENT_CORE);
 
 /** Realistic stored sessions: linked accounts that were last seen a while ago, with a disconnect reason. */
 async function seed(databaseUrl: string, count: number): Promise<void> {
-  const database = await createDatabase({ database: { dialect: 'sqlite', filename: databaseUrl.slice('sqlite:'.length) } });
-  const records = createSessionRecordStore(database.db);
+  const database = await openStore({ database: { dialect: 'sqlite', filename: databaseUrl.slice('sqlite:'.length) } });
+  const records = database.records;
   const platforms = ['android', 'iphone', 'smba', 'smbi'];
   for (let i = 0; i < count; i++) {
     const sessionId = `session-${String(i).padStart(4, '0')}`;

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import type { WASocket } from '@whiskeysockets/baileys';
 import { muteLibsignalConsole } from '../src/sim/signal/quiet-libsignal.ts';
 import { autoEngineThreads } from '../src/config/load-config.ts';
-import { freshDatabaseConfig } from '../src/store/test-database.ts';
+import { freshDatabaseConfig } from '../test/support/test-databases.ts';
 import { openBareSocket } from './support/bare-baileys.ts';
 import { field, startBenchGateway, type BenchGateway } from './support/gateway.ts';
 import { linkSession } from './support/link.ts';

@@ -14,10 +14,8 @@ import pino from 'pino';
 import { createEventPipeline, type EventPipeline } from '../src/events/event-pipeline.ts';
 import { createHttpSender } from '../src/events/webhook-sender.ts';
 import { generateWebhookSecret, signWebhook } from '../src/events/webhook-signature.ts';
-import { createDatabase, type Database } from '../src/store/database.ts';
-import { createDeliveryStore } from '../src/store/delivery-store.ts';
-import { createOutboxStore } from '../src/store/outbox-store.ts';
-import { createWebhookEndpointStore } from '../src/store/webhook-endpoint-store.ts';
+import { openStore } from '../src/store/open-store.ts';
+import type { Store as Database } from '../src/store/store.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -140,12 +138,12 @@ interface OutboxRun {
 
 async function openPipeline(): Promise<{ database: Database; events: EventPipeline; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'wagate-bench-hooks-'));
-  const database = await createDatabase({ database: { dialect: 'sqlite', filename: join(dir, 'bench.sqlite') } });
-  const endpoints = createWebhookEndpointStore(database.db);
+  const database = await openStore({ database: { dialect: 'sqlite', filename: join(dir, 'bench.sqlite') } });
+  const endpoints = database.webhooks;
   const events = createEventPipeline({
-    outbox: createOutboxStore(database.db),
+    outbox: database.outbox,
     endpoints,
-    deliveries: createDeliveryStore(database.db),
+    deliveries: database.deliveries,
     logger: pino({ level: 'silent' }),
     requireSession: async () => undefined,
   });
@@ -155,7 +153,7 @@ async function openPipeline(): Promise<{ database: Database; events: EventPipeli
 /** Publishes EVENTS events round-robin over SESSIONS sessions, all at once or paced at `rate`/s. */
 async function outboxRun(receiverUrl: string, receiver: Receiver, rate: number | null): Promise<OutboxRun> {
   const { database, events, dir } = await openPipeline();
-  await createWebhookEndpointStore(database.db).syncGlobal({ url: receiverUrl, secret: SECRET });
+  await database.webhooks.syncGlobal({ url: receiverUrl, secret: SECRET });
   events.worker.start();
   const publishedAt = new Map<string, number>();
   const bySession = new Map<string, string[]>();

@@ -15,16 +15,9 @@ import { meterEngine } from './operations/metered-engine.ts';
 import { Readiness } from './operations/readiness.ts';
 import { SessionManager } from './sessions/session-manager.ts';
 import { STATUS_HISTORY_KEPT } from './sessions/session-record-store.ts';
-import { createAuthStateStore } from './store/auth-state-store.ts';
-import { createDatabase } from './store/database.ts';
 import { createDatabaseProbe } from './store/database-probe.ts';
-import { createDeliveryStore } from './store/delivery-store.ts';
-import { createMessageStore } from './store/message-store.ts';
-import { createOutboxStore } from './store/outbox-store.ts';
+import { openStore } from './store/open-store.ts';
 import { RetentionSweeper } from './store/retention-sweeper.ts';
-import { createSessionRecordStore } from './store/session-record-store.ts';
-import { createWebhookEndpointStore } from './store/webhook-endpoint-store.ts';
-import { createWriteBatch } from './store/write-batch.ts';
 
 const VERSION = '0.1.0';
 
@@ -45,25 +38,21 @@ async function main(): Promise<void> {
   if (apiKey.generated) {
     logger.warn({ path: apiKey.path }, 'no API_KEY set: generated one and stored it in this file (shown only there)');
   }
-  const database = await createDatabase(config, {
+  // A send's Signal keys and its stored message, from every session, share commits (the store's group commit).
+  const store = await openStore(config, {
     onPoolError: (err) => logger.error({ err }, 'idle database connection failed'),
     backgroundCheckpoints: true,
   });
-  const records = createSessionRecordStore(database.db);
-  const deliveries = createDeliveryStore(database.db);
+  const { records, messages: messageStore, auth: authStore } = store;
   // Scrape-time sources; `manager` exists long before the first scrape.
   const metrics = new GatewayMetrics({
     logger,
     sources: {
       connectionStatuses: async () => (await manager.list('all')).map((view) => view.connectionStatus),
-      pendingDeliveries: () => deliveries.countPending(),
+      pendingDeliveries: () => store.deliveries.countPending(),
     },
   });
-  const readiness = new Readiness({ probeDatabase: createDatabaseProbe(database.db), logger });
-  // A send's Signal keys and its stored message, from every session, share commits.
-  const writes = createWriteBatch(database.db);
-  const messageStore = createMessageStore(database.db, writes);
-  const authStore = createAuthStateStore(database.db, writes);
+  const readiness = new Readiness({ probeDatabase: createDatabaseProbe(store.db), logger });
   const socketConfig = {
     keepAliveIntervalMs: config.keepAliveIntervalMs,
     connectTimeoutMs: config.connectTimeoutMs,
@@ -89,11 +78,11 @@ async function main(): Promise<void> {
     socketConfig,
   }), metrics);
   // Events first, so every layer below can be handed `events.publisher` (an EventPublisher).
-  const endpoints = createWebhookEndpointStore(database.db);
+  const endpoints = store.webhooks;
   const events = createEventPipeline({
-    outbox: createOutboxStore(database.db),
+    outbox: store.outbox,
     endpoints,
-    deliveries,
+    deliveries: store.deliveries,
     logger,
     // Only called by requests, long after `manager` exists.
     requireSession: async (sessionId) => void (await manager.get(sessionId)),
@@ -152,7 +141,7 @@ async function main(): Promise<void> {
     await workerEngine?.stop();
     await events.publisher.idle();
     await events.worker.stop();
-    await database.destroy();
+    await store.destroy();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

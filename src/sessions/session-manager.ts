@@ -2,13 +2,13 @@ import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error.ts';
 import type { Engine, EngineConnection } from '../engine/engine.ts';
 import type { BackoffPolicy } from '../shared/backoff.ts';
-import { cachedRecordStore, type CachedSessionRecordStore } from './cached-record-store.ts';
 import { awaitQr } from './qr-wait.ts';
 import type { SessionEventListener } from './session-events.ts';
 import { assertValidSessionId } from './session-id.ts';
+import { SessionReadModel } from './session-read-model.ts';
 import type { SessionRecord, SessionRecordStore, StatusHistoryEntry } from './session-record-store.ts';
 import { SessionRuntime } from './session-runtime.ts';
-import type { ConnectionStatus, SessionStatus, UserInfo } from './session-state.ts';
+import type { SessionStatus } from './session-state.ts';
 import type { SessionView } from './session-view.ts';
 import { Semaphore } from './semaphore.ts';
 
@@ -20,37 +20,33 @@ export interface SessionManagerOptions {
   startConcurrency: number;
 }
 
-interface ViewMemo {
-  runtime: SessionRuntime | undefined;
-  status: SessionStatus;
-  user: UserInfo | null;
-  connectionStatus: ConnectionStatus | undefined;
-  lastSeen: number | null;
-  view: SessionView;
-}
-
 export type SessionFilter = 'active' | 'connected' | 'all';
 
 /** Stored statuses that mean "do not bring this session back at boot". */
 const NOT_RESTORED: ReadonlySet<SessionStatus> = new Set(['stopped', 'logged_out', 'failed']);
-/** Live status shown for a session that has no runtime in memory. */
-const RESTING_STATUS: Partial<Record<SessionStatus, ConnectionStatus>> = { logged_out: 'LOGGED_OUT', failed: 'FAILED' };
 const LINK_WAIT_MS = 15_000;
 
 /** Owns every session held in memory; the only way the API touches WhatsApp sessions. */
 export class SessionManager {
-  readonly #options: SessionManagerOptions & { records: CachedSessionRecordStore };
+  readonly #options: SessionManagerOptions & { records: SessionReadModel };
   readonly #runtimes = new Map<string, SessionRuntime>();
   readonly #listeners = new Set<SessionEventListener>();
   readonly #slots: Semaphore;
   readonly #locks = new Map<string, Promise<unknown>>();
-  /** The last view made from each record, with the live state it was made from (see `#view`). */
-  readonly #views = new WeakMap<SessionRecord, ViewMemo>();
 
   constructor(options: SessionManagerOptions) {
     // Every API request reads session rows; this process is their only writer, so reads come from memory.
-    this.#options = { ...options, records: cachedRecordStore(options.records) };
+    const reads = new SessionReadModel(options.records, {
+      get: (sessionId) => this.#runtimes.get(sessionId),
+      allSettled: () => [...this.#runtimes.values()].every((runtime) => runtime.settled),
+    });
+    this.#options = { ...options, records: reads };
     this.#slots = new Semaphore(options.startConcurrency);
+  }
+
+  /** The read path: rows, views and their serialised texts, held in memory (`session-read-model.ts`). */
+  get reads(): SessionReadModel {
+    return this.#options.records;
   }
 
   onEvent(listener: SessionEventListener): () => void {
@@ -79,35 +75,32 @@ export class SessionManager {
 
   async get(sessionId: string): Promise<SessionView> {
     await this.#runtimes.get(sessionId)?.flush();
-    return this.#view(await this.#require(sessionId));
+    return this.#options.records.view(await this.#require(sessionId));
   }
 
   /**
-   * What `get` would answer, without waiting, when memory already holds it: the row is cached and no
-   * state write of the session is queued. Otherwise undefined, and the caller uses `get`. Reads are
-   * most of the API's traffic; this spares them the promise chain.
+   * What `get` would answer, without waiting, when memory already holds it; otherwise undefined, and
+   * the caller uses `get`. Reads are most of the API's traffic; this spares them the promise chain.
    */
   peek(sessionId: string): SessionView | undefined {
-    if (this.#runtimes.get(sessionId)?.settled === false) return undefined;
-    const record = this.#options.records.peek(sessionId);
-    return record && this.#view(record);
+    return this.#options.records.peek(sessionId);
   }
 
   /** `active`: held in memory; `connected`: open on WhatsApp; `all`: every stored session. */
   async list(filter: SessionFilter): Promise<SessionView[]> {
     await Promise.all([...this.#runtimes.values()].map((runtime) => runtime.flush()));
-    return this.#select(await this.#options.records.list(), filter);
+    const records = await this.#options.records.list();
+    return this.#select(records.map((record) => this.#options.records.view(record)), filter);
   }
 
   /** What `list` would answer, without waiting, when memory already holds it (see `peek`); else undefined. */
   peekList(filter: SessionFilter): SessionView[] | undefined {
-    for (const runtime of this.#runtimes.values()) if (!runtime.settled) return undefined;
-    const records = this.#options.records.peekAll();
-    return records && this.#select(records, filter);
+    const views = this.#options.records.peekAll();
+    return views && this.#select(views, filter);
   }
 
-  #select(records: readonly SessionRecord[], filter: SessionFilter): SessionView[] {
-    const views = records.map((record) => this.#view(record));
+
+  #select(views: SessionView[], filter: SessionFilter): SessionView[] {
     if (filter === 'all') return views;
     if (filter === 'active') return views.filter((view) => view.isActive);
     return views.filter((view) => view.connectionStatus === 'AUTHENTICATED');
@@ -256,35 +249,6 @@ export class SessionManager {
     const record = await this.#options.records.find(sessionId);
     if (!record) throw new AppError('SESSION_NOT_FOUND');
     return record;
-  }
-
-  /**
-   * The record joined with its live state. The same inputs give the same (frozen) view object, so a
-   * caller may memoise work per view, e.g. its serialised JSON (`http/presenters`). A record is
-   * replaced, never changed, by a write, so the memo lives as long as the record it was made from.
-   */
-  #view(record: SessionRecord): SessionView {
-    const held = this.#runtimes.get(record.sessionId);
-    const runtime = held?.ended ? undefined : held;
-    const status = runtime?.status ?? record.status;
-    const user = runtime?.user ?? null;
-    const connectionStatus = runtime?.connectionStatus;
-    const lastSeen = runtime?.lastSeenAt() ?? null;
-    const memo = this.#views.get(record);
-    if (memo && memo.runtime === runtime && memo.status === status && memo.user === user && memo.connectionStatus === connectionStatus && memo.lastSeen === lastSeen) {
-      return memo.view;
-    }
-    const userInfo = user ?? record.userInfo;
-    const view: SessionView = Object.freeze({
-      record: Object.freeze({ ...record, status, userInfo }),
-      isActive: runtime !== undefined,
-      isAuthenticated: runtime ? user !== null : userInfo !== null && status !== 'logged_out',
-      connectionStatus: connectionStatus ?? RESTING_STATUS[record.status] ?? 'STOPPED',
-      startTime: runtime?.startTime ?? null,
-      lastSeenAt: lastSeen ? new Date(lastSeen) : record.lastSeenAt,
-    });
-    this.#views.set(record, { runtime, status, user, connectionStatus, lastSeen, view });
-    return view;
   }
 
   /** Serialises lifecycle commands per session so start/stop/logout never interleave. */

@@ -5,11 +5,8 @@ import { AppError } from '../../src/errors/app-error.ts';
 import type { DeliveryOutcome } from '../../src/events/delivery-worker.ts';
 import { createEventPipeline, type EventPipeline } from '../../src/events/event-pipeline.ts';
 import type { StoredEvent, WebhookEndpointStore } from '../../src/events/event-store.ts';
-import type { Database } from '../../src/store/database.ts';
-import { createDeliveryStore } from '../../src/store/delivery-store.ts';
-import { createOutboxStore } from '../../src/store/outbox-store.ts';
-import { openTestDatabase, TEST_DIALECTS } from '../../src/store/test-database.ts';
-import { createWebhookEndpointStore } from '../../src/store/webhook-endpoint-store.ts';
+import type { Store as Database } from '../../src/store/store.ts';
+import { openTestDatabase, TEST_DIALECTS } from '../support/test-databases.ts';
 import { eventually } from '../support/eventually.ts';
 import { verifyStandardWebhook, WebhookReceiver } from './webhook-receiver.ts';
 
@@ -25,7 +22,7 @@ for (const dialect of TEST_DIALECTS) {
 
     before(async () => {
       database = await openTestDatabase(dialect);
-      endpoints = createWebhookEndpointStore(database.db);
+      endpoints = database.webhooks;
     });
     after(async () => {
       await database?.destroy();
@@ -33,9 +30,9 @@ for (const dialect of TEST_DIALECTS) {
     beforeEach(async () => {
       receiver = await new WebhookReceiver().start();
       events = createEventPipeline({
-        outbox: createOutboxStore(database.db),
+        outbox: database.outbox,
         endpoints,
-        deliveries: createDeliveryStore(database.db),
+        deliveries: database.deliveries,
         logger: pino({ level: 'silent' }),
         requireSession: async (id) => {
           if (!KNOWN_SESSIONS.has(id)) throw new AppError('SESSION_NOT_FOUND');
@@ -142,9 +139,9 @@ for (const dialect of TEST_DIALECTS) {
     test('a delivery out of attempts fails alone and its lane moves on', async () => {
       events.worker.stop();
       const poisonWorker = createEventPipeline({
-        outbox: createOutboxStore(database.db),
+        outbox: database.outbox,
         endpoints,
-        deliveries: createDeliveryStore(database.db),
+        deliveries: database.deliveries,
         logger: pino({ level: 'silent' }),
         requireSession: async () => undefined,
         worker: { pollIntervalMs: 20, retry: { baseMs: 5, maxMs: 10, maxAttempts: 3 }, disable: { afterFailures: 1_000, afterMs: 0 } },
@@ -171,9 +168,9 @@ for (const dialect of TEST_DIALECTS) {
       await events.worker.stop();
       const outcomes: DeliveryOutcome[] = [];
       const counted = createEventPipeline({
-        outbox: createOutboxStore(database.db),
+        outbox: database.outbox,
         endpoints,
-        deliveries: createDeliveryStore(database.db),
+        deliveries: database.deliveries,
         logger: pino({ level: 'silent' }),
         requireSession: async () => undefined,
         worker: {

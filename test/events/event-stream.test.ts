@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { StoredEvent } from '../../src/events/event-store.ts';
-import { TEST_DIALECTS } from '../../src/store/test-database.ts';
+import { TEST_DIALECTS } from '../support/test-databases.ts';
 import { openEventsApp, TEST_KEY, type EventsApp } from './events-app.ts';
 import { SseClient } from './sse-client.ts';
 

@@ -4,12 +4,8 @@ import { buildApp } from '../../src/app.ts';
 import { createEventPipeline, type EventPipeline } from '../../src/events/event-pipeline.ts';
 import { MessagingService } from '../../src/messages/messaging-service.ts';
 import { SessionManager } from '../../src/sessions/session-manager.ts';
-import type { Database, StoreDialect } from '../../src/store/database.ts';
-import { createDeliveryStore } from '../../src/store/delivery-store.ts';
-import { createOutboxStore } from '../../src/store/outbox-store.ts';
-import { createSessionRecordStore } from '../../src/store/session-record-store.ts';
-import { openTestDatabase } from '../../src/store/test-database.ts';
-import { createWebhookEndpointStore } from '../../src/store/webhook-endpoint-store.ts';
+import type { Store as Database, StoreDialect } from '../../src/store/store.ts';
+import { openTestDatabase } from '../support/test-databases.ts';
 import { FakeEngine } from '../support/fake-engine.ts';
 
 export const TEST_KEY = 'wag_events_test_key_0123456789';
@@ -27,16 +23,16 @@ export async function openEventsApp(dialect: StoreDialect, heartbeatMs = 60_000)
   const database = await openTestDatabase(dialect);
   const logger = pino({ level: 'silent' });
   const events: EventPipeline = createEventPipeline({
-    outbox: createOutboxStore(database.db),
-    endpoints: createWebhookEndpointStore(database.db),
-    deliveries: createDeliveryStore(database.db),
+    outbox: database.outbox,
+    endpoints: database.webhooks,
+    deliveries: database.deliveries,
     logger,
     requireSession: async (sessionId) => void (await manager.get(sessionId)),
     worker: { pollIntervalMs: 20, timeoutMs: 2_000, retry: { baseMs: 20, maxMs: 100 } },
   });
   const manager = new SessionManager({
     engine: new FakeEngine(),
-    records: createSessionRecordStore(database.db),
+    records: database.records,
     logger,
     backoff: { baseMs: 10, maxMs: 50 },
     startConcurrency: 4,

@@ -1,9 +1,7 @@
 import type { AuthStateStore } from '../../src/engine/auth-state-store.ts';
 import type { SessionRecordStore } from '../../src/sessions/session-record-store.ts';
-import { createAuthStateStore } from '../../src/store/auth-state-store.ts';
-import type { StoreDialect } from '../../src/store/database.ts';
-import { createSessionRecordStore } from '../../src/store/session-record-store.ts';
-import { openTestDatabase } from '../../src/store/test-database.ts';
+import type { StoreDialect } from '../../src/store/store.ts';
+import { openTestDatabase } from './test-databases.ts';
 
 export interface TestStores {
   records: SessionRecordStore;
@@ -15,8 +13,8 @@ export interface TestStores {
 export async function openTestStores(dialect: StoreDialect): Promise<TestStores> {
   const database = await openTestDatabase(dialect);
   return {
-    records: createSessionRecordStore(database.db),
-    auth: createAuthStateStore(database.db),
+    records: database.records,
+    auth: database.auth,
     close: () => database.destroy(),
   };
 }

@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { addTransactionCapability, type SignalKeyStoreWithTransaction } from '@whiskeysockets/baileys';
 import { pino } from 'pino';
-import { createAuthStateStore } from '../../store/auth-state-store.ts';
-import type { Database } from '../../store/database.ts';
-import { createSessionRecordStore } from '../../store/session-record-store.ts';
-import { openTestDatabase } from '../../store/test-database.ts';
+import type { Store as Database } from '../../store/store.ts';
+import { openTestDatabase } from '../../../test/support/test-databases.ts';
 import { keepLateTransactionWrites } from './late-transaction-writes.ts';
 import { loadAuthState, type PersistentAuthState } from './sql-auth-state.ts';
 
@@ -31,11 +29,11 @@ describe('key writes made after their transaction (SQLite, Baileys transactions)
   let database: Database;
   const logger = pino({ level: 'silent' });
   const open = async (sessionId: string): Promise<PersistentAuthState> => {
-    await createSessionRecordStore(database.db).insert(sessionId);
-    return loadAuthState(createAuthStateStore(database.db), sessionId, (err) => assert.fail(String(err)));
+    await database.records.insert(sessionId);
+    return loadAuthState(database.auth, sessionId, (err) => assert.fail(String(err)));
   };
   const reread = async (sessionId: string, type: 'tctoken' | 'session', id: string) =>
-    (await loadAuthState(createAuthStateStore(database.db), sessionId, () => {})).state.keys.get(type, [id]);
+    (await loadAuthState(database.auth, sessionId, () => {})).state.keys.get(type, [id]);
 
   before(async () => {
     database = await openTestDatabase('sqlite');

@@ -1,17 +1,19 @@
+import { FillGuard } from '../../shared/fill-guard.ts';
+
 /**
  * The Signal keys of one connection as the database holds them, absent keys included, bounded (least
  * recently used go first). Every send reads the contact's and our own devices' sessions and a privacy
  * token that usually does not exist; without this each of those is a query and a JSON revival.
  *
  * It is only correct because this process is the single writer of the session's keys, and only while
- * it is updated strictly after a commit. A read that raced a write must not fill it: `fillToken()`
- * before the read, `fill()` after it, and the fill is dropped if any write started or ended meanwhile.
+ * it is updated strictly after a commit. A read that raced a write must not fill it (`FillGuard`):
+ * `fillToken()` before the read, `fill()` after it, and the fill is dropped if a write started or ended.
  * Values are shared, not cloned, as in Baileys' own `makeCacheableSignalKeyStore`.
  */
 export class SignalKeyCache {
   readonly #max: number;
   readonly #entries = new Map<string, unknown>();
-  #writes = 0;
+  readonly #guard = new FillGuard();
 
   constructor(maxEntries: number) {
     this.#max = maxEntries;
@@ -33,28 +35,28 @@ export class SignalKeyCache {
   }
 
   fillToken(): number {
-    return this.#writes;
+    return this.#guard.token();
   }
 
   /** Stores what a read returned, unless a write started or ended since `token` was taken. */
   fill(token: number, type: string, id: string, value: unknown): void {
-    if (token === this.#writes) this.#put(`${type}\u0000${id}`, value);
+    if (this.#guard.mayFill(token)) this.#put(`${type}\u0000${id}`, value);
   }
 
   /** Call before writing to the database; pair it with `committed` or `failed`. */
   writing(): void {
-    this.#writes++;
+    this.#guard.writeStarted();
   }
 
   /** The database now holds these values (`null` = deleted). */
   committed(entries: ReadonlyArray<readonly [type: string, id: string, value: unknown]>): void {
-    this.#writes++;
+    this.#guard.writeEnded();
     for (const [type, id, value] of entries) this.#put(`${type}\u0000${id}`, value);
   }
 
   /** The write failed: forget these keys, so the next read asks the database what it really holds. */
   failed(entries: ReadonlyArray<readonly [type: string, id: string, value: unknown]>): void {
-    this.#writes++;
+    this.#guard.writeEnded();
     for (const [type, id] of entries) this.#entries.delete(`${type}\u0000${id}`);
   }
 

@@ -3,10 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { BufferJSON, type SignalDataTypeMap } from '@whiskeysockets/baileys';
 import { SessionRecord } from 'libsignal';
 import type { AuthStateStore } from '../auth-state-store.ts';
-import { createAuthStateStore } from '../../store/auth-state-store.ts';
-import type { Database, StoreDialect } from '../../store/database.ts';
-import { createSessionRecordStore } from '../../store/session-record-store.ts';
-import { installInsertFault, openTestDatabase, POISONED_KEY, TEST_DIALECTS } from '../../store/test-database.ts';
+import type { Store as Database } from '../../store/store.ts';
+import { installInsertFault, openTestDatabase, POISONED_KEY, TEST_DIALECTS } from '../../../test/support/test-databases.ts';
 import { SignalKeyCache } from './signal-key-cache.ts';
 import { loadAuthState, serialiseKey } from './sql-auth-state.ts';
 
@@ -43,7 +41,7 @@ for (const dialect of TEST_DIALECTS) {
   describe(`SQL auth state keys (${dialect})`, () => {
     let database: Database;
     const open = async (sessionId: string) => {
-      const observed = observedStore(createAuthStateStore(database.db));
+      const observed = observedStore(database.auth);
       const auth = await loadAuthState(observed.store, sessionId, (err) => assert.fail(String(err)));
       return { observed, keys: auth.state.keys };
     };
@@ -51,7 +49,7 @@ for (const dialect of TEST_DIALECTS) {
     before(async () => {
       database = await openTestDatabase(dialect);
       await installInsertFault(database, dialect, POISONED_KEY);
-      for (const id of ['cached', 'durable', 'failed', 'race']) await createSessionRecordStore(database.db).insert(id);
+      for (const id of ['cached', 'durable', 'failed', 'race']) await database.records.insert(id);
     });
     after(async () => {
       await database?.destroy();

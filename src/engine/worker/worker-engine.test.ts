@@ -3,12 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { startTestSimulator, type TestSimulator } from '../../../test/support/test-simulator.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { createAuthStateStore } from '../../store/auth-state-store.ts';
-import type { Database } from '../../store/database.ts';
-import { createMessageStore } from '../../store/message-store.ts';
-import { createSessionRecordStore } from '../../store/session-record-store.ts';
-import { openTestDatabase } from '../../store/test-database.ts';
-import { createWriteBatch } from '../../store/write-batch.ts';
+import type { Store as Database } from '../../store/store.ts';
+import { openTestDatabase } from '../../../test/support/test-databases.ts';
 import type { EngineConnection, EngineEvent } from '../engine.ts';
 import { WorkerEngine } from './worker-engine.ts';
 
@@ -64,12 +60,11 @@ describe('WorkerEngine: Baileys in worker threads, stores on the main thread', (
     t.sim.createPhone({ phoneNumber: CAROL, name: 'Carol', platform: 'iphone' });
     database = await openTestDatabase('sqlite');
     // Auth state and messages belong to a session row, as in the gateway.
-    await createSessionRecordStore(database.db).insert('shop');
-    const writes = createWriteBatch(database.db);
+    await database.records.insert('shop');
     engine = new WorkerEngine({
       threads: 2,
-      authStore: createAuthStateStore(database.db, writes),
-      messageStore: createMessageStore(database.db, writes),
+      authStore: database.auth,
+      messageStore: database.messages,
       logger,
       setup: { wsUrl: t.sim.wsUrl, rootPublicKeyHex: t.sim.rootPublicKeyHex, socketConfig: {}, logLevel: 'silent' },
     });

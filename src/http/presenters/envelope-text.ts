@@ -1,9 +1,11 @@
 import type { FastifyReply } from 'fastify';
 
 /*
- * The seed's success envelopes, written around data that is already JSON text (see
- * `session-presenter.ts`). Fastify sends a string as it is once the content type is set, so these
- * replies skip its serialiser; `envelope-text.test.ts` checks the text against the route schemas.
+ * The seed's success envelopes, written around data that is already JSON text: a view's JSON, which
+ * the route's compiled serialiser wrote from the item schema and the read model keeps with the view
+ * (`session-presenter.ts` `viewJson`). Fastify sends a string as it is once the content type is set;
+ * these fixed fields are all the envelope adds (`envelope-text.test.ts` compares them byte for byte
+ * with Fastify's serialisation of the whole envelope).
  */
 
 const JSON_TYPE = 'application/json; charset=utf-8';

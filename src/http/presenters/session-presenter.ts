@@ -1,20 +1,9 @@
+import type { FastifyReply } from 'fastify';
+import type { SessionReadModel } from '../../sessions/session-read-model.ts';
 import type { StatusHistoryEntry } from '../../sessions/session-record-store.ts';
 import type { UserInfo } from '../../sessions/session-state.ts';
 import type { SessionView } from '../../sessions/session-view.ts';
-
-/**
- * A stored row's timestamps as ISO strings, formatted once per Date: rows are cached and read on every
- * request, and a write replaces the row (and its Date objects) rather than changing them.
- */
-const isoStrings = new WeakMap<Date, string>();
-function storedIso(date: Date): string {
-  let text = isoStrings.get(date);
-  if (text === undefined) {
-    text = date.toISOString();
-    isoStrings.set(date, text);
-  }
-  return text;
-}
+import { SessionBasicSchema, SessionCredentialsSchema } from '../schemas/session-schemas.ts';
 
 /** The seed's basic session object (the credentials object without `userInfo`), plus liveness fields. */
 export function presentBasic(view: SessionView) {
@@ -23,8 +12,8 @@ export function presentBasic(view: SessionView) {
     id: record.id,
     sessionId: record.sessionId,
     status: record.status,
-    createdAt: storedIso(record.createdAt),
-    updatedAt: storedIso(record.updatedAt),
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
     isActive: view.isActive,
     isAuthenticated: view.isAuthenticated,
     startTime: view.startTime,
@@ -66,23 +55,23 @@ export function presentStatus(view: SessionView, history: StatusHistoryEntry[]) 
   };
 }
 
-/*
- * The JSON text of a view, made once per view object. The manager hands out the same frozen view
- * while nothing it shows has changed, so a read of an unchanged session serialises nothing.
- */
-const basicTexts = new WeakMap<SessionView, string>();
-const credentialsTexts = new WeakMap<SessionView, string>();
+const SHAPES = {
+  basic: { schema: SessionBasicSchema, present: presentBasic },
+  credentials: { schema: SessionCredentialsSchema, present: presentCredentials },
+} as const;
+export type ViewShape = keyof typeof SHAPES;
 
-function memoised(texts: WeakMap<SessionView, string>, view: SessionView, present: (view: SessionView) => unknown): string {
-  let text = texts.get(view);
-  if (text === undefined) {
-    text = JSON.stringify(present(view));
-    texts.set(view, text);
-  }
-  return text;
+/**
+ * A view's JSON as the route's compiled serialiser writes it (fast-json-stringify, compiled from the
+ * schema, so a field outside the schema never reaches the wire), made once per view and kept with it in
+ * the read model: a read of an unchanged session serialises nothing.
+ */
+export function viewJson(reads: SessionReadModel, reply: FastifyReply, view: SessionView, shape: ViewShape): string {
+  return reads.text(view, shape, () => serialiseView(reply, view, shape));
 }
 
-/** `JSON.stringify(presentBasic(view))`, memoised per view. */
-export const basicJson = (view: SessionView): string => memoised(basicTexts, view, presentBasic);
-/** `JSON.stringify(presentCredentials(view))`, memoised per view. */
-export const credentialsJson = (view: SessionView): string => memoised(credentialsTexts, view, presentCredentials);
+/** The view presented as `shape`, serialised by the serialiser Fastify compiles for that schema. */
+export function serialiseView(reply: FastifyReply, view: SessionView, shape: ViewShape): string {
+  const { schema, present } = SHAPES[shape];
+  return reply.compileSerializationSchema(schema)(present(view));
+}

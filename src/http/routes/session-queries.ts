@@ -9,7 +9,7 @@ import {
   SessionIdParams,
   SessionStatusSchema,
 } from '../schemas/session-schemas.ts';
-import { basicJson, credentialsJson, presentStatus } from '../presenters/session-presenter.ts';
+import { presentStatus, viewJson } from '../presenters/session-presenter.ts';
 
 const config = { failureCode: 'FETCH_FAILED' } as const;
 
@@ -25,20 +25,24 @@ export const sessionQueryRoutes: FastifyPluginAsyncTypebox<{ manager: SessionMan
   for (const { url, filter, what } of lists) {
     const basicList = listEnvelopeText(`${what} retrieved successfully`);
     app.get(url, { config, schema: { tags, summary: `${what} (basic)`, response: { 200: ListEnvelope(SessionBasicSchema), ...errorResponses } } }, (_request, reply) =>
-      sendJsonText(reply, manager.peekList(filter), () => manager.list(filter), (views) => basicList(views.map(basicJson))));
+      sendJsonText(reply, manager.peekList(filter), () => manager.list(filter), (views) =>
+        basicList(views.map((view) => viewJson(manager.reads, reply, view, 'basic')))));
     if (filter === 'active') continue;
     const credentialsList = listEnvelopeText(`${what} with credentials retrieved successfully`);
     app.get(`${url}/credentials`, { config, schema: { tags, summary: `${what} with credentials`, response: { 200: ListEnvelope(SessionCredentialsSchema), ...errorResponses } } }, (_request, reply) =>
-      sendJsonText(reply, manager.peekList(filter), () => manager.list(filter), (views) => credentialsList(views.map(credentialsJson))));
+      sendJsonText(reply, manager.peekList(filter), () => manager.list(filter), (views) =>
+        credentialsList(views.map((view) => viewJson(manager.reads, reply, view, 'credentials')))));
   }
 
   const basicItem = itemEnvelopeText('Session retrieved successfully');
   app.get('/sessions/:sessionId', { config, schema: { tags, summary: 'One session (basic)', params: SessionIdParams, response: { 200: ItemEnvelope(SessionBasicSchema), ...errorResponses } } }, ({ params: { sessionId } }, reply) =>
-    sendJsonText(reply, manager.peek(sessionId), () => manager.get(sessionId), (view) => basicItem(basicJson(view))));
+    sendJsonText(reply, manager.peek(sessionId), () => manager.get(sessionId), (view) =>
+      basicItem(viewJson(manager.reads, reply, view, 'basic'))));
 
   const credentialsItem = itemEnvelopeText('Session credentials retrieved successfully');
   app.get('/sessions/:sessionId/credentials', { config, schema: { tags, summary: 'One session with credentials', params: SessionIdParams, response: { 200: ItemEnvelope(SessionCredentialsSchema), ...errorResponses } } }, ({ params: { sessionId } }, reply) =>
-    sendJsonText(reply, manager.peek(sessionId), () => manager.get(sessionId), (view) => credentialsItem(credentialsJson(view))));
+    sendJsonText(reply, manager.peek(sessionId), () => manager.get(sessionId), (view) =>
+      credentialsItem(viewJson(manager.reads, reply, view, 'credentials'))));
 
   app.get('/sessions/:sessionId/status', { config, schema: { tags, summary: 'Live status and status history', params: SessionIdParams, response: { 200: ItemEnvelope(SessionStatusSchema), ...errorResponses } } }, async (request) => {
     const { sessionId } = request.params;

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Database } from './database.ts';
-import { createMessageStore } from './message-store.ts';
-import { createSessionRecordStore } from './session-record-store.ts';
-import { openTestDatabase, TEST_DIALECTS } from './test-database.ts';
+import type { Store as Database } from '../store.ts';
+import { openTestDatabase, TEST_DIALECTS } from '../../../test/support/test-databases.ts';
 
 for (const dialect of TEST_DIALECTS) {
   describe(`message store (${dialect})`, () => {
@@ -11,15 +9,15 @@ for (const dialect of TEST_DIALECTS) {
 
     before(async () => {
       database = await openTestDatabase(dialect);
-      await createSessionRecordStore(database.db).insert('m1');
-      await createSessionRecordStore(database.db).insert('m2');
+      await database.records.insert('m1');
+      await database.records.insert('m2');
     });
     after(async () => {
       await database?.destroy();
     });
 
     test('save, find and upsert are per session', async () => {
-      const store = createMessageStore(database.db);
+      const store = database.messages;
       const message = { id: '3EB0AA', chatJid: '628111@s.whatsapp.net', fromMe: true, type: 'text', payload: '{"a":1}' };
       await store.save('m1', message);
       await store.save('m1', { ...message, payload: '{"a":2}' });
@@ -32,7 +30,7 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     test('saves of one turn, from several sessions, land as if one after the other', async () => {
-      const store = createMessageStore(database.db);
+      const store = database.messages;
       const message = { id: '3EB0BB', chatJid: '628111@s.whatsapp.net', fromMe: false, type: 'text', payload: 'first' };
       await Promise.all([store.save('m1', message), store.save('m2', message), store.save('m1', { ...message, payload: 'second' })]);
       assert.equal((await store.find('m1', '3EB0BB'))?.payload, 'second');
@@ -40,13 +38,13 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     test('prune removes only old messages; deleting the session removes its messages', async () => {
-      const store = createMessageStore(database.db);
+      const store = database.messages;
       await store.save('m2', { id: 'OLD', chatJid: 'x@s.whatsapp.net', fromMe: false, type: 'text', payload: '{}' });
       assert.equal(await store.prune(new Date(Date.now() - 60_000)), 0);
       assert.ok((await store.prune(new Date(Date.now() + 1000))) >= 2);
       assert.equal(await store.find('m2', 'OLD'), undefined);
       await store.save('m1', { id: 'KEEP', chatJid: 'x@s.whatsapp.net', fromMe: false, type: 'text', payload: '{}' });
-      await createSessionRecordStore(database.db).remove('m1');
+      await database.records.remove('m1');
       assert.equal(await store.find('m1', 'KEEP'), undefined);
     });
   });

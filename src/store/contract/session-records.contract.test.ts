@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { isAppError } from '../errors/app-error.ts';
-import type { UserInfo } from '../sessions/session-state.ts';
-import { createAuthStateStore } from './auth-state-store.ts';
-import type { Database } from './database.ts';
-import { createSessionRecordStore } from './session-record-store.ts';
-import { openTestDatabase, TEST_DIALECTS } from './test-database.ts';
+import { isAppError } from '../../errors/app-error.ts';
+import type { UserInfo } from '../../sessions/session-state.ts';
+import type { Store as Database } from '../store.ts';
+import { openTestDatabase, TEST_DIALECTS } from '../../../test/support/test-databases.ts';
 
 const user: UserInfo = {
   phoneNumber: '6283876013551',
@@ -19,7 +17,7 @@ const user: UserInfo = {
 for (const dialect of TEST_DIALECTS) {
   describe(`session record store (${dialect})`, () => {
     let database: Database;
-    const records = () => createSessionRecordStore(database.db);
+    const records = () => database.records;
 
     before(async () => {
       database = await openTestDatabase(dialect);
@@ -117,7 +115,7 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     test('remove cascades to history and auth state, and only for that session', async () => {
-      const auth = createAuthStateStore(database.db);
+      const auth = database.auth;
       for (const id of ['gone', 'kept']) {
         await records().insert(id);
         await records().appendHistory(id, { status: 'qr', connectionStatus: 'QR_REQUIRED', reason: null, at: new Date() });

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { KeyWrite } from '../engine/auth-state-store.ts';
-import { createAuthStateStore } from './auth-state-store.ts';
-import type { Database, StoreDialect } from './database.ts';
-import { createSessionRecordStore } from './session-record-store.ts';
-import { installInsertFault, openTestDatabase, POISONED_KEY, TEST_DIALECTS } from './test-database.ts';
+import type { KeyWrite } from '../../engine/auth-state-store.ts';
+import type { Store as Database } from '../store.ts';
+import { installInsertFault, openTestDatabase, POISONED_KEY, TEST_DIALECTS } from '../../../test/support/test-databases.ts';
 
 const preKeys = (count: number, tag = 'v'): KeyWrite[] =>
   Array.from({ length: count }, (_, i) => ({ type: 'pre-key', id: String(i + 1), value: `${tag}-${i + 1}` }));
@@ -12,8 +10,8 @@ const preKeys = (count: number, tag = 'v'): KeyWrite[] =>
 for (const dialect of TEST_DIALECTS) {
   describe(`auth state store (${dialect})`, () => {
     let database: Database;
-    const auth = () => createAuthStateStore(database.db);
-    const newSession = (id: string) => createSessionRecordStore(database.db).insert(id);
+    const auth = () => database.auth;
+    const newSession = (id: string) => database.records.insert(id);
 
     before(async () => {
       database = await openTestDatabase(dialect);
@@ -86,8 +84,8 @@ for (const dialect of TEST_DIALECTS) {
         { type: 'pre-key', id: '1', value: 'old-1' },
         { type: 'session', id: 'x.0', value: 'old-session' },
       ]);
-      // 700 upserts span two statements; the poisoned row is in the second, after the first committed
-      // its rows inside the transaction. The delete would run last.
+      // The poisoned row comes after 699 upserts that its transaction (SQLite: one statement each;
+      // PostgreSQL: one statement for all) already wrote; the delete comes last.
       const batch: KeyWrite[] = [
         ...preKeys(699, 'new'),
         { type: 'pre-key', id: 'poison', value: 'boom' },

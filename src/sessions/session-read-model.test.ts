@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { TEST_DIALECTS } from '../store/test-database.ts';
+import { TEST_DIALECTS } from '../../test/support/test-databases.ts';
 import { openTestStores, type TestStores } from '../../test/support/test-stores.ts';
-import { cachedRecordStore } from './cached-record-store.ts';
+import { SessionReadModel, type LiveSessions } from './session-read-model.ts';
 import type { SessionRecordStore } from './session-record-store.ts';
+import type { SessionView } from './session-view.ts';
 
 /** Counts the reads that reach the database. */
 function counting(inner: SessionRecordStore) {
@@ -16,8 +17,12 @@ function counting(inner: SessionRecordStore) {
   return { store, reads };
 }
 
+/** No session held in memory: the read model answers from the rows alone. */
+const nothingLive: LiveSessions = { get: () => undefined, allSettled: () => true };
+const cachedRecordStore = (store: SessionRecordStore) => new SessionReadModel(store, nothingLive);
+
 for (const dialect of TEST_DIALECTS) {
-  describe(`cached record store (${dialect})`, () => {
+  describe(`session read model: the row cache (${dialect})`, () => {
     let stores: TestStores;
     before(async () => {
       stores = await openTestStores(dialect);
@@ -30,7 +35,8 @@ for (const dialect of TEST_DIALECTS) {
       const { store, reads } = counting(stores.records);
       const cache = cachedRecordStore(store);
       const created = await cache.insert('c-1');
-      assert.equal(cache.peek('c-1'), created, 'peek answers from memory');
+      assert.deepEqual(cache.peek('c-1')?.record, created, 'peek answers from memory');
+      assert.equal(cache.peek('c-1'), cache.peek('c-1'), 'the same view while nothing changed');
       assert.equal(cache.peekAll(), undefined, 'no full list yet: memory may not hold every row');
       assert.deepEqual(await cache.find('c-1'), created);
       assert.equal(reads.find, 0, 'an insert fills the cache');
@@ -45,16 +51,16 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(again, listed);
       assert.deepEqual(listed.map((r) => r.sessionId).filter((id) => id.startsWith('c-')), ['c-1', 'c-2']);
       assert.deepEqual(listed, await stores.records.list(), 'same rows, same order as the database');
-      assert.deepEqual(cache.peekAll(), listed);
+      assert.deepEqual(cache.peekAll()?.map((view) => view.record), listed);
       await cache.update('c-2', { status: 'stopped' });
-      assert.equal(cache.peekAll()?.find((r) => r.sessionId === 'c-2')?.status, 'stopped', 'a write reorders nothing and shows at once');
-      assert.deepEqual(cache.peekAll(), await stores.records.list());
+      assert.equal(cache.peekAll()?.find((v) => v.record.sessionId === 'c-2')?.record.status, 'stopped', 'a write reorders nothing and shows at once');
+      assert.deepEqual(cache.peekAll()?.map((view) => view.record), await stores.records.list());
 
       assert.equal(await cache.remove('c-1'), true);
       assert.equal(await cache.find('c-1'), undefined);
       assert.ok(!(await cache.list()).some((r) => r.sessionId === 'c-1'));
       assert.equal(cache.peek('c-1'), undefined);
-      assert.ok(!cache.peekAll()?.some((r) => r.sessionId === 'c-1'));
+      assert.ok(!cache.peekAll()?.some((v) => v.record.sessionId === 'c-1'));
     });
 
     test('a failed write drops the entry; unknown ids are not cached', async () => {
@@ -76,6 +82,28 @@ for (const dialect of TEST_DIALECTS) {
       const record = await cache.find('c-4');
       assert.equal(reads.find, before + 1);
       assert.deepEqual(record, await stores.records.find('c-4'));
+    });
+
+    test('a view keeps its texts until its row changes; a stale view keeps none', async () => {
+      const reads = cachedRecordStore(stores.records);
+      await reads.insert('c-5');
+      let made = 0;
+      const make = (view: SessionView) => (made++, `${view.record.sessionId}:${view.record.status}`);
+      const first = reads.peek('c-5')!;
+      assert.equal(reads.text(first, 'basic', make), 'c-5:created');
+      assert.equal(reads.text(reads.peek('c-5')!, 'basic', make), 'c-5:created');
+      assert.equal(made, 1, 'made once for the unchanged view');
+      assert.equal(reads.text(first, 'other', make), 'c-5:created');
+      assert.equal(made, 2, 'each kind of text is its own');
+      await reads.update('c-5', { status: 'stopped' });
+      const second = reads.peek('c-5')!;
+      assert.notEqual(second, first, 'the write invalidated the view');
+      assert.equal(reads.text(second, 'basic', make), 'c-5:stopped');
+      assert.equal(reads.text(first, 'basic', make), 'c-5:created', 'a stale view is answered, not kept');
+      assert.equal(reads.text(first, 'basic', make), 'c-5:created');
+      assert.equal(made, 5);
+      assert.equal(reads.text(second, 'basic', make), 'c-5:stopped');
+      assert.equal(made, 5);
     });
   });
 }

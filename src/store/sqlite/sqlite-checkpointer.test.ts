@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { test } from 'node:test';
-import { createDatabase } from './database.ts';
-import { createSessionRecordStore } from './session-record-store.ts';
-import { freshDatabaseConfig } from './test-database.ts';
+import { openStore } from '../open-store.ts';
+import { freshDatabaseConfig } from '../../../test/support/test-databases.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -12,8 +11,8 @@ async function writeSixHundredPages(options: { backgroundCheckpoints: boolean })
   const fresh = await freshDatabaseConfig('sqlite');
   if (fresh.config.dialect !== 'sqlite') throw new Error('expected SQLite');
   const { filename } = fresh.config;
-  const database = await createDatabase({ database: fresh.config }, options);
-  await createSessionRecordStore(database.db).insert('bulk');
+  const database = await openStore({ database: fresh.config }, options);
+  await database.records.insert('bulk');
   const before = statSync(filename).size;
   const value = 'k'.repeat(3_000);
   const rows = Array.from({ length: 600 }, (_, i) => ({ session_id: 'bulk', type: 'pre-key', key_id: String(i), value }));

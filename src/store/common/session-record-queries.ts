@@ -1,14 +1,14 @@
 import type { Kysely, Selectable } from 'kysely';
-import { AppError } from '../errors/app-error.ts';
+import { AppError } from '../../errors/app-error.ts';
 import type {
   SessionRecord,
   SessionRecordPatch,
   SessionRecordStore,
   StatusHistoryEntry,
-} from '../sessions/session-record-store.ts';
-import type { ConnectionStatus, DisconnectInfo, SessionStatus, UserInfo } from '../sessions/session-state.ts';
+} from '../../sessions/session-record-store.ts';
+import type { ConnectionStatus, DisconnectInfo, SessionStatus, UserInfo } from '../../sessions/session-state.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './db-errors.ts';
-import type { DatabaseSchema, SessionsTable } from './schema.ts';
+import type { DatabaseSchema, SessionsTable } from '../schema.ts';
 
 const parseJson = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
 const toJson = (value: unknown): string | null => (value === null ? null : JSON.stringify(value));
@@ -27,8 +27,8 @@ function toRecord(row: Selectable<SessionsTable>): SessionRecord {
   };
 }
 
-/** Sessions and their status history, on SQLite or PostgreSQL. */
-export function createSessionRecordStore(db: Kysely<DatabaseSchema>): SessionRecordStore {
+/** Sessions and their status history: cold queries, the same Kysely on SQLite and PostgreSQL. */
+export function sessionRecordQueries(db: Kysely<DatabaseSchema>): SessionRecordStore {
   return {
     async insert(sessionId) {
       const now = new Date().toISOString();

@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { createDatabase } from './database.ts';
-import { migrateToLatest } from './migrate.ts';
-import { createMigrationProvider } from './migrations/migrations.ts';
-import { createSessionRecordStore } from './session-record-store.ts';
-import { freshDatabaseConfig, TEST_DIALECTS } from './test-database.ts';
+import { migrateToLatest } from '../migrate.ts';
+import { createMigrationProvider } from '../migrations/migrations.ts';
+import { openStore } from '../open-store.ts';
+import { freshDatabaseConfig, TEST_DIALECTS } from '../../../test/support/test-databases.ts';
 
 const TABLES = ['auth_creds', 'auth_keys', 'outbox_events', 'session_status_history', 'sessions'];
 
@@ -22,21 +21,21 @@ for (const dialect of TEST_DIALECTS) {
     test('migrations create every table, and rerunning them changes nothing', async () => {
       const fresh = await freshDatabaseConfig(dialect);
       drops.push(fresh.drop);
-      const first = await createDatabase({ database: fresh.config });
+      const first = await openStore({ database: fresh.config });
       try {
         const tables = await first.db.introspection.getTables();
         assert.deepEqual(tables.map((t) => t.name).filter((n) => TABLES.includes(n)).sort(), TABLES);
         assert.equal(first.dialect, dialect);
-        await createSessionRecordStore(first.db).insert('survivor');
+        await first.records.insert('survivor');
         assert.deepEqual(await migrateToLatest(first.db, dialect), []);
       } finally {
         await first.destroy();
       }
       // A second start on the same database: migrations are a no-op and the data is still there.
-      const second = await createDatabase({ database: fresh.config });
+      const second = await openStore({ database: fresh.config });
       try {
         assert.deepEqual(await migrateToLatest(second.db, dialect), []);
-        assert.equal((await createSessionRecordStore(second.db).find('survivor'))?.sessionId, 'survivor');
+        assert.equal((await second.records.find('survivor'))?.sessionId, 'survivor');
       } finally {
         await second.destroy();
       }
@@ -45,7 +44,7 @@ for (const dialect of TEST_DIALECTS) {
     test('migrate: false leaves an empty database alone, and migrating reports what ran', async () => {
       const fresh = await freshDatabaseConfig(dialect);
       drops.push(fresh.drop);
-      const database = await createDatabase({ database: fresh.config }, { migrate: false });
+      const database = await openStore({ database: fresh.config }, { migrate: false });
       try {
         const before = await database.db.introspection.getTables();
         assert.equal(before.filter((t) => TABLES.includes(t.name)).length, 0);
@@ -62,7 +61,7 @@ for (const dialect of TEST_DIALECTS) {
 describe('SQLite specifics', () => {
   test('creates the file\'s directory and sets WAL, NORMAL sync, foreign keys and a busy timeout', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wagate-sqlite-'));
-    const database = await createDatabase({ database: { dialect: 'sqlite', filename: join(dir, 'a', 'b', 'x.sqlite') } });
+    const database = await openStore({ database: { dialect: 'sqlite', filename: join(dir, 'a', 'b', 'x.sqlite') } });
     try {
       const pragma = async (name: string) => {
         const { rows } = await sql.raw<Record<string, unknown>>(`PRAGMA ${name}`).execute(database.db);
@@ -79,9 +78,9 @@ describe('SQLite specifics', () => {
   });
 
   test('sqlite::memory: works for tests', async () => {
-    const database = await createDatabase({ database: { dialect: 'sqlite', filename: ':memory:' } });
+    const database = await openStore({ database: { dialect: 'sqlite', filename: ':memory:' } });
     try {
-      assert.equal((await createSessionRecordStore(database.db).insert('mem')).sessionId, 'mem');
+      assert.equal((await database.records.insert('mem')).sessionId, 'mem');
     } finally {
       await database.destroy();
     }

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { WebhookEndpoint, WebhookEndpointStore } from '../events/event-store.ts';
-import type { EventType } from '../events/event-types.ts';
-import type { DatabaseSchema, WebhookEndpointsTable } from './schema.ts';
+import type { WebhookEndpoint, WebhookEndpointStore } from '../../events/event-store.ts';
+import type { EventType } from '../../events/event-types.ts';
+import type { DatabaseSchema, WebhookEndpointsTable } from '../schema.ts';
 
 export const GLOBAL_ENDPOINT_ID = 'global';
 const sessionEndpointId = (sessionId: string): string => `session:${sessionId}`;
@@ -31,8 +31,8 @@ async function failPending(db: Kysely<DatabaseSchema>, endpointId: string, reaso
     .execute();
 }
 
-/** Webhook endpoints: one per session plus the global one from config. */
-export function createWebhookEndpointStore(db: Kysely<DatabaseSchema>): WebhookEndpointStore {
+/** Webhook endpoints: one per session plus the global one from config (cold queries, both dialects). */
+export function webhookEndpointQueries(db: Kysely<DatabaseSchema>): WebhookEndpointStore {
   const upsert = async (id: string, sessionId: string | null, url: string, secret: string, events: string | null) => {
     const now = new Date().toISOString();
     const fresh = { url, secret, events, enabled: 1, disabled_reason: null, disabled_at: null, failure_count: 0, failing_since: null, updated_at: now };

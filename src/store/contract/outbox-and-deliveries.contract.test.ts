@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { GatewayEvent } from '../events/event-types.ts';
-import type { Database, StoreDialect } from './database.ts';
-import { createDeliveryStore } from './delivery-store.ts';
-import { createOutboxStore } from './outbox-store.ts';
-import { installInsertFault, openTestDatabase, TEST_DIALECTS } from './test-database.ts';
-import { createWebhookEndpointStore, GLOBAL_ENDPOINT_ID } from './webhook-endpoint-store.ts';
+import type { GatewayEvent } from '../../events/event-types.ts';
+import type { Store as Database } from '../store.ts';
+import { installInsertFault, openTestDatabase, TEST_DIALECTS } from '../../../test/support/test-databases.ts';
 
 let counter = 0;
 const event = (sessionId: string, type: GatewayEvent['type'] = 'session.status', data: Record<string, unknown> = {}): GatewayEvent => ({
@@ -20,9 +17,9 @@ const SECRET = `whsec_${Buffer.alloc(24, 1).toString('base64')}`;
 for (const dialect of TEST_DIALECTS) {
   describe(`webhook outbox (${dialect})`, () => {
     let database: Database;
-    const outbox = () => createOutboxStore(database.db);
-    const endpoints = () => createWebhookEndpointStore(database.db);
-    const deliveries = () => createDeliveryStore(database.db);
+    const outbox = () => database.outbox;
+    const endpoints = () => database.webhooks;
+    const deliveries = () => database.deliveries;
     const appendEvents = async (events: GatewayEvent[]) => (await outbox().append(events)).events;
 
     before(async () => {

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { GatewayEvent } from '../events/event-types.ts';
-import type { Database } from './database.ts';
-import { createOutboxStore } from './outbox-store.ts';
-import { createSessionRecordStore } from './session-record-store.ts';
-import { openTestDatabase, TEST_DIALECTS } from './test-database.ts';
-import { createWebhookEndpointStore } from './webhook-endpoint-store.ts';
+import type { GatewayEvent } from '../../events/event-types.ts';
+import type { Store as Database } from '../store.ts';
+import { openTestDatabase, TEST_DIALECTS } from '../../../test/support/test-databases.ts';
 
 const DAY = 86_400_000;
 const SECRET = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
@@ -29,8 +26,8 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     test('finished deliveries and unreferenced events past the cutoff go; pending deliveries, their events and newer rows stay', async () => {
-      const outbox = createOutboxStore(database.db);
-      const endpoints = createWebhookEndpointStore(database.db);
+      const outbox = database.outbox;
+      const endpoints = database.webhooks;
       await endpoints.putForSession('rt', { url: 'http://127.0.0.1:9/hook', secret: SECRET, events: null });
       const [delivered, failed, pending, recent] = (await outbox.append([event('rt', 10 * DAY), event('rt', 9 * DAY), event('rt', 8 * DAY), event('rt', 60_000)])).events;
       const setStatus = (status: string, ids: string[]) =>
@@ -50,7 +47,7 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     test('a large backlog is deleted in bounded statements until none is left', async () => {
-      const outbox = createOutboxStore(database.db);
+      const outbox = database.outbox;
       const old = Array.from({ length: 2_345 }, () => event('rt-bulk', 30 * DAY));
       await outbox.append(old);
       const kept = (await outbox.append([event('rt-bulk', 1_000)])).events;
@@ -59,7 +56,7 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     test('status history before the cutoff goes, except each session\'s newest 50', async () => {
-      const records = createSessionRecordStore(database.db);
+      const records = database.records;
       const fill = async (sessionId: string, old: number, fresh: number) => {
         await records.insert(sessionId);
         for (let i = 0; i < old + fresh; i++) {

@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { DeliveryJob, DeliveryRecord, DeliveryStatus, DeliveryStore } from '../events/event-store.ts';
-import type { DatabaseSchema } from './schema.ts';
+import type { DeliveryJob, DeliveryRecord, DeliveryStatus, DeliveryStore } from '../../events/event-store.ts';
+import type { DatabaseSchema } from '../schema.ts';
 import { chunk } from './chunk.ts';
-import { toStoredEvent } from './outbox-store.ts';
+import { toStoredEvent } from './outbox-queries.ts';
 
 const toDate = (text: string | null): Date | null => (text === null ? null : new Date(text));
 
-/** Webhook delivery rows: the worker's queue (lane heads) and the API's listing and replay. */
-export function createDeliveryStore(db: Kysely<DatabaseSchema>): DeliveryStore {
+/** Webhook delivery rows: the worker's queue (lane heads) and the API's listing and replay (both dialects). */
+export function deliveryQueries(db: Kysely<DatabaseSchema>): DeliveryStore {
   const listing = () =>
     db
       .selectFrom('webhook_deliveries as d')

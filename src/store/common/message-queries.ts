@@ -1,0 +1,31 @@
+import type { Kysely } from 'kysely';
+import type { MessageStore } from '../../engine/message-store.ts';
+import type { DatabaseSchema } from '../schema.ts';
+
+/** Stored messages' lookup and retention: cold queries, the same on both dialects (`save` is per dialect). */
+export function messageQueries(db: Kysely<DatabaseSchema>): Omit<MessageStore, 'save'> {
+  return {
+    async find(sessionId, messageId) {
+      const row = await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('session_id', '=', sessionId)
+        .where('message_id', '=', messageId)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        id: row.message_id,
+        chatJid: row.chat_jid,
+        fromMe: row.from_me === 1,
+        type: row.type,
+        payload: row.payload,
+        createdAt: new Date(row.created_at),
+      };
+    },
+
+    async prune(before) {
+      const result = await db.deleteFrom('messages').where('created_at', '<', before.toISOString()).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}

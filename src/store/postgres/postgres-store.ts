@@ -1,0 +1,37 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { authStateQueries } from '../common/auth-state-queries.ts';
+import { deliveryQueries } from '../common/delivery-queries.ts';
+import { messageQueries } from '../common/message-queries.ts';
+import { outboxQueries } from '../common/outbox-queries.ts';
+import { sessionRecordQueries } from '../common/session-record-queries.ts';
+import { webhookEndpointQueries } from '../common/webhook-endpoint-queries.ts';
+import type { DatabaseSchema } from '../schema.ts';
+import type { Store, StoreOptions } from '../store.ts';
+import { createPostgresHotWrites } from './postgres-hot-writes.ts';
+import { createPostgresOutboxAppend } from './postgres-outbox.ts';
+
+/**
+ * The PostgreSQL adapter: one pool, shared by Kysely (cold queries) and the hot writes and the outbox
+ * append, which run merged, prepared statements on it directly.
+ */
+export function openPostgresStore(url: string, options: StoreOptions): Store {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  pool.on('error', (err) => options.onPoolError?.(err));
+  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  const hot = createPostgresHotWrites(pool);
+  return {
+    dialect: 'postgres',
+    db,
+    auth: { ...authStateQueries(db), writeKeys: hot.writeKeys },
+    messages: { ...messageQueries(db), save: hot.saveMessage },
+    records: sessionRecordQueries(db),
+    outbox: { ...outboxQueries(db), append: createPostgresOutboxAppend(pool) },
+    deliveries: deliveryQueries(db),
+    webhooks: webhookEndpointQueries(db),
+    async destroy() {
+      await hot.idle();
+      await db.destroy(); // ends the pool
+    },
+  };
+}
