@@ -66,7 +66,7 @@ describe('WorkerEngine: Baileys in worker threads, stores on the main thread', (
     // Auth state and messages belong to a session row, as in the gateway.
     await createSessionRecordStore(database.db).insert('shop');
     const writes = createWriteBatch(database.db);
-    engine = new WorkerEngine({
+    engine = await WorkerEngine.start({
       threads: 2,
       authStore: createAuthStateStore(database.db, writes),
       messageStore: createMessageStore(database.db, writes),
