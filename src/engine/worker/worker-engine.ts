@@ -33,7 +33,7 @@ export interface WorkerEngineOptions {
 
 /**
  * A thread gets none of the gateway's node options but `--enable-source-maps`: the gateway's `--import tsx` would
- * load tsx into every thread (~50 MiB each, docs/benchmarks.md), and V8 flags (the semi-space) are process-wide.
+ * load tsx into every thread (10–19 MiB each, docs/benchmarks.md), and V8 flags (the semi-space) are process-wide.
  */
 const THREAD_EXEC_ARGV = process.execArgv.filter((flag) => flag === '--enable-source-maps');
 
