@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   };
   // ENGINE_THREADS > 0 (or `auto`): Baileys runs in worker threads (docs/architecture.md).
   const workerEngine = config.engineThreads > 0
-    ? new WorkerEngine({
+    ? await WorkerEngine.start({
       threads: config.engineThreads,
       authStore,
       messageStore,

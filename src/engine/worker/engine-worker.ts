@@ -1,6 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
-import { limitSourceMappedStacks } from '../../errors/stack-traces.ts';
 import { createBaileysEngine } from '../baileys/baileys-engine.ts';
 import { installConsoleGuard } from '../baileys/console-guard.ts';
 import { hostEngine } from './engine-host.ts';
@@ -11,11 +10,10 @@ import { RpcChannel } from './rpc.ts';
 /*
  * An engine worker thread: Baileys sockets for some of the gateway's sessions, with their auth state and
  * messages read and written through the gateway's stores (one database, one writer). Started by
- * `worker-engine.ts` through `engine-worker.mjs`, which loads TypeScript in this thread.
+ * `worker-engine.ts`, compiled with the modules it imports into one plain JavaScript file
+ * (`engine-worker-bundle.ts`), so the thread needs no TypeScript loader.
  */
 if (!parentPort) throw new Error('engine-worker.ts runs as a worker thread');
-// Registering tsx in this thread turned source-mapped stacks on again, process-wide (see the module).
-limitSourceMappedStacks();
 const setup = workerData as EngineWorkerSetup;
 const logger = pino({ level: setup.logLevel });
 // libsignal prints session records (private keys included) through console.*; this thread has its own console.

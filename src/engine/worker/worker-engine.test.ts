@@ -61,7 +61,7 @@ describe('WorkerEngine: Baileys in worker threads, stores on the main thread', (
     database = await openTestDatabase('sqlite');
     // Auth state and messages belong to a session row, as in the gateway.
     await database.records.insert('shop');
-    engine = new WorkerEngine({
+    engine = await WorkerEngine.start({
       threads: 2,
       authStore: database.auth,
       messageStore: database.messages,

@@ -5,6 +5,7 @@ import type { AuthStateStore } from '../auth-state-store.ts';
 import type { ConnectOptions, Engine, EngineConnection, EngineEvent, EngineListener, UserInfo } from '../engine.ts';
 import type { MessageStore } from '../message-store.ts';
 import type { ContactLookup, DownloadedMedia, OutgoingMessage, SentMessage } from '../messaging-types.ts';
+import { buildEngineWorkerBundle, type EngineWorkerBundle } from './engine-worker-bundle.ts';
 import {
   asBuffer,
   NOTES,
@@ -29,7 +30,11 @@ export interface WorkerEngineOptions {
   logger: Logger;
 }
 
-const WORKER_ENTRY = new URL('./engine-worker.mjs', import.meta.url);
+/**
+ * A thread gets none of the gateway's node options but `--enable-source-maps`: the gateway's `--import tsx` would
+ * load tsx into every thread (10–19 MiB each, docs/benchmarks.md), and V8 flags (the semi-space) are process-wide.
+ */
+const THREAD_EXEC_ARGV = process.execArgv.filter((flag) => flag === '--enable-source-maps');
 
 /** One engine worker thread and the connections it runs. */
 class EngineThread {
@@ -40,8 +45,8 @@ class EngineThread {
   /** Set when the gateway ends the thread on purpose: its connections close as `stopped`, not `retry`. */
   stopping = false;
 
-  constructor(options: WorkerEngineOptions, onExit: (thread: EngineThread) => void) {
-    this.worker = new Worker(WORKER_ENTRY, { workerData: options.setup });
+  constructor(options: WorkerEngineOptions, entry: URL, onExit: (thread: EngineThread) => void) {
+    this.worker = new Worker(entry, { workerData: options.setup, execArgv: THREAD_EXEC_ARGV });
     // Never what keeps the gateway running: shutdown closes the sessions, then exits.
     this.worker.unref();
     this.channel = new RpcChannel(this.worker);
@@ -157,6 +162,7 @@ class RemoteConnection implements EngineConnection {
 export class WorkerEngine implements Engine {
   readonly capabilities = { qr: true, pairingCode: true } as const;
   readonly #options: WorkerEngineOptions;
+  readonly #bundle: EngineWorkerBundle;
   readonly #threads: Array<EngineThread | undefined>;
   /**
    * Which thread each session runs on: a new session goes to the thread with the fewest, and keeps it,
@@ -166,9 +172,15 @@ export class WorkerEngine implements Engine {
   readonly #load: number[];
   #nextConnId = 1;
 
-  constructor(options: WorkerEngineOptions) {
+  /** Compiles the threads' code (`engine-worker-bundle.ts`); threads start with the first session each one gets. */
+  static async start(options: WorkerEngineOptions): Promise<WorkerEngine> {
     if (!Number.isInteger(options.threads) || options.threads < 1) throw new Error('WorkerEngine needs at least one thread');
+    return new WorkerEngine(options, await buildEngineWorkerBundle());
+  }
+
+  private constructor(options: WorkerEngineOptions, bundle: EngineWorkerBundle) {
     this.#options = options;
+    this.#bundle = bundle;
     this.#threads = Array.from({ length: options.threads }, () => undefined);
     this.#load = this.#threads.map(() => 0);
   }
@@ -204,11 +216,12 @@ export class WorkerEngine implements Engine {
     return this.#threads.flatMap((thread) => (thread?.alive ? [thread.worker.threadId] : []));
   }
 
-  /** Ends every thread; call after the sessions were closed. */
+  /** Ends every thread and deletes their compiled code; call after the sessions were closed. */
   async stop(): Promise<void> {
     const threads = this.#threads.splice(0, this.#threads.length, ...this.#threads.map(() => undefined));
     for (const thread of threads) if (thread) thread.stopping = true;
     await Promise.all(threads.map((thread) => thread?.worker.terminate()));
+    this.#bundle.remove();
   }
 
   /** Terminates one thread as a crash would (tests): its sessions must reconnect on a new one. */
@@ -231,7 +244,7 @@ export class WorkerEngine implements Engine {
     const index = this.#indexFor(sessionId);
     const current = this.#threads[index];
     if (current?.alive) return current;
-    const thread = new EngineThread(this.#options, (gone) => {
+    const thread = new EngineThread(this.#options, this.#bundle.url, (gone) => {
       if (this.#threads[index] === gone) this.#threads[index] = undefined;
     });
     this.#threads[index] = thread;
