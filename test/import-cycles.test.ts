@@ -51,8 +51,14 @@ function cycles(files: string[]): string[] {
 }
 
 test('the import scan sees static, type-only and dynamic imports', () => {
-  const worker = localImports(join(ROOT, 'src/engine/worker/engine-worker.mjs'));
-  assert.ok(worker.includes(join(ROOT, 'src/engine/worker/engine-worker.ts')), 'import() in an .mjs file');
+  const dir = mkdtempSync(join(tmpdir(), 'wagate-scan-'));
+  try {
+    writeFileSync(join(dir, 'entry.mjs'), "await import('./late.ts');\n");
+    writeFileSync(join(dir, 'late.ts'), 'export const late = 1;\n');
+    assert.deepEqual(localImports(join(dir, 'entry.mjs')), [join(dir, 'late.ts')], 'import() in an .mjs file');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const engine = localImports(join(ROOT, 'src/engine/engine.ts'));
   assert.ok(engine.includes(join(ROOT, 'src/engine/messaging-types.ts')), 'import type');
 });
