@@ -160,7 +160,7 @@ for (const dialect of TEST_DIALECTS) {
         const [failed] = await events.webhooks.listDeliveries({ sessionId: 'w-poison', status: 'failed', limit: 10 });
         assert.equal(failed?.eventId, poison.id);
         assert.equal(failed?.attempts, 3);
-        assert.equal(failed?.lastError, 'HTTP 500');
+        assert.equal(failed?.lastError, 'http_5xx');
         assert.equal((await endpoints.findForSession('w-poison'))?.enabled, true);
       } finally {
         await poisonWorker.worker.stop();

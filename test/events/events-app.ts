@@ -32,6 +32,8 @@ export async function openEventsApp(dialect: StoreDialect, heartbeatMs = 60_000)
     deliveries: createDeliveryStore(database.db),
     logger,
     requireSession: async (sessionId) => void (await manager.get(sessionId)),
+    // The receivers are on loopback: what ALLOW_PRIVATE_WEBHOOKS=true sets in a gateway.
+    addresses: { allowPrivate: true },
     worker: { pollIntervalMs: 20, timeoutMs: 2_000, retry: { baseMs: 20, maxMs: 100 } },
   });
   const manager = new SessionManager({
@@ -46,7 +48,7 @@ export async function openEventsApp(dialect: StoreDialect, heartbeatMs = 60_000)
     logger,
     verifyApiKey: (presented) => presented === TEST_KEY,
     bodyLimitBytes: 4096,
-    messaging: new MessagingService({ manager, mediaMaxBytes: 2048 }),
+    messaging: new MessagingService({ manager, mediaMaxBytes: 2048, mediaFetch: { allowPrivate: false } }),
     mediaMaxBytes: 2048,
     version: 'test',
     events: { webhooks: events.webhooks, outbox: events.outbox, hub: events.hub, heartbeatMs },
