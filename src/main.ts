@@ -128,6 +128,7 @@ async function main(): Promise<void> {
     logger,
     verifyApiKey: createApiKeyVerifier(apiKey.key),
     bodyLimitBytes: config.bodyLimitBytes,
+    requestTimeoutMs: config.requestTimeoutMs,
     messaging: new MessagingService({
       manager,
       mediaMaxBytes: config.mediaMaxBytes,

@@ -38,6 +38,7 @@ export const errorCatalogue = {
   URL_TOO_LONG: { status: 414, message: 'URL too long' },
   HEADERS_TOO_LARGE: { status: 431, message: 'Request headers too large' },
   MALFORMED_REQUEST: { status: 400, message: 'Malformed request' },
+  FORBIDDEN_PATH: { status: 403, message: 'Forbidden' },
   INVALID_WEBHOOK_SECRET: { status: 400, message: 'Invalid webhook secret' },
   WEBHOOK_NOT_FOUND: { status: 404, message: 'Webhook not found' },
   DELIVERY_NOT_FOUND: { status: 404, message: 'Delivery not found' },
