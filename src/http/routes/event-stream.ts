@@ -31,12 +31,13 @@ export const eventStreamRoutes: FastifyPluginAsyncTypebox<EventStreamOptions> = 
 
   app.get('/events', { schema: { tags: ['events'], summary: 'Live event stream (text/event-stream)', querystring: EventStreamQuery, response: errorResponses } }, async (request, reply) => {
     const after = parseLastEventId(request.headers['last-event-id']);
-    // HEAD runs this handler too: answer the stream's headers and end, rather than a stream with no body.
-    if (request.method === 'HEAD') {
-      return reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-store').send('');
-    }
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    // HEAD runs this handler too: the stream's headers, then the end (a stream with no body would never end).
+    if (request.method === 'HEAD') {
+      reply.raw.end();
+      return;
+    }
     reply.raw.write(': stream open\n\n');
     const close = openLiveStream({
       sink: reply.raw,
