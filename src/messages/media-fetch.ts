@@ -101,7 +101,9 @@ export class MediaFetcher {
       request.once('response', resolve);
       request.once('error', (err) => {
         const failure = classifyTransportError(signal.aborted ? signal.reason : err);
-        reject(failure === 'blocked_address' ? refused(url) : fetchFailed(`the media URL could not be reached (${failure})`));
+        reject(
+          failure === 'blocked_address' ? refused(url) : fetchFailed(`the media URL could not be reached (${failure})`),
+        );
       });
       request.end();
     });
@@ -147,6 +149,7 @@ function nextTarget(from: URL, location: string): URL {
   } catch {
     throw fetchFailed('the media URL redirected to an invalid URL');
   }
-  if (next.protocol !== 'http:' && next.protocol !== 'https:') throw fetchFailed('the media URL redirected outside http(s)');
+  if (next.protocol !== 'http:' && next.protocol !== 'https:')
+    throw fetchFailed('the media URL redirected outside http(s)');
   return next;
 }

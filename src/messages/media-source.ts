@@ -14,7 +14,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 function decodeBase64(base64: string, maxBytes: number): Buffer {
   const text = base64.replace(/^data:[^;,]+;base64,/, '').replace(/\s+/g, '');
   if (!BASE64.test(text) || text.length === 0) throw new AppError('INVALID_MESSAGE_CONTENT', 'base64 is not valid');
-  if (Math.floor((text.length * 3) / 4) > maxBytes + 2) throw new AppError('MEDIA_TOO_LARGE', `at most ${maxBytes} bytes`);
+  if (Math.floor((text.length * 3) / 4) > maxBytes + 2)
+    throw new AppError('MEDIA_TOO_LARGE', `at most ${maxBytes} bytes`);
   const data = Buffer.from(text, 'base64');
   if (data.length > maxBytes) throw new AppError('MEDIA_TOO_LARGE', `at most ${maxBytes} bytes`);
   return data;
@@ -38,6 +39,7 @@ export function prepareMedia(source: MediaSource, maxBytes: number, fetcher: Med
   } catch {
     throw new AppError('INVALID_MESSAGE_CONTENT', 'url is not a valid URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AppError('INVALID_MESSAGE_CONTENT', 'url must be http or https');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new AppError('INVALID_MESSAGE_CONTENT', 'url must be http or https');
   return () => fetcher.fetch(url);
 }
