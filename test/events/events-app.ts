@@ -23,7 +23,7 @@ export interface EventsApp {
 }
 
 /** The real HTTP app with the event pipeline on a fresh database, sessions on a fake engine. */
-export async function openEventsApp(dialect: StoreDialect, heartbeatMs = 60_000): Promise<EventsApp> {
+export async function openEventsApp(dialect: StoreDialect, heartbeatMs = 60_000, allowPrivateWebhooks = true): Promise<EventsApp> {
   const database = await openTestDatabase(dialect);
   const logger = pino({ level: 'silent' });
   const events: EventPipeline = createEventPipeline({
@@ -33,7 +33,7 @@ export async function openEventsApp(dialect: StoreDialect, heartbeatMs = 60_000)
     logger,
     requireSession: async (sessionId) => void (await manager.get(sessionId)),
     // The receivers are on loopback: what ALLOW_PRIVATE_WEBHOOKS=true sets in a gateway.
-    addresses: { allowPrivate: true },
+    addresses: { allowPrivate: allowPrivateWebhooks },
     worker: { pollIntervalMs: 20, timeoutMs: 2_000, retry: { baseMs: 20, maxMs: 100 } },
   });
   const manager = new SessionManager({
