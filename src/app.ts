@@ -9,7 +9,7 @@ import type { GatewayMetrics } from './operations/gateway-metrics.ts';
 import type { Readiness } from './operations/readiness.ts';
 import type { SessionManager } from './sessions/session-manager.ts';
 import { registerAuth } from './http/plugins/auth.ts';
-import { answerClientError, answerFrameworkError, registerErrorHandling } from './http/plugins/errors.ts';
+import { answerClientError, answerFrameworkError, registerErrorHandling, registerRequestTimeout } from './http/plugins/errors.ts';
 import { metricsRoutes, registerRequestTiming } from './http/plugins/metrics.ts';
 import { requestChildLogger } from './http/plugins/request-logger.ts';
 import { registerOpenApi } from './http/plugins/openapi.ts';
@@ -53,7 +53,6 @@ export interface AppDeps {
 
 /** Builds the HTTP API around a session manager; used by main.ts and by tests (through inject or listen). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const requestTimeoutMs = deps.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     childLoggerFactory: (logger, bindings, options) => requestChildLogger(logger as Logger, bindings, options) as FastifyBaseLogger,
@@ -62,13 +61,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
-    // Counts until the request has arrived, so an /events stream or a QR wait is not cut off by it;
-    // a partial body sent slowly is. Node checks every connectionsCheckingInterval.
-    requestTimeout: requestTimeoutMs,
-    http: { connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeoutMs / 4))) },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
+  registerRequestTimeout(app, deps.requestTimeoutMs ?? 30_000);
   // '/' is public as an exact path only: it is the front door's redirect.
   const publicPrefixes = ['/', '/health', '/ready', '/docs', '/openapi.json', '/dashboard'];
   registerAuth(app, { verifyApiKey: deps.verifyApiKey, publicPrefixes });

@@ -37,6 +37,8 @@ for (const dialect of TEST_DIALECTS) {
         endpoints,
         deliveries: createDeliveryStore(database.db),
         logger: pino({ level: 'silent' }),
+        // The receiver is on loopback: what ALLOW_PRIVATE_WEBHOOKS=true sets in a gateway.
+        addresses: { allowPrivate: true },
         requireSession: async (id) => {
           if (!KNOWN_SESSIONS.has(id)) throw new AppError('SESSION_NOT_FOUND');
         },
@@ -146,6 +148,8 @@ for (const dialect of TEST_DIALECTS) {
         endpoints,
         deliveries: createDeliveryStore(database.db),
         logger: pino({ level: 'silent' }),
+        // The receiver is on loopback: what ALLOW_PRIVATE_WEBHOOKS=true sets in a gateway.
+        addresses: { allowPrivate: true },
         requireSession: async () => undefined,
         worker: { pollIntervalMs: 20, retry: { baseMs: 5, maxMs: 10, maxAttempts: 3 }, disable: { afterFailures: 1_000, afterMs: 0 } },
       });
@@ -175,6 +179,8 @@ for (const dialect of TEST_DIALECTS) {
         endpoints,
         deliveries: createDeliveryStore(database.db),
         logger: pino({ level: 'silent' }),
+        // The receiver is on loopback: what ALLOW_PRIVATE_WEBHOOKS=true sets in a gateway.
+        addresses: { allowPrivate: true },
         requireSession: async () => undefined,
         worker: {
           pollIntervalMs: 20,

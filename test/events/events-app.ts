@@ -23,7 +23,14 @@ export interface EventsApp {
 }
 
 /** The real HTTP app with the event pipeline on a fresh database, sessions on a fake engine. */
-export async function openEventsApp(dialect: StoreDialect, heartbeatMs = 60_000, allowPrivateWebhooks = true): Promise<EventsApp> {
+export interface EventsAppOptions {
+  /** false: what a gateway does without ALLOW_PRIVATE_WEBHOOKS=true (the receivers here are on loopback). */
+  allowPrivateWebhooks?: boolean;
+  requestTimeoutMs?: number;
+}
+
+export async function openEventsApp(dialect: StoreDialect, heartbeatMs = 60_000, options: EventsAppOptions = {}): Promise<EventsApp> {
+  const allowPrivateWebhooks = options.allowPrivateWebhooks ?? true;
   const database = await openTestDatabase(dialect);
   const logger = pino({ level: 'silent' });
   const events: EventPipeline = createEventPipeline({
@@ -48,6 +55,7 @@ export async function openEventsApp(dialect: StoreDialect, heartbeatMs = 60_000,
     logger,
     verifyApiKey: (presented) => presented === TEST_KEY,
     bodyLimitBytes: 4096,
+    ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
     messaging: new MessagingService({ manager, mediaMaxBytes: 2048, mediaFetch: { allowPrivate: false } }),
     mediaMaxBytes: 2048,
     version: 'test',

@@ -29,7 +29,7 @@ describe('webhook targets: private addresses refused, failures shown as classes,
   describe('ALLOW_PRIVATE_WEBHOOKS off (the default)', () => {
     let t: EventsApp;
     before(async () => {
-      t = await openEventsApp('sqlite', 60_000, false);
+      t = await openEventsApp('sqlite', 60_000, { allowPrivateWebhooks: false });
       await t.manager.create('guarded');
     });
     after(async () => t?.close());

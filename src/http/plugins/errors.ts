@@ -96,7 +96,11 @@ const CLIENT_ERROR_CODES: Record<string, ErrorCode> = {
  */
 export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const error = new AppError(CLIENT_ERROR_CODES[err.code ?? ''] ?? 'MALFORMED_REQUEST');
+  answerOnSocket(socket, new AppError(CLIENT_ERROR_CODES[err.code ?? ''] ?? 'MALFORMED_REQUEST'));
+}
+
+/** Writes the envelope for `error` straight onto a socket and closes it (no request object to answer with). */
+function answerOnSocket(socket: Duplex, error: AppError): void {
   const body = JSON.stringify(errorEnvelope(error));
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\n`
@@ -104,6 +108,28 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): v
       + `connection: close\r\n\r\n${body}`);
   }
   socket.destroy();
+}
+
+/**
+ * A request whose body has not fully arrived `timeoutMs` after it began is answered 408 and its connection
+ * closed, so a partial body cannot hold a handler open. Bodyless requests (an /events stream, the QR wait)
+ * are complete at once and never cut off by this.
+ */
+export function registerRequestTimeout(app: FastifyInstance, timeoutMs: number): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    const { raw } = request;
+    if (raw.complete) return done();
+    const timer = setTimeout(() => {
+      if (raw.complete || reply.raw.headersSent) return;
+      request.log.info({ timeoutMs }, 'request body did not arrive in time');
+      answerOnSocket(raw.socket, new AppError('REQUEST_TIMEOUT', `the request did not arrive within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const clear = () => clearTimeout(timer);
+    raw.once('end', clear);
+    raw.once('close', clear);
+    reply.raw.once('finish', clear);
+    done();
+  });
 }
 
 /** The one place where errors become HTTP responses, always in the seed's envelope. */
