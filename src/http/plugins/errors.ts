@@ -40,6 +40,7 @@ export function failUnexpectedlyWith(scope: { addHook: FastifyInstance['addHook'
 }
 
 function toAppError(err: FastifyError, request: FastifyRequest): AppError {
+  // Framework errors (before routing) have no route config yet.
   if (isAppError(err)) return err;
   if (err.validation) return new AppError('VALIDATION_FAILED', `${err.validationContext ?? 'request'} ${err.message}`);
   const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
@@ -49,7 +50,7 @@ function toAppError(err: FastifyError, request: FastifyRequest): AppError {
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
     return new AppError(CLIENT_STATUS_CODES[err.statusCode] ?? 'MALFORMED_REQUEST');
   }
-  const failure = request.routeOptions.config.failureCode ?? 'INTERNAL';
+  const failure = request.routeOptions?.config?.failureCode ?? 'INTERNAL';
   return new AppError(failure, `unexpected error (request ${request.id}); see the gateway log`);
 }
 
@@ -66,10 +67,11 @@ export function errorEnvelope(appError: AppError): ErrorBody {
  * Fastify's `frameworkErrors`: errors raised before routing (a URL with broken percent-encoding), which would
  * otherwise be answered outside the seed's envelope.
  */
-export function answerFrameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+export function answerFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const error = err.code === 'FST_ERR_BAD_URL'
     ? new AppError('MALFORMED_URL', 'the path is not valid percent-encoded UTF-8')
-    : new AppError('INTERNAL', 'request could not be routed; see the gateway log');
+    : toAppError(err, request);
+  if (error.status >= 500) request.log.error({ err }, 'request could not be routed');
   void reply.status(error.status).send(errorEnvelope(error));
 }
 
