@@ -9,7 +9,12 @@ import type { GatewayMetrics } from './operations/gateway-metrics.ts';
 import type { Readiness } from './operations/readiness.ts';
 import type { SessionManager } from './sessions/session-manager.ts';
 import { registerAuth } from './http/plugins/auth.ts';
-import { answerClientError, answerFrameworkError, registerErrorHandling, registerRequestTimeout } from './http/plugins/errors.ts';
+import {
+  answerClientError,
+  answerFrameworkError,
+  registerErrorHandling,
+  registerRequestTimeout,
+} from './http/plugins/errors.ts';
 import { metricsRoutes, registerRequestTiming } from './http/plugins/metrics.ts';
 import { requestChildLogger } from './http/plugins/request-logger.ts';
 import { registerOpenApi } from './http/plugins/openapi.ts';

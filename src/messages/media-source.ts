@@ -6,7 +6,7 @@ export interface MediaSource {
   base64?: string | undefined;
 }
 
-/** Media checked for form; `load` yields the bytes (for a URL, it downloads them: call it once the session is linked). */
+/** Media checked for form; calling it yields the bytes (downloading a URL: call it once the session is linked). */
 export type PreparedMedia = () => Promise<Buffer>;
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

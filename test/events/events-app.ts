@@ -29,7 +29,11 @@ export interface EventsAppOptions {
   requestTimeoutMs?: number;
 }
 
-export async function openEventsApp(dialect: StoreDialect, heartbeatMs = 60_000, options: EventsAppOptions = {}): Promise<EventsApp> {
+export async function openEventsApp(
+  dialect: StoreDialect,
+  heartbeatMs = 60_000,
+  options: EventsAppOptions = {},
+): Promise<EventsApp> {
   const allowPrivateWebhooks = options.allowPrivateWebhooks ?? true;
   const database = await openTestDatabase(dialect);
   const logger = pino({ level: 'silent' });

@@ -62,7 +62,7 @@ describe('webhook targets: private addresses refused, failures shown as classes,
       assert.equal(baitHits, 0);
     });
 
-    test('at delivery the sender connects only to a checked address (a name that now resolves to loopback)', async () => {
+    test('at delivery the sender connects only to checked addresses (a name now resolving to loopback too)', async () => {
       const literal = createHttpSender({ addresses: { allowPrivate: false } });
       const rebound = createHttpSender({
         addresses: { allowPrivate: false, resolve: async () => [{ address: '127.0.0.1', family: 4 }] },

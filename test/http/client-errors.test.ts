@@ -66,7 +66,7 @@ describe('client errors raised below the routes keep their 4xx, in the envelope'
     }
   });
 
-  test('bad encoding, an oversized URL or headers and malformed HTTP get the envelope, URL not echoed raw', async () => {
+  test('bad encoding, big URLs or headers, malformed HTTP get the envelope; the URL is not echoed raw', async () => {
     assertEnvelope4xx(await get('GET /sessions/%zz', KEY_HEADER), 'bad percent-encoding', 400);
     assertEnvelope4xx(await get(`GET /sessions/${'a'.repeat(20_000)}`), 'long URL', 431);
     assertEnvelope4xx(await get('GET /health', `X-Big: ${'b'.repeat(20_000)}\r\n`), 'big header', 431);
@@ -82,7 +82,8 @@ describe('client errors raised below the routes keep their 4xx, in the envelope'
   });
 
   test('a partial body sent with a valid key is cut off by the request timeout with 408', async () => {
-    const partial = `POST /sessions HTTP/1.1\r\nHost: gw\r\n${KEY_HEADER}Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"sess`;
+    const head = `POST /sessions HTTP/1.1\r\nHost: gw\r\n${KEY_HEADER}Content-Type: application/json\r\n`;
+    const partial = `${head}Content-Length: 100\r\n\r\n{"sess`;
     assertEnvelope4xx(await rawRequest(port, partial, 10_000), 'partial body', 408);
     assert.equal(await t.manager.list('all').then((sessions) => sessions.length), 0, 'nothing was created');
   });

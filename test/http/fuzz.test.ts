@@ -235,6 +235,10 @@ function send(port: number, agent: Agent, req: FuzzRequest): Promise<Outcome> {
   });
 }
 
+/** The request's headers for a failure message, the key masked. */
+const headersShown = (req: FuzzRequest, apiKey: string): string =>
+  JSON.stringify(req.headers).replaceAll(apiKey, '<key>').slice(0, 200);
+
 /** What is wrong with an answer (undefined: nothing). */
 function problemWith(req: FuzzRequest, outcome: Outcome): string | undefined {
   if (outcome.error === 'client timeout') return 'no answer within the client timeout';
@@ -310,7 +314,7 @@ describe('HTTP fuzz over every OpenAPI operation (real gateway on loopback, simu
         const problem = problemWith(req, outcome);
         if (problem)
           problems.push(
-            `#${index} ${req.method} ${req.path.slice(0, 120)} ${JSON.stringify(req.headers).replaceAll(gateway.apiKey, '<key>').slice(0, 200)}: ${problem}`,
+            `#${index} ${req.method} ${req.path.slice(0, 120)} ${headersShown(req, gateway.apiKey)}: ${problem}`,
           );
       }
     };

@@ -14,7 +14,12 @@ export interface RawAnswer {
  * (the client's own timeout, so a hang shows up as `timedOut` instead of a stuck test). The socket stays
  * open for writing, as a browser's does; `end: true` half-closes it after the request.
  */
-export function rawRequest(port: number, request: string | Buffer, timeoutMs = 10_000, end = false): Promise<RawAnswer> {
+export function rawRequest(
+  port: number,
+  request: string | Buffer,
+  timeoutMs = 10_000,
+  end = false,
+): Promise<RawAnswer> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];

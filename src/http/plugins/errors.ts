@@ -83,7 +83,7 @@ function quotedPath(url: string): string {
 
 /** The client went away mid-request (a body cut off): not the gateway's failure, and no stack is worth logging. */
 const isAbort = (err: FastifyError, request: FastifyRequest): boolean =>
-  err.code === 'ECONNRESET' || err.code === 'ECONNABORTED' || request.raw.destroyed || request.raw.socket?.destroyed === true;
+  err.code === 'ECONNRESET' || err.code === 'ECONNABORTED' || request.raw.socket?.destroyed === true;
 
 /** Node's errors for requests that never reached Fastify (header overflow, request timeout, bad HTTP). */
 const CLIENT_ERROR_CODES: Record<string, ErrorCode> = {
