@@ -68,7 +68,11 @@ describe('start-up', () => {
     const allowed = await startGateway({
       databaseUrl: await freshDatabaseUrl('sqlite'),
       dataDir: tempDir(),
-      env: { ALLOW_PRIVATE_WEBHOOKS: 'true', WEBHOOK_URL: 'http://127.0.0.1:9/in', WEBHOOK_SECRET: `whsec_${Buffer.alloc(24, 1).toString('base64')}` },
+      env: {
+        ALLOW_PRIVATE_WEBHOOKS: 'true',
+        WEBHOOK_URL: 'http://127.0.0.1:9/in',
+        WEBHOOK_SECRET: `whsec_${Buffer.alloc(24, 1).toString('base64')}`,
+      },
     });
     await allowed.kill('SIGTERM');
   });
