@@ -54,13 +54,15 @@ describe('error handling', () => {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as AddressInfo;
     const socket = connect(port, '127.0.0.1');
-    socket.write('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"a":');
+    socket.write('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n');
+    socket.write('{"a":');
     const deadline = Date.now() + 5_000;
-    while (!lines.some((line) => line.msg === 'incoming request') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const logged = async (msg: string) => {
+      while (!lines.some((line) => line.msg === msg) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    };
+    await logged('incoming request');
     socket.destroy();
-    while (!lines.some((line) => line.msg === 'request aborted by the client') && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await logged('request aborted by the client');
     await app.close();
     const aborted = lines.find((line) => line.msg === 'request aborted by the client');
     assert.ok(aborted, JSON.stringify(lines));
