@@ -58,7 +58,8 @@ describe('error handling', () => {
     socket.write('{"a":');
     const deadline = Date.now() + 5_000;
     const logged = async (msg: string) => {
-      while (!lines.some((line) => line.msg === msg) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      const seen = () => lines.some((line) => line.msg === msg);
+      while (!seen() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     };
     await logged('incoming request');
     socket.destroy();
