@@ -112,7 +112,8 @@ const percentile = (values: number[], p: number): number => {
 async function baseline(receiver: Receiver): Promise<{ perSecond: number; latencies: number[] }> {
   const runTag = Math.random().toString(36).slice(2, 8);
   const latencies: number[] = [];
-  const client = createHttpSender({ maxSockets: 32 });
+  // The receiver is on loopback: what ALLOW_PRIVATE_WEBHOOKS=true sets in a gateway.
+  const client = createHttpSender({ maxSockets: 32, addresses: { allowPrivate: true } });
   const perLane = Math.ceil(EVENTS / SESSIONS);
   const started = performance.now();
   await Promise.all(Array.from({ length: SESSIONS }, async (_, lane) => {
@@ -146,6 +147,7 @@ async function openPipeline(): Promise<{ database: Database; events: EventPipeli
     deliveries: database.deliveries,
     logger: pino({ level: 'silent' }),
     requireSession: async () => undefined,
+    addresses: { allowPrivate: true },
   });
   return { database, events, dir };
 }

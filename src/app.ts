@@ -9,7 +9,12 @@ import type { GatewayMetrics } from './operations/gateway-metrics.ts';
 import type { Readiness } from './operations/readiness.ts';
 import type { SessionManager } from './sessions/session-manager.ts';
 import { registerAuth } from './http/plugins/auth.ts';
-import { answerFrameworkError, registerErrorHandling } from './http/plugins/errors.ts';
+import {
+  answerClientError,
+  answerFrameworkError,
+  registerErrorHandling,
+  registerRequestTimeout,
+} from './http/plugins/errors.ts';
 import { metricsRoutes, registerRequestTiming } from './http/plugins/metrics.ts';
 import { requestChildLogger } from './http/plugins/request-logger.ts';
 import { registerOpenApi } from './http/plugins/openapi.ts';
@@ -39,6 +44,8 @@ export interface AppDeps {
   logger: Logger;
   verifyApiKey: (presented: string) => boolean;
   bodyLimitBytes: number;
+  /** A request must arrive whole (headers and body) within this; default 30 s. */
+  requestTimeoutMs?: number;
   messaging: MessagingService;
   mediaMaxBytes: number;
   version: string;
@@ -58,9 +65,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Unknown fields and wrong types are rejected with 400 rather than silently dropped or coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
+  registerRequestTimeout(app, deps.requestTimeoutMs ?? 30_000);
   // '/' is public as an exact path only: it is the front door's redirect.
   const publicPrefixes = ['/', '/health', '/ready', '/docs', '/openapi.json', '/dashboard'];
   registerAuth(app, { verifyApiKey: deps.verifyApiKey, publicPrefixes });

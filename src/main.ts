@@ -7,6 +7,7 @@ import { limitSourceMappedStacks } from './errors/stack-traces.ts';
 import { installConsoleGuard } from './engine/baileys/console-guard.ts';
 import { WorkerEngine } from './engine/worker/worker-engine.ts';
 import { createEventPipeline } from './events/event-pipeline.ts';
+import { assertAllowedTarget } from './events/webhook-service.ts';
 import { publishSessionEvents } from './events/session-event-bridge.ts';
 import { publishMessageEvents } from './messages/message-event-bridge.ts';
 import { MessagingService } from './messages/messaging-service.ts';
@@ -29,6 +30,14 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     process.stderr.write(`wagate: invalid configuration\n${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+  try {
+    // WEBHOOK_URL goes through the same check as a session's webhook.
+    if (config.webhookUrl) await assertAllowedTarget(config.webhookUrl, { allowPrivate: config.allowPrivateWebhooks });
+  } catch {
+    process.stderr.write('wagate: invalid configuration\n  - WEBHOOK_URL: points at a private or reserved address '
+      + '(set ALLOW_PRIVATE_WEBHOOKS=true for a receiver on your own network)\n');
     process.exit(1);
   }
   const logger = pino({ level: config.logLevel });
@@ -86,6 +95,7 @@ async function main(): Promise<void> {
     logger,
     // Only called by requests, long after `manager` exists.
     requireSession: async (sessionId) => void (await manager.get(sessionId)),
+    addresses: { allowPrivate: config.allowPrivateWebhooks },
     worker: {
       timeoutMs: config.webhookTimeoutMs,
       retry: { baseMs: config.webhookRetryBaseMs, maxMs: config.webhookRetryMaxMs, maxAttempts: config.webhookMaxAttempts },
@@ -107,7 +117,16 @@ async function main(): Promise<void> {
     logger,
     verifyApiKey: createApiKeyVerifier(apiKey.key),
     bodyLimitBytes: config.bodyLimitBytes,
-    messaging: new MessagingService({ manager, mediaMaxBytes: config.mediaMaxBytes }),
+    requestTimeoutMs: config.requestTimeoutMs,
+    messaging: new MessagingService({
+      manager,
+      mediaMaxBytes: config.mediaMaxBytes,
+      mediaFetch: {
+        allowPrivate: config.allowPrivateMediaUrls,
+        timeoutMs: config.mediaFetchTimeoutMs,
+        maxConcurrent: config.mediaFetchConcurrency,
+      },
+    }),
     mediaMaxBytes: config.mediaMaxBytes,
     version: VERSION,
     events: { webhooks: events.webhooks, outbox: events.outbox, hub: events.hub, heartbeatMs: config.eventsHeartbeatMs },

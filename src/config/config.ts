@@ -29,6 +29,14 @@ export interface Config {
   readonly bodyLimitBytes: number;
   /** Largest media a message may carry (decoded bytes); the messages route accepts base64 of that size. */
   readonly mediaMaxBytes: number;
+  /** true: media URLs may point at loopback, private and reserved addresses (off: refused with 422). */
+  readonly allowPrivateMediaUrls: boolean;
+  /** Whole download of one media URL, redirects included. */
+  readonly mediaFetchTimeoutMs: number;
+  /** Media URL downloads at once; over it a send waits up to 10 s, then answers 429. */
+  readonly mediaFetchConcurrency: number;
+  /** A request (body included) must arrive within this; /events streams and the QR wait are not cut off by it. */
+  readonly requestTimeoutMs: number;
   /** How long sent and received messages are kept for retries, quotes, reactions and media downloads. */
   readonly messageRetentionHours: number;
   /** How long events, finished webhook deliveries and status history (beyond each session's newest 50) are kept. */
@@ -41,6 +49,8 @@ export interface Config {
   readonly qrTimeoutMs: number | undefined;
   readonly webhookUrl: string | undefined;
   readonly webhookSecret: string | undefined;
+  /** true: webhook targets may be loopback, private or reserved addresses (a receiver on the LAN). */
+  readonly allowPrivateWebhooks: boolean;
   /** Per-request timeout of a webhook POST. */
   readonly webhookTimeoutMs: number;
   /** Backoff between delivery attempts: base, doubling, capped, with jitter. */

@@ -36,6 +36,10 @@ describe('loadConfig', () => {
       reconnectMaxMs: 60000,
       bodyLimitBytes: 1_048_576,
       mediaMaxBytes: 16_777_216,
+      allowPrivateMediaUrls: false,
+      mediaFetchTimeoutMs: 30_000,
+      mediaFetchConcurrency: 8,
+      requestTimeoutMs: 30_000,
       messageRetentionHours: 72,
       eventRetentionHours: 168,
       keepAliveIntervalMs: 30_000,
@@ -43,6 +47,7 @@ describe('loadConfig', () => {
       qrTimeoutMs: undefined,
       webhookUrl: undefined,
       webhookSecret: undefined,
+      allowPrivateWebhooks: false,
       webhookTimeoutMs: 10_000,
       webhookRetryBaseMs: 1_000,
       webhookRetryMaxMs: 600_000,
@@ -78,6 +83,8 @@ describe('loadConfig', () => {
       WEBHOOK_URL: 'https://hooks.example.test/in', WEBHOOK_SECRET: 'sixteen-chars-ok',
       WEBHOOK_TIMEOUT_MS: '2500', WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_RETRY_MAX_MS: '900', WEBHOOK_MAX_ATTEMPTS: '4',
       WEBHOOK_DISABLE_AFTER_FAILURES: '7', WEBHOOK_DISABLE_AFTER_MS: '0', EVENTS_HEARTBEAT_MS: '250',
+      ALLOW_PRIVATE_WEBHOOKS: 'true', ALLOW_PRIVATE_MEDIA_URLS: 'true', MEDIA_FETCH_TIMEOUT_MS: '1500',
+      MEDIA_FETCH_CONCURRENCY: '3', REQUEST_TIMEOUT_MS: '4000',
     }, { cwd: cwd() });
     assert.equal(config.port, 8080);
     assert.equal(config.host, '127.0.0.1');
@@ -102,6 +109,11 @@ describe('loadConfig', () => {
     assert.equal(config.webhookDisableAfterFailures, 7);
     assert.equal(config.webhookDisableAfterMs, 0);
     assert.equal(config.eventsHeartbeatMs, 250);
+    assert.equal(config.allowPrivateWebhooks, true);
+    assert.equal(config.allowPrivateMediaUrls, true);
+    assert.equal(config.mediaFetchTimeoutMs, 1500);
+    assert.equal(config.mediaFetchConcurrency, 3);
+    assert.equal(config.requestTimeoutMs, 4000);
   });
 
   test('database URLs', () => {

@@ -12,6 +12,8 @@ import {
   type DisablePolicy,
   type RetryPolicy,
 } from './retry-policy.ts';
+import type { AddressPolicy } from '../shared/outbound-address.ts';
+import { statusFailure } from '../shared/transport-failure.ts';
 import { createHttpSender, type WebhookSender } from './webhook-sender.ts';
 import { signWebhook } from './webhook-signature.ts';
 
@@ -42,6 +44,8 @@ export interface DeliveryWorkerOptions {
   logger: Logger;
   /** How to POST (default: node:http(s) with keep-alive, see createHttpSender). */
   send?: WebhookSender;
+  /** Which targets the default sender may connect to (default: public addresses only). */
+  addresses?: AddressPolicy;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number;
   /** Most requests in flight at once, across lanes (default 32). One lane never has two. */
@@ -80,6 +84,7 @@ export class DeliveryWorker {
   readonly #store: DeliveryStore;
   readonly #logger: Logger;
   readonly #customSend: WebhookSender | undefined;
+  readonly #addresses: AddressPolicy | undefined;
   readonly #timeoutMs: number;
   readonly #concurrency: number;
   readonly #laneBatch: number;
@@ -96,6 +101,7 @@ export class DeliveryWorker {
     this.#store = options.store;
     this.#logger = options.logger;
     this.#customSend = options.send;
+    this.#addresses = options.addresses;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#concurrency = options.concurrency ?? 32;
     this.#laneBatch = options.laneBatch ?? 50;
@@ -123,7 +129,7 @@ export class DeliveryWorker {
   start(): void {
     if (this.#lifecycle === 'running') return;
     this.#lifecycle = 'running';
-    if (!this.#customSend) this.#http = createHttpSender({ maxSockets: this.#concurrency });
+    if (!this.#customSend) this.#http = createHttpSender({ maxSockets: this.#concurrency, addresses: this.#addresses });
     this.#poller.start();
   }
 
@@ -249,7 +255,7 @@ export class DeliveryWorker {
       }
       const giveUp = attempt.attempts >= this.#retry.maxAttempts;
       this.#report(job, giveUp ? 'failed' : 'retrying', attempt);
-      await this.#failed(job, attempt, giveUp, result.error ?? `HTTP ${result.statusCode}`);
+      await this.#failed(job, attempt, giveUp, result.error ?? statusFailure(result.statusCode ?? 0));
     } catch (err) {
       this.#logger.error({ err, deliveryId: job.id }, 'webhook delivery bookkeeping failed');
     }

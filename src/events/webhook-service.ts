@@ -1,4 +1,5 @@
 import { AppError } from '../errors/app-error.ts';
+import { BLOCKED_ADDRESS, checkedAddresses, type AddressPolicy } from '../shared/outbound-address.ts';
 import type { DeliveryFilter, DeliveryRecord, DeliveryStore, WebhookEndpoint, WebhookEndpointStore } from './event-store.ts';
 import type { EventType } from './event-types.ts';
 import { generateWebhookSecret, isStandardSecret } from './webhook-signature.ts';
@@ -8,6 +9,8 @@ export interface WebhookServiceOptions {
   deliveries: DeliveryStore;
   /** Throws SESSION_NOT_FOUND for an unknown session. */
   requireSession: (sessionId: string) => Promise<void>;
+  /** Which targets may be set (checked again at delivery). */
+  addresses: AddressPolicy;
   /** Wakes the delivery worker after a replay. */
   nudge: () => void;
 }
@@ -42,12 +45,28 @@ function assertWebhookUrl(text: string): string {
   return url.toString();
 }
 
+/**
+ * Refuses a target that is, or resolves to, a private or reserved address. A name that does not resolve
+ * (yet) is accepted: delivery checks again, connects only to a checked address and reports `dns_failure`.
+ */
+export async function assertAllowedTarget(url: string, policy: AddressPolicy): Promise<void> {
+  if (policy.allowPrivate) return;
+  try {
+    await checkedAddresses(new URL(url).hostname, policy);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === BLOCKED_ADDRESS) {
+      throw new AppError('WEBHOOK_URL_FORBIDDEN', 'set ALLOW_PRIVATE_WEBHOOKS=true to deliver to a private network');
+    }
+  }
+}
+
 /** Use cases behind the webhook and delivery routes. */
 export function createWebhookService(options: WebhookServiceOptions): WebhookService {
   const { endpoints, deliveries, requireSession } = options;
   return {
     async put(sessionId, input) {
       const url = assertWebhookUrl(input.url);
+      await assertAllowedTarget(url, options.addresses);
       if (input.secret !== undefined && !isStandardSecret(input.secret)) {
         throw new AppError('INVALID_WEBHOOK_SECRET', 'secret must be whsec_ followed by 16 to 64 bytes in base64 (or leave it out to get one generated)');
       }

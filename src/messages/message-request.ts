@@ -2,7 +2,8 @@ import { AppError } from '../errors/app-error.ts';
 import { recipientJid } from '../engine/jid.ts';
 import { normalisePhone } from '../shared/phone-number.ts';
 import { MEDIA_KINDS, type MediaKind, type OutgoingContent, type OutgoingMessage } from '../engine/messaging-types.ts';
-import { loadMedia, type MediaSource } from './media-source.ts';
+import type { MediaFetcher } from './media-fetch.ts';
+import { prepareMedia, type MediaSource } from './media-source.ts';
 
 interface MediaBody extends MediaSource {
   mimetype?: string;
@@ -34,20 +35,31 @@ const DEFAULT_MIMETYPE: Record<MediaKind, (body: MediaBody) => string> = {
   document: () => 'application/octet-stream',
 };
 
-async function mediaContent(kind: MediaKind, body: MediaBody, maxBytes: number): Promise<OutgoingContent> {
-  const data = await loadMedia(body, maxBytes);
-  return {
+/** How media are loaded: the size cap and the downloader for URLs. */
+export interface MediaLoading {
+  maxBytes: number;
+  fetcher: MediaFetcher;
+}
+
+/** A message checked for form; `load()` yields it (downloading a media URL, so call it once the session is linked). */
+export interface PreparedMessage {
+  load(): Promise<OutgoingMessage>;
+}
+
+function mediaContent(kind: MediaKind, body: MediaBody, media: MediaLoading): () => Promise<OutgoingContent> {
+  const load = prepareMedia(body, media.maxBytes, media.fetcher);
+  return async () => ({
     kind,
-    data,
+    data: await load(),
     mimetype: body.mimetype ?? DEFAULT_MIMETYPE[kind](body),
     ...(body.caption !== undefined ? { caption: body.caption } : {}),
     ...(body.fileName !== undefined ? { fileName: body.fileName } : {}),
     ...(body.ptt !== undefined ? { ptt: body.ptt } : {}),
-  };
+  });
 }
 
-/** Validates the recipient and the single content key, and loads media; nothing is sent here. */
-export async function toOutgoingMessage(body: SendMessageBody, mediaMaxBytes: number): Promise<OutgoingMessage> {
+/** Validates the recipient, the single content key and the media's form; nothing is fetched or sent here. */
+export function prepareOutgoingMessage(body: SendMessageBody, media: MediaLoading): PreparedMessage {
   const to = recipientJid(body.to);
   if (!to) throw new AppError('INVALID_RECIPIENT', 'use a phone number with country code (digits, optional +) or a JID');
   const present = CONTENT_KEYS.filter((key) => body[key] !== undefined);
@@ -55,14 +67,18 @@ export async function toOutgoingMessage(body: SendMessageBody, mediaMaxBytes: nu
     throw new AppError('INVALID_MESSAGE_CONTENT', `give exactly one of ${CONTENT_KEYS.join(', ')} (got ${present.length})`);
   }
   const key = present[0] as (typeof CONTENT_KEYS)[number];
+  const quoted = body.quotedMessageId ? { quotedMessageId: body.quotedMessageId } : {};
+  if (MEDIA_KINDS.includes(key as MediaKind)) {
+    const loadContent = mediaContent(key as MediaKind, body[key as MediaKind] ?? {}, media);
+    return { load: async () => ({ to, content: await loadContent(), ...quoted }) };
+  }
   let content: OutgoingContent;
-  if (key === 'text') content = { kind: 'text', text: body.text ?? '' };
-  else if (key === 'location' && body.location) content = { kind: 'location', ...body.location };
+  if (key === 'location' && body.location) content = { kind: 'location', ...body.location };
   else if (key === 'contact' && body.contact) {
     const phoneNumber = normalisePhone(body.contact.phoneNumber);
     if (!phoneNumber) throw new AppError('INVALID_MESSAGE_CONTENT', 'contact.phoneNumber must be a phone number with country code');
     content = { kind: 'contact', name: body.contact.name, phoneNumber };
   } else if (key === 'reaction' && body.reaction) content = { kind: 'reaction', ...body.reaction };
-  else content = await mediaContent(key as MediaKind, body[key as MediaKind] ?? {}, mediaMaxBytes);
-  return { to, content, ...(body.quotedMessageId ? { quotedMessageId: body.quotedMessageId } : {}) };
+  else content = { kind: 'text', text: body.text ?? '' };
+  return { load: () => Promise.resolve({ to, content, ...quoted }) };
 }

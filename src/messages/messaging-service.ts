@@ -3,26 +3,32 @@ import { recipientJid } from '../engine/jid.ts';
 import { normalisePhone } from '../shared/phone-number.ts';
 import type { ContactLookup, DownloadedMedia, SentMessage } from '../engine/messaging-types.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
-import { toOutgoingMessage, type SendMessageBody } from './message-request.ts';
+import { MediaFetcher, type MediaFetchOptions } from './media-fetch.ts';
+import { prepareOutgoingMessage, type SendMessageBody } from './message-request.ts';
 
 export interface MessagingServiceOptions {
   manager: SessionManager;
   mediaMaxBytes: number;
+  /** Media URL downloads: address policy (private targets refused unless allowed), timeout, concurrency. */
+  mediaFetch: Omit<MediaFetchOptions, 'maxBytes'>;
 }
 
 /** Messaging use cases; each needs an AUTHENTICATED session (409 with its live status otherwise). */
 export class MessagingService {
   readonly #o: MessagingServiceOptions;
+  readonly #fetcher: MediaFetcher;
 
   constructor(options: MessagingServiceOptions) {
     this.#o = options;
+    this.#fetcher = new MediaFetcher({ ...options.mediaFetch, maxBytes: options.mediaMaxBytes });
   }
 
   async send(sessionId: string, body: SendMessageBody): Promise<SentMessage & { status: 'sent' }> {
     await this.#o.manager.get(sessionId);
-    const message = await toOutgoingMessage(body, this.#o.mediaMaxBytes);
+    const prepared = prepareOutgoingMessage(body, { maxBytes: this.#o.mediaMaxBytes, fetcher: this.#fetcher });
+    // Linked first: an unlinked session answers its 409 before any media URL is fetched.
     const connection = await this.#o.manager.connectionFor(sessionId);
-    return { ...(await connection.sendMessage(message)), status: 'sent' };
+    return { ...(await connection.sendMessage(await prepared.load())), status: 'sent' };
   }
 
   async markRead(sessionId: string, messageId: string): Promise<void> {

@@ -45,4 +45,35 @@ describe('start-up', () => {
     assert.equal(code, 1);
     for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL']) assert.match(stderr, new RegExp(name), `${name} listed:\n${stderr}`);
   });
+
+  test('a WEBHOOK_URL on a private address stops the start unless ALLOW_PRIVATE_WEBHOOKS=true', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATA_DIR: tempDir(),
+        DATABASE_URL: 'sqlite::memory:',
+        WEBHOOK_URL: 'http://user:secret-pass@127.0.0.1:9/in',
+        WEBHOOK_SECRET: `whsec_${Buffer.alloc(24, 1).toString('base64')}`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 1);
+    assert.match(output, /WEBHOOK_URL: points at a private or reserved address.*ALLOW_PRIVATE_WEBHOOKS=true/);
+    assert.ok(!output.includes('secret-pass'), 'the URL\'s password is not printed');
+    const allowed = await startGateway({
+      databaseUrl: await freshDatabaseUrl('sqlite'),
+      dataDir: tempDir(),
+      env: {
+        ALLOW_PRIVATE_WEBHOOKS: 'true',
+        WEBHOOK_URL: 'http://127.0.0.1:9/in',
+        WEBHOOK_SECRET: `whsec_${Buffer.alloc(24, 1).toString('base64')}`,
+      },
+    });
+    await allowed.kill('SIGTERM');
+  });
 });

@@ -34,6 +34,8 @@ for (const dialect of TEST_DIALECTS) {
         endpoints,
         deliveries: database.deliveries,
         logger: pino({ level: 'silent' }),
+        // The receiver is on loopback: what ALLOW_PRIVATE_WEBHOOKS=true sets in a gateway.
+        addresses: { allowPrivate: true },
         requireSession: async (id) => {
           if (!KNOWN_SESSIONS.has(id)) throw new AppError('SESSION_NOT_FOUND');
         },
@@ -100,7 +102,7 @@ for (const dialect of TEST_DIALECTS) {
         const endpoint = await endpoints.findForSession('w-dis');
         return endpoint && !endpoint.enabled ? endpoint : undefined;
       }, 'the endpoint to be disabled');
-      assert.match(disabled.disabledReason ?? '', /^12 consecutive failures since .*; last: HTTP 500$/);
+      assert.match(disabled.disabledReason ?? '', /^12 consecutive failures since .*; last: http_5xx$/);
       assert.ok(receiver.received.every((hook) => hook.json.id === first.id), 'the second event never overtook the first');
       const failed = await events.webhooks.listDeliveries({ sessionId: 'w-dis', status: 'failed', limit: 10 });
       assert.deepEqual(failed.map((d) => d.eventId).sort(), [first.id, second.id].sort());
@@ -143,6 +145,8 @@ for (const dialect of TEST_DIALECTS) {
         endpoints,
         deliveries: database.deliveries,
         logger: pino({ level: 'silent' }),
+        // The receiver is on loopback: what ALLOW_PRIVATE_WEBHOOKS=true sets in a gateway.
+        addresses: { allowPrivate: true },
         requireSession: async () => undefined,
         worker: { pollIntervalMs: 20, retry: { baseMs: 5, maxMs: 10, maxAttempts: 3 }, disable: { afterFailures: 1_000, afterMs: 0 } },
       });
@@ -157,7 +161,7 @@ for (const dialect of TEST_DIALECTS) {
         const [failed] = await events.webhooks.listDeliveries({ sessionId: 'w-poison', status: 'failed', limit: 10 });
         assert.equal(failed?.eventId, poison.id);
         assert.equal(failed?.attempts, 3);
-        assert.equal(failed?.lastError, 'HTTP 500');
+        assert.equal(failed?.lastError, 'http_5xx');
         assert.equal((await endpoints.findForSession('w-poison'))?.enabled, true);
       } finally {
         await poisonWorker.worker.stop();
@@ -172,6 +176,8 @@ for (const dialect of TEST_DIALECTS) {
         endpoints,
         deliveries: database.deliveries,
         logger: pino({ level: 'silent' }),
+        // The receiver is on loopback: what ALLOW_PRIVATE_WEBHOOKS=true sets in a gateway.
+        addresses: { allowPrivate: true },
         requireSession: async () => undefined,
         worker: {
           pollIntervalMs: 20,

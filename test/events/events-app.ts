@@ -19,7 +19,18 @@ export interface EventsApp {
 }
 
 /** The real HTTP app with the event pipeline on a fresh database, sessions on a fake engine. */
-export async function openEventsApp(dialect: StoreDialect, heartbeatMs = 60_000): Promise<EventsApp> {
+export interface EventsAppOptions {
+  /** false: what a gateway does without ALLOW_PRIVATE_WEBHOOKS=true (the receivers here are on loopback). */
+  allowPrivateWebhooks?: boolean;
+  requestTimeoutMs?: number;
+}
+
+export async function openEventsApp(
+  dialect: StoreDialect,
+  heartbeatMs = 60_000,
+  options: EventsAppOptions = {},
+): Promise<EventsApp> {
+  const allowPrivateWebhooks = options.allowPrivateWebhooks ?? true;
   const database = await openTestDatabase(dialect);
   const logger = pino({ level: 'silent' });
   const events: EventPipeline = createEventPipeline({
@@ -28,6 +39,8 @@ export async function openEventsApp(dialect: StoreDialect, heartbeatMs = 60_000)
     deliveries: database.deliveries,
     logger,
     requireSession: async (sessionId) => void (await manager.get(sessionId)),
+    // The receivers are on loopback: what ALLOW_PRIVATE_WEBHOOKS=true sets in a gateway.
+    addresses: { allowPrivate: allowPrivateWebhooks },
     worker: { pollIntervalMs: 20, timeoutMs: 2_000, retry: { baseMs: 20, maxMs: 100 } },
   });
   const manager = new SessionManager({
@@ -42,7 +55,8 @@ export async function openEventsApp(dialect: StoreDialect, heartbeatMs = 60_000)
     logger,
     verifyApiKey: (presented) => presented === TEST_KEY,
     bodyLimitBytes: 4096,
-    messaging: new MessagingService({ manager, mediaMaxBytes: 2048 }),
+    ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
+    messaging: new MessagingService({ manager, mediaMaxBytes: 2048, mediaFetch: { allowPrivate: false } }),
     mediaMaxBytes: 2048,
     version: 'test',
     events: { webhooks: events.webhooks, outbox: events.outbox, hub: events.hub, heartbeatMs },

@@ -39,7 +39,7 @@ describe('bad input over HTTP (fake engine, real SQLite)', () => {
       logger: pino({ level: 'silent' }),
       verifyApiKey: (presented) => presented === KEY,
       bodyLimitBytes: 1024,
-      messaging: new MessagingService({ manager, mediaMaxBytes: 2048 }),
+      messaging: new MessagingService({ manager, mediaMaxBytes: 2048, mediaFetch: { allowPrivate: false } }),
       mediaMaxBytes: 2048,
       version: 'test',
     });

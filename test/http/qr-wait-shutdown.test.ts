@@ -26,7 +26,7 @@ describe('a waiting QR read and a graceful stop', () => {
       logger,
       verifyApiKey: (presented) => presented === KEY,
       bodyLimitBytes: 1024,
-      messaging: new MessagingService({ manager, mediaMaxBytes: 2048 }),
+      messaging: new MessagingService({ manager, mediaMaxBytes: 2048, mediaFetch: { allowPrivate: false } }),
       mediaMaxBytes: 2048,
       version: 'test',
     });

@@ -32,6 +32,10 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
     env: {
       RECONNECT_BASE_MS: '200',
       RECONNECT_MAX_MS: '2000',
+      // Test receivers (webhooks, media servers) listen on loopback: the documented settings let a gateway reach
+      // them. The SSRF tests turn both off again.
+      ALLOW_PRIVATE_WEBHOOKS: 'true',
+      ALLOW_PRIVATE_MEDIA_URLS: 'true',
       // The e2e suites' second pass (scripts/test.sh) sets how many engine threads (0: the main thread).
       ...(threads !== undefined ? { ENGINE_THREADS: threads } : {}),
       ...options.env,

@@ -1,11 +1,13 @@
 import type { DeliveryRecord, WebhookEndpoint } from '../../events/event-store.ts';
 import { EVENT_TYPES } from '../../events/event-types.ts';
+import { withoutCredentials } from '../../shared/outbound-address.ts';
 
 /** A session webhook; the secret only when it was just generated (it is shown once). */
 export function presentWebhook(endpoint: WebhookEndpoint, generatedSecret: string | null = null) {
   return {
     sessionId: endpoint.sessionId ?? '',
-    url: endpoint.url,
+    // Credentials in the URL are sent to the receiver, never shown back.
+    url: withoutCredentials(endpoint.url),
     events: endpoint.events ?? [...EVENT_TYPES],
     enabled: endpoint.enabled,
     disabledReason: endpoint.disabledReason,
@@ -23,7 +25,7 @@ export function presentDelivery(delivery: DeliveryRecord) {
     sequence: delivery.sequence,
     sessionId: delivery.sessionId,
     type: delivery.type,
-    endpoint: { id: delivery.endpointId, url: delivery.url },
+    endpoint: { id: delivery.endpointId, url: delivery.url === null ? null : withoutCredentials(delivery.url) },
     status: delivery.status,
     attempts: delivery.attempts,
     nextAttemptAt: delivery.nextAttemptAt.toISOString(),

@@ -33,6 +33,11 @@ export const eventStreamRoutes: FastifyPluginAsyncTypebox<EventStreamOptions> = 
     const after = parseLastEventId(request.headers['last-event-id']);
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    // HEAD runs this handler too: the stream's headers, then the end (a stream with no body would never end).
+    if (request.method === 'HEAD') {
+      reply.raw.end();
+      return;
+    }
     reply.raw.write(': stream open\n\n');
     const close = openLiveStream({
       sink: reply.raw,
