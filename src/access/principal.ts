@@ -4,12 +4,12 @@ import type { Scope } from './api-key-store.ts';
 export type Principal =
   | { readonly admin: true; readonly id: 'admin'; readonly rateLimitPerMinute: number | null }
   | {
-    readonly admin: false;
-    readonly id: string;
-    readonly sessions: ReadonlySet<string> | '*';
-    readonly scopes: ReadonlySet<Scope>;
-    readonly rateLimitPerMinute: number;
-  };
+      readonly admin: false;
+      readonly id: string;
+      readonly sessions: ReadonlySet<string> | '*';
+      readonly scopes: ReadonlySet<Scope>;
+      readonly rateLimitPerMinute: number;
+    };
 
 /** Whether `principal` may see `sessionId` at all; a session it may not see answers 404, like one that does not exist. */
 export const canSeeSession = (principal: Principal, sessionId: string): boolean =>

@@ -51,13 +51,23 @@ for (const dialect of DIALECTS) {
       const created = await gateway.request('POST', '/api-keys', { name: 'crm', sessions: ['acc1'], scopes: ['read'] });
       assert.equal(created.status, 201, JSON.stringify(created.body));
       const { id, name, sessions, scopes, rateLimitPerMinute, createdAt, key } = created.body.data;
-      assert.deepEqual({ name, sessions, scopes, rateLimitPerMinute }, { name: 'crm', sessions: ['acc1'], scopes: ['read'], rateLimitPerMinute: null });
+      assert.deepEqual(
+        { name, sessions, scopes, rateLimitPerMinute },
+        { name: 'crm', sessions: ['acc1'], scopes: ['read'], rateLimitPerMinute: null },
+      );
       assert.match(key, new RegExp(`^wgk_${id}_[A-Za-z0-9_-]{43}$`));
       assert.ok(!Number.isNaN(Date.parse(createdAt)));
       const listed = await gateway.request('GET', '/api-keys');
       assert.equal(listed.status, 200);
       const entry = listed.body.data.find((k: { id: string }) => k.id === id);
-      assert.deepEqual(Object.keys(entry).sort(), ['createdAt', 'id', 'name', 'rateLimitPerMinute', 'scopes', 'sessions']);
+      assert.deepEqual(Object.keys(entry).sort(), [
+        'createdAt',
+        'id',
+        'name',
+        'rateLimitPerMinute',
+        'scopes',
+        'sessions',
+      ]);
       assert.ok(!JSON.stringify(listed.body).includes(key.split('_')[2]), 'no secret in the list');
       assert.equal(listed.body.count, listed.body.data.length);
     });
@@ -81,10 +91,20 @@ for (const dialect of DIALECTS) {
     test('a read key sees only its session: lists and counts filtered, other sessions 404, other scopes 403', async () => {
       const { key } = await createKey({ name: 'reader', sessions: ['acc1'], scopes: ['read'] });
       const reader = as(key);
-      for (const path of ['/sessions', '/sessions/connected', '/sessions/all', '/sessions/all/credentials', '/sessions/connected/credentials']) {
+      for (const path of [
+        '/sessions',
+        '/sessions/connected',
+        '/sessions/all',
+        '/sessions/all/credentials',
+        '/sessions/connected/credentials',
+      ]) {
         const list = await reader('GET', path);
         assert.equal(list.status, 200, path);
-        assert.deepEqual(list.body.data.map((s: { sessionId: string }) => s.sessionId), ['acc1'], path);
+        assert.deepEqual(
+          list.body.data.map((s: { sessionId: string }) => s.sessionId),
+          ['acc1'],
+          path,
+        );
         assert.equal(list.body.count, 1, path);
       }
       assert.equal((await gateway.request('GET', '/sessions/all')).body.count, 2, 'the admin key sees both');
@@ -140,7 +160,10 @@ for (const dialect of DIALECTS) {
       assert.equal(await status('acc2'), 'AUTHENTICATED');
       assert.equal((await gateway.request('GET', '/sessions/acc1/webhook')).status, 404, 'no webhook was set');
       assert.equal((await gateway.request('GET', '/sessions/made-by-reader')).status, 404, 'no session was created');
-      assert.equal((await gateway.request('GET', '/api-keys')).body.data.some((k: { name: string }) => k.name === 'escalate'), false);
+      assert.equal(
+        (await gateway.request('GET', '/api-keys')).body.data.some((k: { name: string }) => k.name === 'escalate'),
+        false,
+      );
       assert.equal(t.sim.phone(CONTACT).received().length, sentBefore, 'nothing was sent');
     });
 
@@ -165,7 +188,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await gateway.request('DELETE', '/sessions/later')).status, 200);
     });
 
-    test('/events streams only the key\'s sessions', async () => {
+    test("/events streams only the key's sessions", async () => {
       const { key } = await createKey({ name: 'stream', sessions: ['acc2'], scopes: ['read'] });
       const auth = { authorization: `Bearer ${key}` };
       const refused = await SseClient.connect(`${gateway.url}/events?sessionId=acc1`, auth);
@@ -182,7 +205,11 @@ for (const dialect of DIALECTS) {
       await admin.waitFor(sawBoth, 'events of both sessions on the admin stream', 30_000);
       // The admin stream saw acc2's last event, so the scoped stream, written in the same order, has it too.
       const lastOfAcc2 = admin.frames.filter((f) => f.data.sessionId === 'acc2').at(-1)!;
-      await scoped.waitFor(() => scoped.frames.some((f) => f.data.id === lastOfAcc2.data.id), 'acc2 events on the scoped stream', 30_000);
+      await scoped.waitFor(
+        () => scoped.frames.some((f) => f.data.id === lastOfAcc2.data.id),
+        'acc2 events on the scoped stream',
+        30_000,
+      );
       admin.close();
       scoped.close();
       assert.ok(scoped.frames.length > 0);
@@ -198,7 +225,10 @@ for (const dialect of DIALECTS) {
       assert.equal(after.status, 401);
       assert.equal(after.body.message, 'Invalid API key');
       assert.equal((await gateway.request('DELETE', `/api-keys/${id}`)).status, 404);
-      assert.equal((await gateway.request('GET', '/api-keys')).body.data.some((k: { id: string }) => k.id === id), false);
+      assert.equal(
+        (await gateway.request('GET', '/api-keys')).body.data.some((k: { id: string }) => k.id === id),
+        false,
+      );
     });
 
     test('a key over its rateLimitPerMinute gets 429 with Retry-After; other keys go on', async () => {
@@ -236,12 +266,20 @@ for (const dialect of DIALECTS) {
     test('deleting a session deletes its webhook and its deliveries; the same id starts clean', async () => {
       receiver.respond = (hook) => (hook.url === '/doomed' ? 500 : 200);
       assert.equal((await gateway.request('POST', '/sessions', { sessionId: 'doomed' })).status, 201);
-      assert.equal((await gateway.request('PUT', '/sessions/doomed/webhook', { url: receiver.url('/doomed') })).status, 200);
+      assert.equal(
+        (await gateway.request('PUT', '/sessions/doomed/webhook', { url: receiver.url('/doomed') })).status,
+        200,
+      );
       await waitForConnectionStatus(gateway, 'doomed', 'QR_REQUIRED');
-      await receiver.waitFor(() => receiver.received.some((h) => h.url === '/doomed'), 30_000, 'a failed delivery to /doomed');
+      await receiver.waitFor(
+        () => receiver.received.some((h) => h.url === '/doomed'),
+        30_000,
+        'a failed delivery to /doomed',
+      );
       const ofEndpoint = async () =>
-        (await gateway.request('GET', '/webhooks/deliveries?sessionId=doomed&limit=1000')).body.data
-          .filter((d: { endpoint: { id: string } }) => d.endpoint.id === 'session:doomed');
+        (await gateway.request('GET', '/webhooks/deliveries?sessionId=doomed&limit=1000')).body.data.filter(
+          (d: { endpoint: { id: string } }) => d.endpoint.id === 'session:doomed',
+        );
       assert.ok((await ofEndpoint()).length > 0, 'deliveries to the session webhook exist');
 
       assert.equal((await gateway.request('DELETE', '/sessions/doomed')).status, 200);

@@ -21,34 +21,52 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ apiKeys: ApiKeys }> = asy
   requireAccess(app, 'admin');
   const tags = ['api keys'];
 
-  app.post('/api-keys', {
-    schema: {
-      tags,
-      summary: 'Create a scoped API key (admin key only; the key is shown this once)',
-      body: CreateApiKeyBody,
-      response: { 201: ItemEnvelope(CreatedApiKeySchema), ...adminResponses },
+  app.post(
+    '/api-keys',
+    {
+      schema: {
+        tags,
+        summary: 'Create a scoped API key (admin key only; the key is shown this once)',
+        body: CreateApiKeyBody,
+        response: { 201: ItemEnvelope(CreatedApiKeySchema), ...adminResponses },
+      },
     },
-  }, async (request, reply) => {
-    const { key, ...created } = await apiKeys.create(request.body);
-    return reply.status(201).send({ success: true as const, message: 'API key created successfully', data: { ...present(created), key } });
-  });
-
-  app.get('/api-keys', {
-    schema: { tags, summary: 'Scoped API keys (never a secret)', response: { 200: ListEnvelope(ApiKeySchema), ...adminResponses } },
-  }, async () => {
-    const data = (await apiKeys.list()).map(present);
-    return { success: true as const, message: 'API keys retrieved successfully', data, count: data.length };
-  });
-
-  app.delete('/api-keys/:id', {
-    schema: {
-      tags,
-      summary: 'Revoke a scoped API key, at once',
-      params: ApiKeyIdParams,
-      response: { 200: Type.Object({ success: Type.Literal(true), message: Type.String() }), ...adminResponses },
+    async (request, reply) => {
+      const { key, ...created } = await apiKeys.create(request.body);
+      return reply
+        .status(201)
+        .send({ success: true as const, message: 'API key created successfully', data: { ...present(created), key } });
     },
-  }, async (request) => {
-    await apiKeys.revoke(request.params.id);
-    return { success: true as const, message: 'API key revoked successfully' };
-  });
+  );
+
+  app.get(
+    '/api-keys',
+    {
+      schema: {
+        tags,
+        summary: 'Scoped API keys (never a secret)',
+        response: { 200: ListEnvelope(ApiKeySchema), ...adminResponses },
+      },
+    },
+    async () => {
+      const data = (await apiKeys.list()).map(present);
+      return { success: true as const, message: 'API keys retrieved successfully', data, count: data.length };
+    },
+  );
+
+  app.delete(
+    '/api-keys/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke a scoped API key, at once',
+        params: ApiKeyIdParams,
+        response: { 200: Type.Object({ success: Type.Literal(true), message: Type.String() }), ...adminResponses },
+      },
+    },
+    async (request) => {
+      await apiKeys.revoke(request.params.id);
+      return { success: true as const, message: 'API key revoked successfully' };
+    },
+  );
 };

@@ -3,18 +3,16 @@ import { SCOPES } from '../../access/api-key-store.ts';
 import { Nullable, StringEnum } from './schema-types.ts';
 
 const SessionGrantSchema = Type.Union(
-  [
-    Type.Literal('*'),
-    Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), { minItems: 1, maxItems: 1_000 }),
-  ],
+  [Type.Literal('*'), Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), { minItems: 1, maxItems: 1_000 })],
   { description: 'The session ids the key covers, or "*" for every session (also ones created later)' },
 );
 
 const ScopesSchema = Type.Array(StringEnum(SCOPES), {
   minItems: 1,
   maxItems: SCOPES.length,
-  description: 'read: GETs, status, QR, contacts, media. send: messages, presence, read receipts. '
-    + 'manage: start, stop, restart, logout, pairing code, the session webhook.',
+  description:
+    'read: GETs, status, QR, contacts, media. send: messages, presence, read receipts. ' +
+    'manage: start, stop, restart, logout, pairing code, the session webhook.',
 });
 
 export const CreateApiKeyBody = Type.Object(

@@ -46,11 +46,17 @@ for (const dialect of TEST_DIALECTS) {
     test('list is oldest first; remove says whether there was a key', async () => {
       const keys = database.apiKeys;
       await keys.insert(record('00000000000000a0'));
-      assert.deepEqual((await keys.list()).map((k) => k.id), ['00000000000000a0', '00000000000000a1', '00000000000000a2']);
+      assert.deepEqual(
+        (await keys.list()).map((k) => k.id),
+        ['00000000000000a0', '00000000000000a1', '00000000000000a2'],
+      );
       assert.equal(await keys.remove('00000000000000a1'), true);
       assert.equal(await keys.remove('00000000000000a1'), false);
       assert.equal(await keys.find('00000000000000a1'), undefined);
-      assert.deepEqual((await keys.list()).map((k) => k.id), ['00000000000000a0', '00000000000000a2']);
+      assert.deepEqual(
+        (await keys.list()).map((k) => k.id),
+        ['00000000000000a0', '00000000000000a2'],
+      );
     });
   });
 }
