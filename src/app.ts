@@ -60,6 +60,7 @@ export interface AppDeps {
   readiness?: Readiness;
 }
 
+const DEFAULT_RATE_LIMITS: RateLimitOptions = { authFailureLimit: 50, authFailureWindowMs: 60_000 };
 const ADMIN_ONLY: Principal = Object.freeze({ admin: true, id: 'admin', rateLimitPerMinute: null });
 
 /** Builds the HTTP API around a session manager; used by main.ts and by tests (through inject or listen). */
@@ -78,7 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandling(app);
   // '/' is public as an exact path only: it is the front door's redirect.
   const publicPrefixes = ['/', '/health', '/ready', '/docs', '/openapi.json', '/dashboard'];
-  const limits = await registerRequestLimits(app, deps.rateLimits ?? { authFailureLimit: 50, authFailureWindowMs: 60_000 });
+  const limits = await registerRequestLimits(app, deps.rateLimits ?? DEFAULT_RATE_LIMITS);
   const { apiKeys, verifyApiKey } = deps;
   const authenticate = apiKeys
     ? (presented: string) => apiKeys.authenticate(presented)

@@ -11,7 +11,7 @@ export type Principal =
       readonly rateLimitPerMinute: number;
     };
 
-/** Whether `principal` may see `sessionId` at all; a session it may not see answers 404, like one that does not exist. */
+/** Whether `principal` may see `sessionId`; a session it may not see answers 404, as if it did not exist. */
 export const canSeeSession = (principal: Principal, sessionId: string): boolean =>
   principal.admin || principal.sessions === '*' || principal.sessions.has(sessionId);
 

@@ -60,7 +60,12 @@ describe('loadConfig', () => {
 
   test('rate limits and TRUST_PROXY', () => {
     const config = loadConfig(
-      { RATE_LIMIT_PER_MINUTE: '30', ADMIN_RATE_LIMIT_PER_MINUTE: '900', AUTH_FAILURE_LIMIT: '5', TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' },
+      {
+        RATE_LIMIT_PER_MINUTE: '30',
+        ADMIN_RATE_LIMIT_PER_MINUTE: '900',
+        AUTH_FAILURE_LIMIT: '5',
+        TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
+      },
       { cwd: cwd(), envFile: false },
     );
     assert.equal(config.rateLimitPerMinute, 30);

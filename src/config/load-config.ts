@@ -44,7 +44,7 @@ function readTrustProxy(read: EnvReader): boolean | number | string {
   if (value.toLowerCase() === 'true') return true;
   if (/^\d+$/.test(value)) return read.integer('TRUST_PROXY', 0, 0, 100);
   if (!/^[0-9A-Fa-f:.,/ ]+$/.test(value)) {
-    read.report('TRUST_PROXY', 'must be true, false, a hop count or a comma-separated list of proxy addresses or CIDRs');
+    read.report('TRUST_PROXY', 'must be true, false, a hop count or a comma-separated list of proxy addresses/CIDRs');
     return false;
   }
   return value;

@@ -105,7 +105,8 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   const refuseKey = (request: FastifyRequest, reply: FastifyReply, done: Done) => {
     // Only failures count against the address, so its valid keys are still served.
     limits.failedAuthentication(request).then(
-      (wait) => done(wait === undefined ? new AppError('INVALID_API_KEY') : limited(reply, wait, new AppError('TOO_MANY_FAILED_LOGINS'))),
+      (wait) =>
+        done(wait === undefined ? new AppError('INVALID_API_KEY') : limited(reply, wait, new AppError('TOO_MANY_FAILED_LOGINS'))),
       done,
     );
   };
@@ -114,7 +115,8 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     request.principal = principal;
     if (principal.rateLimitPerMinute === null) return done(refusal(request, principal));
     limits.keyRequest(request).then(
-      (wait) => done(wait === undefined ? refusal(request, principal) : limited(reply, wait, new AppError('RATE_LIMITED'))),
+      (wait) =>
+        done(wait === undefined ? refusal(request, principal) : limited(reply, wait, new AppError('RATE_LIMITED'))),
       done,
     );
   };

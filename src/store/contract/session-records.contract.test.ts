@@ -138,7 +138,8 @@ for (const dialect of TEST_DIALECTS) {
       await database.webhooks.syncGlobal({ url: 'http://127.0.0.1:9/global', secret: 'global-secret-0123456789' });
       for (const id of ['hooked', 'other']) {
         await records().insert(id);
-        await database.webhooks.putForSession(id, { url: `http://127.0.0.1:9/${id}`, secret: 'session-secret-0123456789', events: null });
+        const settings = { url: `http://127.0.0.1:9/${id}`, secret: 'session-secret-0123456789', events: null };
+        await database.webhooks.putForSession(id, settings);
       }
       const now = new Date().toISOString();
       const delivery = (id: string, sessionId: string, endpointId: string, status: string) => ({
@@ -155,10 +156,11 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(await records().remove('hooked'), true);
       assert.equal(await database.webhooks.findForSession('hooked'), undefined);
       const left = await database.db.selectFrom('webhook_deliveries').select('id').orderBy('id').execute();
-      assert.deepEqual(left.map((row) => row.id), ['d3', 'd4'], 'the global endpoint still gets the session\'s last events');
+      // The global endpoint still gets the session's last events.
+      assert.deepEqual(left.map((row) => row.id), ['d3', 'd4']);
       assert.ok(await database.webhooks.findForSession('other'));
       await records().insert('hooked');
-      assert.equal(await database.webhooks.findForSession('hooked'), undefined, 'a new session with the same id starts clean');
+      assert.equal(await database.webhooks.findForSession('hooked'), undefined, 'the same id starts clean');
     });
 
     test('history for a deleted session is dropped quietly', async () => {
