@@ -4,7 +4,7 @@ import type { ApiKeyInfo, ApiKeys } from '../../access/api-keys.ts';
 import { requireAccess } from '../plugins/auth.ts';
 import { failUnexpectedlyWith } from '../plugins/errors.ts';
 import { ApiKeyIdParams, ApiKeySchema, CreateApiKeyBody, CreatedApiKeySchema } from '../schemas/api-key-schemas.ts';
-import { ErrorEnvelope, errorResponses, ItemEnvelope, ListEnvelope } from '../schemas/envelope.ts';
+import { errorResponses, ItemEnvelope, ListEnvelope } from '../schemas/envelope.ts';
 
 const present = (key: ApiKeyInfo) => ({
   ...key,
@@ -13,9 +13,6 @@ const present = (key: ApiKeyInfo) => ({
   createdAt: key.createdAt.toISOString(),
 });
 
-const adminResponses = { ...errorResponses, 403: ErrorEnvelope, 429: ErrorEnvelope } as const;
-
-/** `POST|GET /api-keys`, `DELETE /api-keys/:id`: scoped keys, managed with the admin key only. */
 export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ apiKeys: ApiKeys }> = async (app, { apiKeys }) => {
   failUnexpectedlyWith(app, 'INTERNAL');
   requireAccess(app, 'admin');
@@ -28,7 +25,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ apiKeys: ApiKeys }> = asy
         tags,
         summary: 'Create a scoped API key (admin key only; the key is shown this once)',
         body: CreateApiKeyBody,
-        response: { 201: ItemEnvelope(CreatedApiKeySchema), ...adminResponses },
+        response: { 201: ItemEnvelope(CreatedApiKeySchema), ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -45,7 +42,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ apiKeys: ApiKeys }> = asy
       schema: {
         tags,
         summary: 'Scoped API keys (never a secret)',
-        response: { 200: ListEnvelope(ApiKeySchema), ...adminResponses },
+        response: { 200: ListEnvelope(ApiKeySchema), ...errorResponses },
       },
     },
     async () => {
@@ -61,7 +58,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ apiKeys: ApiKeys }> = asy
         tags,
         summary: 'Revoke a scoped API key, at once',
         params: ApiKeyIdParams,
-        response: { 200: Type.Object({ success: Type.Literal(true), message: Type.String() }), ...adminResponses },
+        response: { 200: Type.Object({ success: Type.Literal(true), message: Type.String() }), ...errorResponses },
       },
     },
     async (request) => {
