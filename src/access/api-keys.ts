@@ -102,10 +102,12 @@ export class ApiKeys {
   async #load(id: string, presented: string): Promise<Principal | undefined> {
     const token = this.#guard.token();
     const record = await this.#options.store.find(id);
-    if (!record) return undefined;
-    const entry = { principal: this.#principal(record), hash: Buffer.from(record.secretHash, 'hex') };
+    const hash = record && Buffer.from(record.secretHash, 'hex');
+    // A damaged hash never matches (and never reaches timingSafeEqual, which needs equal lengths).
+    if (!record || hash?.length !== 32) return undefined;
+    const entry = { principal: this.#principal(record), hash };
     if (this.#guard.mayFill(token)) this.#cache.set(id, entry);
-    return entry.hash.length === 32 && timingSafeEqual(entry.hash, hashKey(presented)) ? entry.principal : undefined;
+    return timingSafeEqual(entry.hash, hashKey(presented)) ? entry.principal : undefined;
   }
 
   #principal(record: ApiKeyRecord): Principal {
