@@ -99,7 +99,10 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   const isPublic = (url: string) => options.publicPrefixes.some((prefix) => url === prefix || url.startsWith(`${prefix}/`));
   app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
-    if (isPublic(route.url)) route.config = { ...route.config, public: true };
+    if (!isPublic(route.url)) return;
+    route.config = { ...route.config, public: true };
+    // In OpenAPI too: no key needed.
+    if (route.schema) route.schema = { ...route.schema, security: [] };
   });
 
   const refuseKey = (request: FastifyRequest, reply: FastifyReply, done: Done) => {
