@@ -10,6 +10,7 @@ const ELEMENTS = [
   { type: 'engine-worker', pattern: 'src/engine/worker' },
   { type: 'engine', pattern: 'src/engine' },
   { type: 'http', pattern: 'src/http' },
+  { type: 'access', pattern: 'src/access' },
   { type: 'sessions', pattern: 'src/sessions' },
   { type: 'messages', pattern: 'src/messages' },
   { type: 'events', pattern: 'src/events' },
@@ -30,6 +31,7 @@ const ELEMENTS = [
 const MAY_IMPORT = {
   app: [
     'http',
+    'access',
     'sessions',
     'messages',
     'events',
@@ -42,17 +44,19 @@ const MAY_IMPORT = {
     'errors',
     'shared',
   ],
-  http: ['sessions', 'messages', 'events', 'operations', 'config', 'errors', 'shared'],
+  http: ['access', 'sessions', 'messages', 'events', 'operations', 'config', 'errors', 'shared'],
   sessions: ['engine', 'config', 'errors', 'shared'],
   messages: ['sessions', 'events', 'engine', 'config', 'errors', 'shared'],
   events: ['sessions', 'config', 'errors', 'shared'],
   // Metrics sit beside events: they observe the use cases, nothing imports them but http and the root.
   operations: ['sessions', 'messages', 'events', 'engine', 'config', 'errors', 'shared'],
+  // Scoped API keys and who may see which session (issue 15).
+  access: ['errors', 'shared'],
   engine: ['errors', 'shared'],
   'engine-baileys': ['engine', 'config', 'errors', 'shared'],
   'engine-worker': ['engine', 'engine-baileys', 'config', 'errors', 'shared'],
   // The store implements the ports that sessions, events, messages and the engine define.
-  store: ['sessions', 'messages', 'events', 'engine', 'config', 'errors', 'shared'],
+  store: ['access', 'sessions', 'messages', 'events', 'engine', 'config', 'errors', 'shared'],
   // Leaves.
   config: [],
   errors: [],

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { ApiKeys } from './access/api-keys.ts';
 import { buildApp } from './app.ts';
 import { createApiKeyVerifier, resolveApiKey } from './config/api-key.ts';
 import { loadConfig } from './config/load-config.ts';
@@ -112,10 +113,20 @@ async function main(): Promise<void> {
     backoff: { baseMs: config.reconnectBaseMs, maxMs: config.reconnectMaxMs },
     startConcurrency: config.sessionStartConcurrency,
   });
+  const verifyApiKey = createApiKeyVerifier(apiKey.key);
+  const apiKeys = new ApiKeys({
+    store: store.apiKeys,
+    verifyAdminKey: verifyApiKey,
+    defaultRateLimitPerMinute: config.rateLimitPerMinute,
+    adminRateLimitPerMinute: config.adminRateLimitPerMinute,
+  });
   const app = await buildApp({
     manager,
     logger,
-    verifyApiKey: createApiKeyVerifier(apiKey.key),
+    verifyApiKey,
+    apiKeys,
+    rateLimits: { authFailureLimit: config.authFailureLimit, authFailureWindowMs: config.authFailureWindowMs },
+    trustProxy: config.trustProxy,
     bodyLimitBytes: config.bodyLimitBytes,
     requestTimeoutMs: config.requestTimeoutMs,
     messaging: new MessagingService({

@@ -63,6 +63,15 @@ export interface Config {
   readonly webhookDisableAfterMs: number;
   /** Interval of the heartbeat comment on /events. */
   readonly eventsHeartbeatMs: number;
+  /** Requests per minute of a scoped API key created without its own `rateLimitPerMinute`. */
+  readonly rateLimitPerMinute: number;
+  /** Requests per minute of the admin key; null (ADMIN_RATE_LIMIT_PER_MINUTE=0, the default): unlimited. */
+  readonly adminRateLimitPerMinute: number | null;
+  /** Failed authentications one client address may make per window before further failures get 429. */
+  readonly authFailureLimit: number;
+  readonly authFailureWindowMs: number;
+  /** Fastify's `trustProxy`: which proxies' X-Forwarded-For decides the client address (false: none). */
+  readonly trustProxy: boolean | number | string;
 }
 
 /** Thrown by loadConfig with every problem found, one per line, so the operator fixes them in one go. */

@@ -55,7 +55,32 @@ describe('loadConfig', () => {
       webhookDisableAfterFailures: 20,
       webhookDisableAfterMs: 3_600_000,
       eventsHeartbeatMs: 15_000,
+      rateLimitPerMinute: 600,
+      adminRateLimitPerMinute: null,
+      authFailureLimit: 50,
+      authFailureWindowMs: 60_000,
+      trustProxy: false,
     });
+  });
+
+  test('rate limits and TRUST_PROXY', () => {
+    const config = loadConfig(
+      {
+        RATE_LIMIT_PER_MINUTE: '30',
+        ADMIN_RATE_LIMIT_PER_MINUTE: '900',
+        AUTH_FAILURE_LIMIT: '5',
+        TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
+      },
+      { cwd: cwd(), envFile: false },
+    );
+    assert.equal(config.rateLimitPerMinute, 30);
+    assert.equal(config.adminRateLimitPerMinute, 900);
+    assert.equal(config.authFailureLimit, 5);
+    assert.equal(config.trustProxy, '10.0.0.0/8, 127.0.0.1');
+    assert.equal(loadConfig({ TRUST_PROXY: '2' }, { cwd: cwd(), envFile: false }).trustProxy, 2);
+    assert.equal(loadConfig({ TRUST_PROXY: 'true' }, { cwd: cwd(), envFile: false }).trustProxy, true);
+    assert.throws(() => loadConfig({ AUTH_FAILURE_LIMIT: '51' }, { cwd: cwd(), envFile: false }), /AUTH_FAILURE_LIMIT/);
+    assert.throws(() => loadConfig({ TRUST_PROXY: 'proxy.example' }, { cwd: cwd(), envFile: false }), /TRUST_PROXY/);
   });
 
   test('without DATABASE_URL the SQLite file lives in DATA_DIR', () => {

@@ -37,6 +37,19 @@ function readEngineThreads(read: EnvReader): number {
   return read.integer('ENGINE_THREADS', 0, 0, 64);
 }
 
+/** TRUST_PROXY: false (default), true, a hop count, or a comma-separated list of proxy addresses/CIDRs. */
+function readTrustProxy(read: EnvReader): boolean | number | string {
+  const value = read.raw('TRUST_PROXY')?.trim();
+  if (value === undefined || value === '' || value.toLowerCase() === 'false') return false;
+  if (value.toLowerCase() === 'true') return true;
+  if (/^\d+$/.test(value)) return read.integer('TRUST_PROXY', 0, 0, 100);
+  if (!/^[0-9A-Fa-f:.,/ ]+$/.test(value)) {
+    read.report('TRUST_PROXY', 'must be true, false, a hop count or a comma-separated list of proxy addresses/CIDRs');
+    return false;
+  }
+  return value;
+}
+
 /**
  * `.env` values under the real environment (the environment wins). Parsed with node's own `.env` parser
  * (the one behind process.loadEnvFile) but without writing into process.env, so loading stays pure.
@@ -138,6 +151,11 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
     webhookDisableAfterFailures: read.integer('WEBHOOK_DISABLE_AFTER_FAILURES', 20, 1, 1_000_000),
     webhookDisableAfterMs: read.integer('WEBHOOK_DISABLE_AFTER_MS', 3_600_000, 0, 2_592_000_000),
     eventsHeartbeatMs: read.integer('EVENTS_HEARTBEAT_MS', 15_000, 100, 600_000),
+    rateLimitPerMinute: read.integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    adminRateLimitPerMinute: read.integer('ADMIN_RATE_LIMIT_PER_MINUTE', 0, 0, 1_000_000) || null,
+    authFailureLimit: read.integer('AUTH_FAILURE_LIMIT', 50, 1, 50),
+    authFailureWindowMs: read.integer('AUTH_FAILURE_WINDOW_MS', 60_000, 1_000, 86_400_000),
+    trustProxy: readTrustProxy(read),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return Object.freeze(config);

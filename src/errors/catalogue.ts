@@ -4,6 +4,11 @@
  */
 export const errorCatalogue = {
   INVALID_API_KEY: { status: 401, message: 'Invalid API key' },
+  ADMIN_KEY_REQUIRED: { status: 403, message: 'This request needs the admin API key' },
+  MISSING_SCOPE: { status: 403, message: 'This API key does not have the scope for this request' },
+  API_KEY_NOT_FOUND: { status: 404, message: 'API key not found' },
+  RATE_LIMITED: { status: 429, message: 'Rate limit exceeded' },
+  TOO_MANY_FAILED_LOGINS: { status: 429, message: 'Too many failed authentication attempts' },
   SESSION_NOT_FOUND: { status: 404, message: 'Session not found' },
   SESSION_EXISTS: { status: 409, message: 'Session already exists' },
   INVALID_SESSION_ID: { status: 400, message: 'Invalid session id' },

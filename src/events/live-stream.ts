@@ -15,6 +15,8 @@ export interface LiveStreamOptions {
   hub: EventHub;
   /** Only this session's events. */
   sessionId?: string;
+  /** Only events of sessions this accepts (a scoped key's sessions); undefined: every session. */
+  visible?: (sessionId: string) => boolean;
   /** Resume after this sequence (the Last-Event-ID); undefined: live events only. */
   after?: number;
   heartbeatMs: number;
@@ -50,6 +52,7 @@ export function openLiveStream(options: LiveStreamOptions): () => void {
   };
   const send = (event: StoredEvent) => {
     if (closed || event.sequence <= lastSent) return;
+    if (options.visible && !options.visible(event.sessionId)) return;
     lastSent = event.sequence;
     sink.write(formatSse(event));
     if (sink.writableLength > maxBuffered) close();

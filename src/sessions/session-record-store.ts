@@ -32,7 +32,7 @@ export interface SessionRecordStore {
   list(): Promise<SessionRecord[]>;
   /** Updates the given fields and `updatedAt`; returns the new record, or undefined if it is gone. */
   update(sessionId: string, patch: SessionRecordPatch): Promise<SessionRecord | undefined>;
-  /** Deletes the session row, its history and its auth state. Returns false if there was none. */
+  /** Deletes the session row, its history, its auth state, its webhook and that webhook's deliveries. false if none. */
   remove(sessionId: string): Promise<boolean>;
   appendHistory(sessionId: string, entry: StatusHistoryEntry): Promise<void>;
   /** Newest first. */

@@ -90,6 +90,18 @@ export interface MessagesTable {
   created_at: string;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  /** JSON array of session ids, or `*`. */
+  sessions: string;
+  /** JSON array of scopes. */
+  scopes: string;
+  rate_limit_per_minute: number | null;
+  secret_hash: string;
+  created_at: string;
+}
+
 export interface DatabaseSchema {
   sessions: SessionsTable;
   session_status_history: SessionStatusHistoryTable;
@@ -99,4 +111,5 @@ export interface DatabaseSchema {
   messages: MessagesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  api_keys: ApiKeysTable;
 }

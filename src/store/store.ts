@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { ApiKeyStore } from '../access/api-key-store.ts';
 import type { DatabaseConfig } from '../config/config.ts';
 import type { AuthStateStore } from '../engine/auth-state-store.ts';
 import type { MessageStore } from '../engine/message-store.ts';
@@ -11,7 +12,7 @@ export type StoreDialect = DatabaseConfig['dialect'];
 /**
  * Every repository port the gateway persists through, implemented on one database by one dialect
  * adapter (`sqlite/sqlite-store.ts` or `postgres/postgres-store.ts`; `open-store.ts` picks it).
- * Issue 15's API keys and issue 16's cluster leases join here as ports of their own.
+ * Issue 16's cluster leases join here as a port of their own.
  */
 export interface Store {
   readonly dialect: StoreDialect;
@@ -23,6 +24,7 @@ export interface Store {
   readonly outbox: OutboxStore;
   readonly deliveries: DeliveryStore;
   readonly webhooks: WebhookEndpointStore;
+  readonly apiKeys: ApiKeyStore;
   /** Waits for queued hot writes, then closes the pool or the SQLite file (checkpointing its WAL). */
   destroy(): Promise<void>;
 }

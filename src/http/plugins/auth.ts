@@ -1,18 +1,38 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Scope } from '../../access/api-key-store.ts';
+import { canSeeSession, type Principal } from '../../access/principal.ts';
 import { AppError } from '../../errors/app-error.ts';
+import type { RequestLimits } from './rate-limits.ts';
+
+/** What a route needs: a scope of a key covering its `:sessionId`, or the admin key. */
+export type RouteAccess = Scope | 'admin';
 
 export interface AuthOptions {
-  /** Constant-time check of a presented key. */
-  verifyApiKey: (presented: string) => boolean;
+  /** The principal behind a presented key (constant-time checks), or undefined for a wrong key. */
+  authenticate: (presented: string) => Principal | undefined | Promise<Principal | undefined>;
   /** URL path prefixes served without a key. */
   publicPrefixes: readonly string[];
+  limits: RequestLimits;
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Served without an API key; set at registration from `publicPrefixes`, never per request. */
     public?: boolean;
+    /** What the route needs; unset: the admin key (secure by default). */
+    access?: RouteAccess;
   }
+  interface FastifyRequest {
+    /** Who sent the request; null on public routes. */
+    principal: Principal | null;
+  }
+}
+
+/** Routes registered after this call in `scope` need `access`, unless a route names its own. */
+export function requireAccess(scope: { addHook: FastifyInstance['addHook'] }, access: RouteAccess): void {
+  scope.addHook('onRoute', (route) => {
+    route.config = { access, ...route.config };
+  });
 }
 
 const BEARER = 'bearer ';
@@ -48,19 +68,79 @@ export function presentedKey(rawHeaders: readonly string[]): string | undefined 
   return apiKeyRepeated ? undefined : apiKey;
 }
 
+/** Why `principal` may not make this request, or undefined when it may. */
+function refusal(request: FastifyRequest, principal: Principal): AppError | undefined {
+  // Unknown routes answer their 404 to any valid key.
+  if (principal.admin || request.is404) return undefined;
+  const access = request.routeOptions.config.access ?? 'admin';
+  if (access === 'admin') return new AppError('ADMIN_KEY_REQUIRED');
+  const { sessionId } = request.params as { sessionId?: string };
+  // Before the scope: a session the key does not cover looks exactly like one that does not exist.
+  if (sessionId !== undefined && !canSeeSession(principal, sessionId)) return new AppError('SESSION_NOT_FOUND');
+  if (!principal.scopes.has(access)) return new AppError('MISSING_SCOPE', `this request needs the ${access} scope`);
+  return undefined;
+}
+
+type Done = (err?: Error) => void;
+
+const limited = (reply: FastifyReply, seconds: number, error: AppError): AppError => {
+  reply.header('retry-after', String(seconds));
+  return error;
+};
+
 /**
- * Rejects every request without a valid API key, before routing work or body parsing happens.
- * Which routes are public is decided once per route (onRoute), so a request pays only the key check.
+ * Rejects every request without a valid API key, before routing work or body parsing happens, then
+ * applies the key's rate limit and its scopes. Which routes are public is decided once per route
+ * (onRoute). The admin key without a rate limit pays only the key check, without a promise.
  * Unknown paths are not public: without a key they get 401, like every other protected path.
  */
 export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
+  const { limits } = options;
   const isPublic = (url: string) => options.publicPrefixes.some((prefix) => url === prefix || url.startsWith(`${prefix}/`));
+  app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
-    if (isPublic(route.url)) route.config = { ...route.config, public: true };
+    if (!isPublic(route.url)) return;
+    route.config = { ...route.config, public: true };
+    // In OpenAPI too: no key needed.
+    if (route.schema) route.schema = { ...route.schema, security: [] };
   });
-  app.addHook('onRequest', (request, _reply, done) => {
+
+  const refuseKey = (request: FastifyRequest, reply: FastifyReply, done: Done) => {
+    // Only failures count against the address, so its valid keys are still served.
+    limits.failedAuthentication(request).then(
+      (wait) =>
+        done(wait === undefined ? new AppError('INVALID_API_KEY') : limited(reply, wait, new AppError('TOO_MANY_FAILED_LOGINS'))),
+      done,
+    );
+  };
+  const admit = (request: FastifyRequest, reply: FastifyReply, principal: Principal | undefined, done: Done) => {
+    if (!principal) return refuseKey(request, reply, done);
+    request.principal = principal;
+    if (principal.rateLimitPerMinute === null) return done(refusal(request, principal));
+    limits.keyRequest(request).then(
+      (wait) =>
+        done(wait === undefined ? refusal(request, principal) : limited(reply, wait, new AppError('RATE_LIMITED'))),
+      done,
+    );
+  };
+  app.addHook('onRequest', (request, reply, done) => {
     if (request.routeOptions.config.public === true) return done();
     const key = presentedKey(request.raw.rawHeaders);
-    done(key && options.verifyApiKey(key) ? undefined : new AppError('INVALID_API_KEY'));
+    const principal = key === undefined ? undefined : options.authenticate(key);
+    if (principal instanceof Promise) {
+      principal.then((found) => admit(request, reply, found, done), done);
+      return;
+    }
+    admit(request, reply, principal, done);
   });
+}
+
+/** The items of a list that the request's key may see (all of them for the admin key). */
+export function visibleSessions<T extends { readonly record: { readonly sessionId: string } }>(
+  request: FastifyRequest,
+  items: readonly T[],
+): readonly T[] {
+  const { principal } = request;
+  if (!principal || principal.admin || principal.sessions === '*') return items;
+  return items.filter((item) => canSeeSession(principal, item.record.sessionId));
 }

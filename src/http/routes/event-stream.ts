@@ -5,6 +5,8 @@ import { openLiveStream } from '../../events/live-stream.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { errorResponses } from '../schemas/envelope.ts';
 import { EventStreamQuery } from '../schemas/webhook-schemas.ts';
+import { canSeeSession } from '../../access/principal.ts';
+import { requireAccess } from '../plugins/auth.ts';
 import { failUnexpectedlyWith } from '../plugins/errors.ts';
 
 export interface EventStreamOptions {
@@ -23,6 +25,7 @@ function parseLastEventId(header: string | string[] | undefined): number | undef
 /** `GET /events`: Server-Sent Events, resumable with Last-Event-ID from the outbox. */
 export const eventStreamRoutes: FastifyPluginAsyncTypebox<EventStreamOptions> = async (app, { outbox, hub, heartbeatMs }) => {
   failUnexpectedlyWith(app, 'EVENT_STREAM_FAILED');
+  requireAccess(app, 'read');
   const open = new Set<() => void>();
   // Streams never end on their own: close them before the server waits for its connections.
   app.addHook('preClose', async () => {
@@ -31,6 +34,10 @@ export const eventStreamRoutes: FastifyPluginAsyncTypebox<EventStreamOptions> = 
 
   app.get('/events', { schema: { tags: ['events'], summary: 'Live event stream (text/event-stream)', querystring: EventStreamQuery, response: errorResponses } }, async (request, reply) => {
     const after = parseLastEventId(request.headers['last-event-id']);
+    const { principal } = request;
+    const scoped = principal && !principal.admin && principal.sessions !== '*' ? principal : undefined;
+    const { sessionId } = request.query;
+    if (scoped && sessionId !== undefined && !canSeeSession(scoped, sessionId)) throw new AppError('SESSION_NOT_FOUND');
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     // HEAD runs this handler too: the stream's headers, then the end (a stream with no body would never end).
@@ -43,7 +50,8 @@ export const eventStreamRoutes: FastifyPluginAsyncTypebox<EventStreamOptions> = 
       sink: reply.raw,
       outbox,
       hub,
-      sessionId: request.query.sessionId,
+      sessionId,
+      visible: scoped && ((id) => canSeeSession(scoped, id)),
       after,
       heartbeatMs,
       onError: (err) => request.log.error({ err }, 'event stream replay failed'),

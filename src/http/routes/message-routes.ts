@@ -12,6 +12,7 @@ import {
   SentMessageSchema,
 } from '../schemas/message-schemas.ts';
 import { SessionIdParams } from '../schemas/session-schemas.ts';
+import { requireAccess } from '../plugins/auth.ts';
 import { failUnexpectedlyWith } from '../plugins/errors.ts';
 
 export interface MessageRouteOptions {
@@ -24,6 +25,7 @@ const Done = Type.Object({ success: Type.Literal(true), message: Type.String() }
 /** Sending, receipts, presence, contact lookup and media download for one session. */
 export const messageRoutes: FastifyPluginAsyncTypebox<MessageRouteOptions> = async (app, { messaging, mediaMaxBytes }) => {
   failUnexpectedlyWith(app, 'MESSAGING_FAILED');
+  requireAccess(app, 'send');
   const tags = ['messages'];
   // Media travels base64 inside JSON: 4/3 of the media limit plus room for the rest of the body.
   const bodyLimit = Math.ceil((mediaMaxBytes * 4) / 3) + 65_536;
@@ -44,6 +46,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<MessageRouteOptions> = asy
   });
 
   app.get('/sessions/:sessionId/messages/:messageId/media', {
+    config: { access: 'read' },
     schema: { tags, summary: 'Download the decrypted media of a stored message', params: MessageParams, response: errorResponses },
   }, async (request, reply) => {
     const media = await messaging.media(request.params.sessionId, request.params.messageId);
@@ -59,6 +62,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<MessageRouteOptions> = asy
   });
 
   app.get('/sessions/:sessionId/contacts/:phone', {
+    config: { access: 'read' },
     schema: { tags, summary: 'Is this number on WhatsApp? With its JID and LID', params: ContactParams, response: { 200: ItemEnvelope(ContactSchema), ...errorResponses } },
   }, async (request) => {
     const data = await messaging.contact(request.params.sessionId, request.params.phone);

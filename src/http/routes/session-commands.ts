@@ -12,15 +12,17 @@ import {
   SessionIdParams,
 } from '../schemas/session-schemas.ts';
 import { presentBasic } from '../presenters/session-presenter.ts';
+import { requireAccess } from '../plugins/auth.ts';
 import { failUnexpectedlyWith } from '../plugins/errors.ts';
 
 /** Session lifecycle endpoints, beside the seed's reads and in the same envelope. */
 export const sessionCommandRoutes: FastifyPluginAsyncTypebox<{ manager: SessionManager }> = async (app, { manager }) => {
   failUnexpectedlyWith(app, 'SESSION_COMMAND_FAILED');
+  requireAccess(app, 'manage');
   const tags = ['session lifecycle'];
   const itemResponse = { 200: ItemEnvelope(SessionBasicSchema), ...errorResponses };
 
-  app.post('/sessions', { schema: { tags, summary: 'Create and start a session', body: CreateSessionBody, response: { 201: ItemEnvelope(SessionBasicSchema), ...errorResponses } } }, async (request, reply) => {
+  app.post('/sessions', { config: { access: 'admin' }, schema: { tags, summary: 'Create and start a session', body: CreateSessionBody, response: { 201: ItemEnvelope(SessionBasicSchema), ...errorResponses } } }, async (request, reply) => {
     const data = presentBasic(await manager.create(request.body.sessionId));
     return reply.status(201).send({ success: true as const, message: 'Session created successfully', data });
   });
@@ -38,7 +40,7 @@ export const sessionCommandRoutes: FastifyPluginAsyncTypebox<{ manager: SessionM
     });
   }
 
-  app.delete('/sessions/:sessionId', { schema: { tags, summary: 'Log out if linked, then delete everything', params: SessionIdParams, response: { 200: Type.Object({ success: Type.Literal(true), message: Type.String() }), ...errorResponses } } }, async (request) => {
+  app.delete('/sessions/:sessionId', { config: { access: 'admin' }, schema: { tags, summary: 'Log out if linked, then delete everything', params: SessionIdParams, response: { 200: Type.Object({ success: Type.Literal(true), message: Type.String() }), ...errorResponses } } }, async (request) => {
     await manager.remove(request.params.sessionId);
     return { success: true as const, message: 'Session deleted successfully' };
   });

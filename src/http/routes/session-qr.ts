@@ -18,7 +18,7 @@ export const sessionQrRoutes: FastifyPluginAsyncTypebox<{ manager: SessionManage
   const closing = new AbortController();
   app.addHook('preClose', async () => closing.abort('the gateway is shutting down'));
   app.get('/sessions/:sessionId/qr', {
-    config: { failureCode: 'FETCH_FAILED' },
+    config: { failureCode: 'FETCH_FAILED', access: 'read' },
     schema: {
       tags: ['sessions'],
       summary: 'Current QR code of a session waiting to be linked',

@@ -10,11 +10,13 @@ import {
   SessionStatusSchema,
 } from '../schemas/session-schemas.ts';
 import { presentStatus, viewJson } from '../presenters/session-presenter.ts';
+import { requireAccess, visibleSessions } from '../plugins/auth.ts';
 
 const config = { failureCode: 'FETCH_FAILED' } as const;
 
 /** The seed's read endpoints, exactly as specified. */
 export const sessionQueryRoutes: FastifyPluginAsyncTypebox<{ manager: SessionManager }> = async (app, { manager }) => {
+  requireAccess(app, 'read');
   const tags = ['sessions'];
   const lists = [
     { url: '/sessions', filter: 'active', what: 'Active sessions' },
@@ -24,14 +26,14 @@ export const sessionQueryRoutes: FastifyPluginAsyncTypebox<{ manager: SessionMan
 
   for (const { url, filter, what } of lists) {
     const basicList = listEnvelopeText(`${what} retrieved successfully`);
-    app.get(url, { config, schema: { tags, summary: `${what} (basic)`, response: { 200: ListEnvelope(SessionBasicSchema), ...errorResponses } } }, (_request, reply) =>
+    app.get(url, { config, schema: { tags, summary: `${what} (basic)`, response: { 200: ListEnvelope(SessionBasicSchema), ...errorResponses } } }, (request, reply) =>
       sendJsonText(reply, manager.peekList(filter), () => manager.list(filter), (views) =>
-        basicList(views.map((view) => viewJson(manager.reads, reply, view, 'basic')))));
+        basicList(visibleSessions(request, views).map((view) => viewJson(manager.reads, reply, view, 'basic')))));
     if (filter === 'active') continue;
     const credentialsList = listEnvelopeText(`${what} with credentials retrieved successfully`);
-    app.get(`${url}/credentials`, { config, schema: { tags, summary: `${what} with credentials`, response: { 200: ListEnvelope(SessionCredentialsSchema), ...errorResponses } } }, (_request, reply) =>
+    app.get(`${url}/credentials`, { config, schema: { tags, summary: `${what} with credentials`, response: { 200: ListEnvelope(SessionCredentialsSchema), ...errorResponses } } }, (request, reply) =>
       sendJsonText(reply, manager.peekList(filter), () => manager.list(filter), (views) =>
-        credentialsList(views.map((view) => viewJson(manager.reads, reply, view, 'credentials')))));
+        credentialsList(visibleSessions(request, views).map((view) => viewJson(manager.reads, reply, view, 'credentials')))));
   }
 
   const basicItem = itemEnvelopeText('Session retrieved successfully');

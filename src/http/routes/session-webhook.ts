@@ -5,11 +5,13 @@ import { errorResponses, ItemEnvelope } from '../schemas/envelope.ts';
 import { SessionIdParams } from '../schemas/session-schemas.ts';
 import { PutWebhookBody, WebhookSchema } from '../schemas/webhook-schemas.ts';
 import { presentWebhook } from '../presenters/webhook-presenter.ts';
+import { requireAccess } from '../plugins/auth.ts';
 import { failUnexpectedlyWith } from '../plugins/errors.ts';
 
 /** `PUT|GET|DELETE /sessions/:sessionId/webhook`: the session's own signed webhook. */
 export const sessionWebhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService }> = async (app, { webhooks }) => {
   failUnexpectedlyWith(app, 'WEBHOOK_REQUEST_FAILED');
+  requireAccess(app, 'manage');
   const tags = ['webhooks'];
   const itemResponse = { 200: ItemEnvelope(WebhookSchema), ...errorResponses };
 

@@ -19,11 +19,14 @@ export const ErrorEnvelope = Type.Object(
   { $id: 'ErrorEnvelope' },
 );
 
+/** 403: a scoped key without the route's scope (or an admin-only route); 429: over a rate limit, with Retry-After. */
 export const errorResponses = {
   400: ErrorEnvelope,
   401: ErrorEnvelope,
+  403: ErrorEnvelope,
   404: ErrorEnvelope,
   409: ErrorEnvelope,
+  429: ErrorEnvelope,
   500: ErrorEnvelope,
 } as const;
 

@@ -8,6 +8,7 @@ import type {
 } from '../../sessions/session-record-store.ts';
 import type { ConnectionStatus, DisconnectInfo, SessionStatus, UserInfo } from '../../sessions/session-state.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './db-errors.ts';
+import { deleteSessionWebhook } from './webhook-endpoint-queries.ts';
 import type { DatabaseSchema, SessionsTable } from '../schema.ts';
 
 const parseJson = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
@@ -73,9 +74,12 @@ export function sessionRecordQueries(db: Kysely<DatabaseSchema>): SessionRecordS
     },
 
     async remove(sessionId) {
-      // History and auth state go with the row (ON DELETE CASCADE), in the same statement.
-      const result = await db.deleteFrom('sessions').where('session_id', '=', sessionId).executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      // History and auth state go with the row (ON DELETE CASCADE); its webhook in the same transaction.
+      return db.transaction().execute(async (trx) => {
+        await deleteSessionWebhook(trx, sessionId);
+        const result = await trx.deleteFrom('sessions').where('session_id', '=', sessionId).executeTakeFirst();
+        return result.numDeletedRows > 0n;
+      });
     },
 
     async appendHistory(sessionId, entry) {

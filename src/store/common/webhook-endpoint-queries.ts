@@ -31,6 +31,16 @@ async function failPending(db: Kysely<DatabaseSchema>, endpointId: string, reaso
     .execute();
 }
 
+/**
+ * Part of deleting a session (in its transaction): its webhook and every delivery row of that webhook go,
+ * so a new session with the same id starts without them. Its events' deliveries to the global endpoint stay.
+ */
+export async function deleteSessionWebhook(db: Kysely<DatabaseSchema>, sessionId: string): Promise<void> {
+  const id = sessionEndpointId(sessionId);
+  await db.deleteFrom('webhook_deliveries').where('endpoint_id', '=', id).execute();
+  await db.deleteFrom('webhook_endpoints').where('id', '=', id).execute();
+}
+
 /** Webhook endpoints: one per session plus the global one from config (cold queries, both dialects). */
 export function webhookEndpointQueries(db: Kysely<DatabaseSchema>): WebhookEndpointStore {
   const upsert = async (id: string, sessionId: string | null, url: string, secret: string, events: string | null) => {

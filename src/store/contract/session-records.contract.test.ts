@@ -134,6 +134,35 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await auth.readKeys('kept', 'pre-key', ['1'])).get('1'), 'k-kept');
     });
 
+    test('remove deletes the session webhook and its deliveries, not the global endpoint\'s', async () => {
+      await database.webhooks.syncGlobal({ url: 'http://127.0.0.1:9/global', secret: 'global-secret-0123456789' });
+      for (const id of ['hooked', 'other']) {
+        await records().insert(id);
+        const settings = { url: `http://127.0.0.1:9/${id}`, secret: 'session-secret-0123456789', events: null };
+        await database.webhooks.putForSession(id, settings);
+      }
+      const now = new Date().toISOString();
+      const delivery = (id: string, sessionId: string, endpointId: string, status: string) => ({
+        id, event_seq: 1, event_id: `ev-${id}`, session_id: sessionId, type: 'session.status', endpoint_id: endpointId,
+        status, next_attempt_at: now, created_at: now,
+      });
+      await database.db.insertInto('webhook_deliveries').values([
+        delivery('d1', 'hooked', 'session:hooked', 'pending'),
+        delivery('d2', 'hooked', 'session:hooked', 'delivered'),
+        delivery('d3', 'hooked', 'global', 'pending'),
+        delivery('d4', 'other', 'session:other', 'pending'),
+      ]).execute();
+
+      assert.equal(await records().remove('hooked'), true);
+      assert.equal(await database.webhooks.findForSession('hooked'), undefined);
+      const left = await database.db.selectFrom('webhook_deliveries').select('id').orderBy('id').execute();
+      // The global endpoint still gets the session's last events.
+      assert.deepEqual(left.map((row) => row.id), ['d3', 'd4']);
+      assert.ok(await database.webhooks.findForSession('other'));
+      await records().insert('hooked');
+      assert.equal(await database.webhooks.findForSession('hooked'), undefined, 'the same id starts clean');
+    });
+
     test('history for a deleted session is dropped quietly', async () => {
       await records().appendHistory('never-existed', { status: 'failed', connectionStatus: 'FAILED', reason: 'x', at: new Date() });
       assert.deepEqual(await records().history('never-existed', 10), []);

@@ -3,6 +3,7 @@ import { initialMigration, type MigrationDialect } from './0001-initial.ts';
 import { webhooksMigration } from './0002-webhooks.ts';
 import { messagesMigration } from './0003-messages.ts';
 import { retentionMigration } from './0004-retention.ts';
+import { apiKeysMigration } from './0005-api-keys.ts';
 
 /**
  * Every migration, in code (no directory scan, so bundling or a changed cwd cannot lose one). Names sort
@@ -14,6 +15,7 @@ export function createMigrationProvider(dialect: MigrationDialect): MigrationPro
     '0002_webhooks': webhooksMigration(),
     '0003_messages': messagesMigration(),
     '0004_retention': retentionMigration(),
+    '0005_api_keys': apiKeysMigration(),
   };
   return { getMigrations: async () => migrations };
 }

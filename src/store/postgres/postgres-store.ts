@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { apiKeyQueries } from '../common/api-key-queries.ts';
 import { authStateQueries } from '../common/auth-state-queries.ts';
 import { deliveryQueries } from '../common/delivery-queries.ts';
 import { messageQueries } from '../common/message-queries.ts';
@@ -29,6 +30,7 @@ export function openPostgresStore(url: string, options: StoreOptions): Store {
     outbox: { ...outboxQueries(db), append: createPostgresOutboxAppend(pool) },
     deliveries: deliveryQueries(db),
     webhooks: webhookEndpointQueries(db),
+    apiKeys: apiKeyQueries(db),
     async destroy() {
       await hot.idle();
       await db.destroy(); // ends the pool

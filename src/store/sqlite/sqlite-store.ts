@@ -1,3 +1,4 @@
+import { apiKeyQueries } from '../common/api-key-queries.ts';
 import { authStateQueries } from '../common/auth-state-queries.ts';
 import { deliveryQueries } from '../common/delivery-queries.ts';
 import { messageQueries } from '../common/message-queries.ts';
@@ -23,6 +24,7 @@ export function openSqliteStore(filename: string, options: StoreOptions): Store 
     outbox: { ...outboxQueries(db), append: createSqliteOutboxAppend(connection) },
     deliveries: deliveryQueries(db),
     webhooks: webhookEndpointQueries(db),
+    apiKeys: apiKeyQueries(db),
     async destroy() {
       await hot.idle();
       await connection.close();
