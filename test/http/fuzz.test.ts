@@ -151,7 +151,7 @@ function plausibleBody(random: () => number, op: Operation): unknown {
     ]);
   }
   if (op.path.endsWith('/webhook'))
-    return { url: pick(random, ['http://127.0.0.1:1/x', 'ftp://x', 'http://10.0.0.1/', 'http://[::1]/']) };
+    return { url: pick(random, ['http://127.0.0.1:1/x', 'ftp://x', 'http://127.0.0.2:1/', 'http://[::1]/']) };
   if (op.path.endsWith('/pairing-code')) return { phoneNumber: pick(random, ['6281700000009', 'abc', '']) };
   if (op.path.endsWith('/presence')) return { to, state: pick(random, ['composing', 'paused', 'dancing']) };
   return randomJson(random);
