@@ -1,6 +1,8 @@
+import { chmodSync, mkdirSync } from 'node:fs';
 import pino from 'pino';
 import { buildApp } from './app.ts';
 import { createApiKeyVerifier, resolveApiKey } from './config/api-key.ts';
+import { resolveEncryptionKey } from './config/encryption-key.ts';
 import { loadConfig } from './config/load-config.ts';
 import { startupSummary } from './config/startup-summary.ts';
 import { limitSourceMappedStacks } from './errors/stack-traces.ts';
@@ -16,6 +18,7 @@ import { Readiness } from './operations/readiness.ts';
 import { SessionManager } from './sessions/session-manager.ts';
 import { STATUS_HISTORY_KEPT } from './sessions/session-record-store.ts';
 import { createDatabaseProbe } from './store/database-probe.ts';
+import { EncryptionKeyMismatchError } from './store/encryption-at-rest.ts';
 import { openStore } from './store/open-store.ts';
 import { RetentionSweeper } from './store/retention-sweeper.ts';
 
@@ -33,15 +36,27 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: config.logLevel });
   installConsoleGuard(logger);
+  // Files the gateway creates (key files, the SQLite file and its -wal/-shm) are the owner's only.
+  process.umask(0o077);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(config.dataDir, 0o700);
 
   const apiKey = resolveApiKey(config);
   if (apiKey.generated) {
     logger.warn({ path: apiKey.path }, 'no API_KEY set: generated one and stored it in this file (shown only there)');
   }
+  const encryption = resolveEncryptionKey(config);
+  if (encryption.generated) {
+    logger.warn({ path: encryption.path }, 'no ENCRYPTION_KEY set: generated one and stored it in this file; back it up');
+  }
   // A send's Signal keys and its stored message, from every session, share commits (the store's group commit).
-  const store = await openStore(config, {
+  const store = await openStore({ database: config.database, encryptionKey: encryption.key }, {
     onPoolError: (err) => logger.error({ err }, 'idle database connection failed'),
     backgroundCheckpoints: true,
+  }).catch((err: unknown) => {
+    if (!(err instanceof EncryptionKeyMismatchError)) throw err;
+    process.stderr.write(`wagate: ${err.message}\n`);
+    process.exit(1);
   });
   const { records, messages: messageStore, auth: authStore } = store;
   // Scrape-time sources; `manager` exists long before the first scrape.

@@ -90,6 +90,21 @@ export interface MessagesTable {
   created_at: string;
 }
 
+export interface StoreMetaTable {
+  name: string;
+  value: string;
+}
+
+export interface IdempotencyKeysTable {
+  session_id: string;
+  idempotency_key: string;
+  body_hash: string;
+  /** null while the first request is in flight. */
+  status_code: number | null;
+  answer: string | null;
+  created_at: string;
+}
+
 export interface DatabaseSchema {
   sessions: SessionsTable;
   session_status_history: SessionStatusHistoryTable;
@@ -99,4 +114,6 @@ export interface DatabaseSchema {
   messages: MessagesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  store_meta: StoreMetaTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

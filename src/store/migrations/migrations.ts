@@ -3,6 +3,8 @@ import { initialMigration, type MigrationDialect } from './0001-initial.ts';
 import { webhooksMigration } from './0002-webhooks.ts';
 import { messagesMigration } from './0003-messages.ts';
 import { retentionMigration } from './0004-retention.ts';
+import { storeMetaMigration } from './0005-store-meta.ts';
+import { idempotencyKeysMigration } from './0006-idempotency-keys.ts';
 
 /**
  * Every migration, in code (no directory scan, so bundling or a changed cwd cannot lose one). Names sort
@@ -14,6 +16,8 @@ export function createMigrationProvider(dialect: MigrationDialect): MigrationPro
     '0002_webhooks': webhooksMigration(),
     '0003_messages': messagesMigration(),
     '0004_retention': retentionMigration(),
+    '0005_store_meta': storeMetaMigration(),
+    '0006_idempotency_keys': idempotencyKeysMigration(),
   };
   return { getMigrations: async () => migrations };
 }
