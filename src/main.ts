@@ -11,6 +11,7 @@ import { WorkerEngine } from './engine/worker/worker-engine.ts';
 import { createEventPipeline } from './events/event-pipeline.ts';
 import { publishSessionEvents } from './events/session-event-bridge.ts';
 import { publishMessageEvents } from './messages/message-event-bridge.ts';
+import { IDEMPOTENCY_WINDOW_HOURS, IdempotentSends } from './messages/idempotent-sends.ts';
 import { MessagingService } from './messages/messaging-service.ts';
 import { GatewayMetrics } from './operations/gateway-metrics.ts';
 import { meterEngine } from './operations/metered-engine.ts';
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
     verifyApiKey: createApiKeyVerifier(apiKey.key),
     bodyLimitBytes: config.bodyLimitBytes,
     messaging: new MessagingService({ manager, mediaMaxBytes: config.mediaMaxBytes }),
+    idempotency: new IdempotentSends(store.idempotency),
     mediaMaxBytes: config.mediaMaxBytes,
     version: VERSION,
     events: { webhooks: events.webhooks, outbox: events.outbox, hub: events.hub, heartbeatMs: config.eventsHeartbeatMs },
@@ -132,6 +134,7 @@ async function main(): Promise<void> {
   const retention = new RetentionSweeper([
     { what: 'stored messages', retentionHours: config.messageRetentionHours, prune: (before) => messageStore.prune(before) },
     { what: 'events and finished webhook deliveries', retentionHours: config.eventRetentionHours, prune: (before) => events.outbox.prune(before) },
+    { what: 'idempotency keys', retentionHours: IDEMPOTENCY_WINDOW_HOURS, prune: (before) => store.idempotency.prune(before) },
     { what: 'session status history', retentionHours: config.eventRetentionHours, prune: (before) => records.pruneHistory(before, STATUS_HISTORY_KEPT) },
   ], logger);
   manager.onEvent(publishSessionEvents(events.publisher, logger));

@@ -29,6 +29,8 @@ export const errorCatalogue = {
   INVALID_MESSAGE_CONTENT: { status: 400, message: 'Invalid message content' },
   MEDIA_TOO_LARGE: { status: 413, message: 'Media too large' },
   MEDIA_FETCH_FAILED: { status: 422, message: 'Media could not be fetched' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'Idempotency-Key was already used with a different request body' },
+  IDEMPOTENCY_KEY_IN_FLIGHT: { status: 409, message: 'A request with this Idempotency-Key is still in progress' },
   INVALID_WEBHOOK_URL: { status: 400, message: 'Invalid webhook URL' },
   INVALID_WEBHOOK_SECRET: { status: 400, message: 'Invalid webhook secret' },
   WEBHOOK_NOT_FOUND: { status: 404, message: 'Webhook not found' },

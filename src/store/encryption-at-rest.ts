@@ -123,9 +123,13 @@ export async function sealPlaintextRows(db: Db, cipher: RowCipher): Promise<numb
  */
 export async function rotateRows(db: Db, oldKey: Buffer, newKey: Buffer): Promise<number> {
   const old = createRowCipher(oldKey, [newKey]);
-  const target = createRowCipher(newKey, [oldKey]);
+  let target = createRowCipher(newKey, [oldKey]);
   const check = await readMeta(db, KEY_CHECK);
-  if ((await readMeta(db, ROTATION)) === undefined) {
+  const recorded = await readMeta(db, ROTATION);
+  if (recorded !== undefined) {
+    // A rerun: the key rows were sealed with before is in the record, whichever key this run was given.
+    target = await unlockDatabase(db, target);
+  } else {
     if (check !== undefined && target.sealedWith(check) === target.keyId && opensCheck(target, check)) return 0;
     const state: RotationState = {
       from: old.keyId,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DatabaseConfig } from '../config/config.ts';
 import type { AuthStateStore } from '../engine/auth-state-store.ts';
 import type { MessageStore } from '../engine/message-store.ts';
+import type { IdempotencyStore } from '../messages/idempotency-store.ts';
 import type { DeliveryStore, OutboxStore, WebhookEndpointStore } from '../events/event-store.ts';
 import type { SessionRecordStore } from '../sessions/session-record-store.ts';
 import type { DatabaseSchema } from './schema.ts';
@@ -23,6 +24,7 @@ export interface Store {
   readonly outbox: OutboxStore;
   readonly deliveries: DeliveryStore;
   readonly webhooks: WebhookEndpointStore;
+  readonly idempotency: IdempotencyStore;
   /** Waits for queued hot writes, then closes the pool or the SQLite file (checkpointing its WAL). */
   destroy(): Promise<void>;
 }

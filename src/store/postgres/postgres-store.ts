@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { authStateQueries } from '../common/auth-state-queries.ts';
 import { deliveryQueries } from '../common/delivery-queries.ts';
+import { idempotencyQueries } from '../common/idempotency-queries.ts';
 import { messageQueries } from '../common/message-queries.ts';
 import { outboxQueries } from '../common/outbox-queries.ts';
 import { sessionRecordQueries } from '../common/session-record-queries.ts';
@@ -30,6 +31,7 @@ export function openPostgresStore(url: string, options: StoreOptions, cipher: Ro
     outbox: { ...outboxQueries(db, cipher), append: createPostgresOutboxAppend(pool, cipher) },
     deliveries: deliveryQueries(db, cipher),
     webhooks: webhookEndpointQueries(db, cipher),
+    idempotency: idempotencyQueries(db),
     async destroy() {
       await hot.idle();
       await db.destroy(); // ends the pool

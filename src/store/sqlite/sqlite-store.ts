@@ -1,5 +1,6 @@
 import { authStateQueries } from '../common/auth-state-queries.ts';
 import { deliveryQueries } from '../common/delivery-queries.ts';
+import { idempotencyQueries } from '../common/idempotency-queries.ts';
 import { messageQueries } from '../common/message-queries.ts';
 import { outboxQueries } from '../common/outbox-queries.ts';
 import { sessionRecordQueries } from '../common/session-record-queries.ts';
@@ -24,6 +25,7 @@ export function openSqliteStore(filename: string, options: StoreOptions, cipher:
     outbox: { ...outboxQueries(db, cipher), append: createSqliteOutboxAppend(connection, cipher) },
     deliveries: deliveryQueries(db, cipher),
     webhooks: webhookEndpointQueries(db, cipher),
+    idempotency: idempotencyQueries(db),
     async destroy() {
       await hot.idle();
       await connection.close();
