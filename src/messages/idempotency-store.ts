@@ -7,10 +7,7 @@ export interface IdempotentAnswer {
 
 /** What claiming a key found: it is this request's now, or it was used before. */
 export type IdempotencyClaim =
-  | { kind: 'claimed' }
-  | { kind: 'in_flight' }
-  | { kind: 'other_body' }
-  | { kind: 'answered'; answer: IdempotentAnswer };
+  { kind: 'claimed' } | { kind: 'in_flight' } | { kind: 'other_body' } | { kind: 'answered'; answer: IdempotentAnswer };
 
 /**
  * Persistence port for Idempotency-Key claims, per session. Implemented by `store/` on both dialects.

@@ -18,10 +18,15 @@ export class IdempotentSends {
     this.#store = store;
   }
 
-  async run(sessionId: string, key: string, body: unknown, send: () => Promise<IdempotentAnswer>): Promise<
-    IdempotentAnswer & { replayed: boolean }
-  > {
-    const bodyHash = createHash('sha256').update(JSON.stringify(body) ?? '').digest('base64url');
+  async run(
+    sessionId: string,
+    key: string,
+    body: unknown,
+    send: () => Promise<IdempotentAnswer>,
+  ): Promise<IdempotentAnswer & { replayed: boolean }> {
+    const bodyHash = createHash('sha256')
+      .update(JSON.stringify(body) ?? '')
+      .digest('base64url');
     const since = new Date(Date.now() - IDEMPOTENCY_WINDOW_HOURS * 3_600_000);
     const claim = await this.#store.claim(sessionId, key, bodyHash, since);
     if (claim.kind === 'other_body') throw new AppError('IDEMPOTENCY_KEY_REUSED');

@@ -1,6 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import { identityOf, SEALED_COLUMNS, type SealedColumn } from './common/sealed-columns.ts';
-import { createRowCipher, rowIdentity, RowCipherError, SEALED_PREFIX, sealedPrefix, type RowCipher } from './row-cipher.ts';
+import {
+  createRowCipher,
+  rowIdentity,
+  RowCipherError,
+  SEALED_PREFIX,
+  sealedPrefix,
+  type RowCipher,
+} from './row-cipher.ts';
 import type { DatabaseSchema } from './schema.ts';
 
 /** Rows re-sealed per transaction: a crash loses at most one batch's work, never a row. */
@@ -33,13 +40,18 @@ async function readMeta(db: Db, name: string): Promise<string | undefined> {
 }
 
 async function writeMeta(db: Db, name: string, value: string): Promise<void> {
-  await db.insertInto('store_meta').values({ name, value })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ value })).execute();
+  await db
+    .insertInto('store_meta')
+    .values({ name, value })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value }))
+    .execute();
 }
 
 const mismatch = (cipher: RowCipher, sealedWith: string | undefined): EncryptionKeyMismatchError =>
-  new EncryptionKeyMismatchError(`ENCRYPTION_KEY does not decrypt this database (key fingerprint ${cipher.keyId}; `
-    + `the database needs ${sealedWith ?? 'another key'}): set the key it was encrypted with, nothing was changed`);
+  new EncryptionKeyMismatchError(
+    `ENCRYPTION_KEY does not decrypt this database (key fingerprint ${cipher.keyId}; ` +
+      `the database needs ${sealedWith ?? 'another key'}): set the key it was encrypted with, nothing was changed`,
+  );
 
 /** True if `cipher` opens the stored key check. */
 function opensCheck(cipher: RowCipher, stored: string): boolean {
@@ -60,7 +72,8 @@ export async function unlockDatabase(db: Db, cipher: RowCipher): Promise<RowCiph
   const rotationText = await readMeta(db, ROTATION);
   if (rotationText !== undefined) {
     const rotation = JSON.parse(rotationText) as RotationState;
-    const wrapped = cipher.keyId === rotation.from ? rotation.next : cipher.keyId === rotation.to ? rotation.previous : null;
+    const wrapped =
+      cipher.keyId === rotation.from ? rotation.next : cipher.keyId === rotation.to ? rotation.previous : null;
     if (wrapped === null) throw mismatch(cipher, `${rotation.from} or ${rotation.to}`);
     const other = Buffer.from(cipher.open(metaIdentity(ROTATION), wrapped), 'base64');
     return cipher.alsoOpening(other);
@@ -81,7 +94,11 @@ export async function unlockDatabase(db: Db, cipher: RowCipher): Promise<RowCiph
 async function resealColumn(db: Db, sealed: SealedColumn, cipher: RowCipher, donePrefix: string): Promise<number> {
   const { table, column, identity } = sealed;
   const columns = sql.join([...identity, column].map((name) => sql.ref(name)));
-  const matches = (row: Record<string, string>) => sql.join(identity.map((name) => sql`${sql.ref(name)} = ${row[name]}`), sql` and `);
+  const matches = (row: Record<string, string>) =>
+    sql.join(
+      identity.map((name) => sql`${sql.ref(name)} = ${row[name]}`),
+      sql` and `,
+    );
   let total = 0;
   for (;;) {
     const { rows } = await sql<Record<string, string>>`select ${columns} from ${sql.table(table)}

@@ -16,9 +16,9 @@ export interface StoreConfig {
 
 // The one place that picks the adapter.
 const openAdapter = (database: DatabaseConfig, options: StoreOptions, cipher: RowCipher): Store =>
-  (database.dialect === 'postgres'
+  database.dialect === 'postgres'
     ? openPostgresStore(database.url, options, cipher)
-    : openSqliteStore(database.filename, options, cipher));
+    : openSqliteStore(database.filename, options, cipher);
 
 /**
  * Opens the configured database with its dialect's adapter, brings its schema up to date, checks that

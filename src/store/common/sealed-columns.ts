@@ -30,4 +30,4 @@ export const identityOf = (sealed: SealedColumn, row: Record<string, unknown>): 
 
 /** A key write with its value sealed (deletes stay null). */
 export const sealKeyValue = (cipher: RowCipher, sessionId: string, type: string, id: string, value: string | null) =>
-  (value === null ? null : cipher.seal(keyIdentity(sessionId, type, id), value));
+  value === null ? null : cipher.seal(keyIdentity(sessionId, type, id), value);
