@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { IdempotentSends } from '../../messages/idempotent-sends.ts';
 import type { MessagingService } from '../../messages/messaging-service.ts';
-import { ItemEnvelope, upstreamErrorResponses as errorResponses } from '../schemas/envelope.ts';
+import { ErrorEnvelope, ItemEnvelope, upstreamErrorResponses as errorResponses } from '../schemas/envelope.ts';
 import {
   ContactParams,
   ContactSchema,
@@ -50,7 +50,8 @@ export const messageRoutes: FastifyPluginAsyncTypebox<MessageRouteOptions> = asy
       params: SessionIdParams,
       headers: IdempotencyHeaders,
       body: SendMessageBodySchema,
-      response: { 201: ItemEnvelope(SentMessageSchema), ...errorResponses },
+      // 422: an Idempotency-Key reused with another body, or a media URL that could not be fetched.
+      response: { 201: ItemEnvelope(SentMessageSchema), ...errorResponses, 422: ErrorEnvelope },
     },
   }, async (request, reply) => {
     const { sessionId } = request.params;
