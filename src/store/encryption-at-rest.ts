@@ -79,11 +79,18 @@ export async function unlockDatabase(db: Db, cipher: RowCipher): Promise<RowCiph
     return cipher.alsoOpening(other);
   }
   const check = await readMeta(db, KEY_CHECK);
-  if (check === undefined) {
-    await writeMeta(db, KEY_CHECK, cipher.seal(metaIdentity(KEY_CHECK), KEY_CHECK_TEXT));
-    return cipher;
+  let stored = check;
+  if (stored === undefined) {
+    // A first start: the first process to insert its check wins, and a racing one is checked against it.
+    const value = cipher.seal(metaIdentity(KEY_CHECK), KEY_CHECK_TEXT);
+    await db
+      .insertInto('store_meta')
+      .values({ name: KEY_CHECK, value })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    stored = (await readMeta(db, KEY_CHECK)) ?? value;
   }
-  if (!opensCheck(cipher, check)) throw mismatch(cipher, cipher.sealedWith(check));
+  if (!opensCheck(cipher, stored)) throw mismatch(cipher, cipher.sealedWith(stored));
   return cipher;
 }
 
