@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { parseDatabaseUrl } from '../../src/config/database-url.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
-import { databaseBytes, hasMetaRow, logicalDump, sqliteFiles } from '../support/database-dump.ts';
+import { countRows, databaseBytes, hasMetaRow, logicalDump, sqliteFiles } from '../support/database-dump.ts';
 import { ROOT } from '../support/gateway-command.ts';
 import { startGateway, waitForConnectionStatus, type GatewayProcess } from '../support/gateway-process.ts';
 import { freshDatabaseUrl, tempDir, TEST_DIALECTS } from '../support/test-databases.ts';
@@ -117,7 +117,11 @@ for (const dialect of TEST_DIALECTS) {
         secret: secret.whsec,
       });
       assert.ok(hook.status < 300, JSON.stringify(hook.body));
-      await new Promise((resolve) => setTimeout(resolve, 500)); // let the received message be stored
+      // The received message is stored beside the sent one.
+      for (let waited = 0; (await countRows(databaseUrl, 'messages')) < 2; waited += 50) {
+        assert.ok(waited < 10_000, 'the received message was stored');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       assert.equal(await g.kill('SIGKILL'), 'SIGKILL');
       gateway = undefined;
 

@@ -69,3 +69,22 @@ export async function hasMetaRow(databaseUrl: string, name: string): Promise<boo
     await client.end();
   }
 }
+
+/** Rows in a table, read without writing anything. */
+export async function countRows(databaseUrl: string, table: string): Promise<number> {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const db = new SqliteDatabase(sqliteFile(databaseUrl), { readonly: true });
+    try {
+      return (db.prepare(`select count(*) as n from "${table}"`).get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return Number((await client.query<{ n: string }>(`select count(*) as n from "${table}"`)).rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
