@@ -4,8 +4,9 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { resolveEncryptionKey } from '../src/config/encryption-key.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { load, type LoadResult } from './support/autocannon-run.ts';
 import { canPin, pinProcess } from './support/cpu-pinning.ts';
@@ -42,7 +43,10 @@ if (PIN) pinProcess(process.pid, CLIENT_CORE);
 
 /** Realistic stored sessions: linked accounts that were last seen a while ago, with a disconnect reason. */
 async function seed(databaseUrl: string, count: number): Promise<void> {
-  const database = await openStore({ database: { dialect: 'sqlite', filename: databaseUrl.slice('sqlite:'.length) } });
+  const filename = databaseUrl.slice('sqlite:'.length);
+  // The key the gateway will find in its DATA_DIR (the database's directory here).
+  const { key } = resolveEncryptionKey({ encryptionKey: undefined, dataDir: dirname(filename) });
+  const database = await openStore({ database: { dialect: 'sqlite', filename }, encryptionKey: key });
   const records = database.records;
   const platforms = ['android', 'iphone', 'smba', 'smbi'];
   for (let i = 0; i < count; i++) {

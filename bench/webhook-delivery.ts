@@ -4,6 +4,7 @@
  * `npx tsx bench/webhook-delivery.ts [--events 5000] [--sessions 10] [--rate 1000] [--rounds 3] [--no-write]`
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -139,7 +140,8 @@ interface OutboxRun {
 
 async function openPipeline(): Promise<{ database: Database; events: EventPipeline; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'wagate-bench-hooks-'));
-  const database = await openStore({ database: { dialect: 'sqlite', filename: join(dir, 'bench.sqlite') } });
+  const database = await openStore({ database: { dialect: 'sqlite', filename: join(dir, 'bench.sqlite') },
+    encryptionKey: randomBytes(32) });
   const endpoints = database.webhooks;
   const events = createEventPipeline({
     outbox: database.outbox,

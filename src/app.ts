@@ -6,6 +6,7 @@ import type { Principal } from './access/principal.ts';
 import type { EventHub } from './events/event-hub.ts';
 import type { OutboxStore } from './events/event-store.ts';
 import type { WebhookService } from './events/webhook-service.ts';
+import type { IdempotentSends } from './messages/idempotent-sends.ts';
 import type { MessagingService } from './messages/messaging-service.ts';
 import type { GatewayMetrics } from './operations/gateway-metrics.ts';
 import type { Readiness } from './operations/readiness.ts';
@@ -58,6 +59,8 @@ export interface AppDeps {
   /** A request must arrive whole (headers and body) within this; default 30 s. */
   requestTimeoutMs?: number;
   messaging: MessagingService;
+  /** Idempotency-Key on sends. */
+  idempotency?: IdempotentSends;
   mediaMaxBytes: number;
   version: string;
   events?: AppEventDeps;
@@ -105,7 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionQueryRoutes, { manager: deps.manager });
   await app.register(sessionQrRoutes, { manager: deps.manager });
   await app.register(sessionCommandRoutes, { manager: deps.manager });
-  await app.register(messageRoutes, { messaging: deps.messaging, mediaMaxBytes: deps.mediaMaxBytes });
+  await app.register(messageRoutes, { messaging: deps.messaging, mediaMaxBytes: deps.mediaMaxBytes, idempotency: deps.idempotency });
   if (apiKeys) await app.register(apiKeyRoutes, { apiKeys });
   if (deps.events) {
     await app.register(sessionWebhookRoutes, { webhooks: deps.events.webhooks });

@@ -1,7 +1,9 @@
+import { chmodSync, mkdirSync } from 'node:fs';
 import pino from 'pino';
 import { ApiKeys } from './access/api-keys.ts';
 import { buildApp } from './app.ts';
 import { createApiKeyVerifier, resolveApiKey } from './config/api-key.ts';
+import { resolveEncryptionKey } from './config/encryption-key.ts';
 import { loadConfig } from './config/load-config.ts';
 import { startupSummary } from './config/startup-summary.ts';
 import { limitSourceMappedStacks } from './errors/stack-traces.ts';
@@ -11,6 +13,7 @@ import { createEventPipeline } from './events/event-pipeline.ts';
 import { assertAllowedTarget } from './events/webhook-service.ts';
 import { publishSessionEvents } from './events/session-event-bridge.ts';
 import { publishMessageEvents } from './messages/message-event-bridge.ts';
+import { IDEMPOTENCY_WINDOW_HOURS, IdempotentSends } from './messages/idempotent-sends.ts';
 import { MessagingService } from './messages/messaging-service.ts';
 import { GatewayMetrics } from './operations/gateway-metrics.ts';
 import { meterEngine } from './operations/metered-engine.ts';
@@ -18,6 +21,7 @@ import { Readiness } from './operations/readiness.ts';
 import { SessionManager } from './sessions/session-manager.ts';
 import { STATUS_HISTORY_KEPT } from './sessions/session-record-store.ts';
 import { createDatabaseProbe } from './store/database-probe.ts';
+import { EncryptionKeyMismatchError } from './store/encryption-at-rest.ts';
 import { openStore } from './store/open-store.ts';
 import { RetentionSweeper } from './store/retention-sweeper.ts';
 
@@ -43,15 +47,27 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: config.logLevel });
   installConsoleGuard(logger);
+  // Files the gateway creates (key files, the SQLite file and its -wal/-shm) are the owner's only.
+  process.umask(0o077);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(config.dataDir, 0o700);
 
   const apiKey = resolveApiKey(config);
   if (apiKey.generated) {
     logger.warn({ path: apiKey.path }, 'no API_KEY set: generated one and stored it in this file (shown only there)');
   }
+  const encryption = resolveEncryptionKey(config);
+  if (encryption.generated) {
+    logger.warn({ path: encryption.path }, 'no ENCRYPTION_KEY set: generated one and stored it in this file; back it up');
+  }
   // A send's Signal keys and its stored message, from every session, share commits (the store's group commit).
-  const store = await openStore(config, {
+  const store = await openStore({ database: config.database, encryptionKey: encryption.key }, {
     onPoolError: (err) => logger.error({ err }, 'idle database connection failed'),
     backgroundCheckpoints: true,
+  }).catch((err: unknown) => {
+    if (!(err instanceof EncryptionKeyMismatchError)) throw err;
+    process.stderr.write(`wagate: ${err.message}\n`);
+    process.exit(1);
   });
   const { records, messages: messageStore, auth: authStore } = store;
   // Scrape-time sources; `manager` exists long before the first scrape.
@@ -138,6 +154,7 @@ async function main(): Promise<void> {
         maxConcurrent: config.mediaFetchConcurrency,
       },
     }),
+    idempotency: new IdempotentSends(store.idempotency),
     mediaMaxBytes: config.mediaMaxBytes,
     version: VERSION,
     events: { webhooks: events.webhooks, outbox: events.outbox, hub: events.hub, heartbeatMs: config.eventsHeartbeatMs },
@@ -147,6 +164,7 @@ async function main(): Promise<void> {
   const retention = new RetentionSweeper([
     { what: 'stored messages', retentionHours: config.messageRetentionHours, prune: (before) => messageStore.prune(before) },
     { what: 'events and finished webhook deliveries', retentionHours: config.eventRetentionHours, prune: (before) => events.outbox.prune(before) },
+    { what: 'idempotency keys', retentionHours: IDEMPOTENCY_WINDOW_HOURS, prune: (before) => store.idempotency.prune(before) },
     { what: 'session status history', retentionHours: config.eventRetentionHours, prune: (before) => records.pruneHistory(before, STATUS_HISTORY_KEPT) },
   ], logger);
   manager.onEvent(publishSessionEvents(events.publisher, logger));

@@ -32,9 +32,10 @@ function readStoredKey(path: string): string | undefined {
 
 /**
  * Writes the key to a private temp file, then hard-links it into place: the link fails if another
- * process got there first, and a crash never leaves a half-written key file behind.
+ * process got there first, and a crash never leaves a half-written key file behind. Also used for the
+ * encryption key (`encryption-key.ts`).
  */
-function storeNewKey(path: string, key: string): boolean {
+export function storeNewKey(path: string, key: string): boolean {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const fd = openSync(temp, 'wx', 0o600);
   try {

@@ -14,6 +14,8 @@ export interface Config {
   /** undefined: resolveApiKey() reads or generates the key under dataDir. */
   readonly apiKey: string | undefined;
   readonly database: DatabaseConfig;
+  /** ENCRYPTION_KEY (32 bytes); undefined: resolveEncryptionKey() reads or generates it under dataDir. Never logged. */
+  readonly encryptionKey: Buffer | undefined;
   /** Absolute path. */
   readonly dataDir: string;
   readonly logLevel: LogLevel;

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       apiKey: undefined,
       database: { dialect: 'sqlite', filename: join(dir, 'data', 'wagate.sqlite') },
+      encryptionKey: undefined,
       dataDir: join(dir, 'data'),
       logLevel: 'info',
       waWsUrl: undefined,
@@ -178,6 +179,17 @@ describe('loadConfig', () => {
     const unsigned = problemsOf(() => loadConfig({ WEBHOOK_URL: 'https://hooks.example.test/in' }, { cwd: cwd() }));
     assert.deepEqual(unsigned.map((p) => p.split(':')[0]), ['WEBHOOK_SECRET']);
     assert.doesNotMatch(problems.join('\n'), /not\*base64/, 'secret values must not appear');
+  });
+
+  test('ENCRYPTION_KEY: 32 bytes of base64 (standard or url-safe); anything else is refused, never echoed', () => {
+    const key = Buffer.alloc(32, 7);
+    assert.deepEqual(loadConfig({ ENCRYPTION_KEY: key.toString('base64') }, { cwd: cwd() }).encryptionKey, key);
+    assert.deepEqual(loadConfig({ ENCRYPTION_KEY: key.toString('base64url') }, { cwd: cwd() }).encryptionKey, key);
+    for (const bad of [Buffer.alloc(16, 7).toString('base64'), 'not a key at all, not at all, not at all!!', 'x'.repeat(44)]) {
+      const problems = problemsOf(() => loadConfig({ ENCRYPTION_KEY: bad }, { cwd: cwd() }));
+      assert.deepEqual(problems.map((p) => p.split(':')[0]), ['ENCRYPTION_KEY']);
+      assert.ok(!problems.join('\n').includes(bad), 'the value must not appear');
+    }
   });
 
   test('the error message lists each problem on its own line', () => {

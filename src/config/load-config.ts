@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError, LOG_LEVELS, type Config, type DatabaseConfig } from './config.ts';
 import { parseDatabaseUrl, redactUrl } from './database-url.ts';
+import { parseEncryptionKey } from './encryption-key.ts';
 import { createEnvReader, type EnvReader, type EnvSource } from './env-reader.ts';
 
 export interface LoadConfigOptions {
@@ -78,6 +79,12 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
     read.report('API_KEY', `must be at least ${MIN_SECRET_LENGTH} characters without whitespace (leave it unset to generate one)`);
   }
 
+  const encryptionKeyText = read.raw('ENCRYPTION_KEY');
+  const encryptionKey = encryptionKeyText === undefined ? undefined : parseEncryptionKey(encryptionKeyText);
+  if (encryptionKeyText !== undefined && !encryptionKey) {
+    read.report('ENCRYPTION_KEY', 'must be 32 bytes in base64, e.g. from `openssl rand -base64 32` (leave it unset to generate one)');
+  }
+
   const dataDir = resolve(cwd, read.raw('DATA_DIR') ?? './data');
   const databaseText = read.raw('DATABASE_URL') ?? `sqlite:${join(dataDir, DEFAULT_SQLITE_FILE)}`;
   const parsedDatabase = parseDatabaseUrl(databaseText, cwd);
@@ -122,6 +129,7 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
     host,
     apiKey,
     database: Object.freeze(database),
+    encryptionKey,
     dataDir,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     waWsUrl,

@@ -36,6 +36,8 @@ export const errorCatalogue = {
   MEDIA_FETCH_FAILED: { status: 422, message: 'Media could not be fetched' },
   MEDIA_URL_FORBIDDEN: { status: 422, message: 'Media URL points at a private or reserved address' },
   MEDIA_FETCHES_BUSY: { status: 429, message: 'Too many media downloads at once' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'Idempotency-Key was already used with a different request body' },
+  IDEMPOTENCY_KEY_IN_FLIGHT: { status: 409, message: 'A request with this Idempotency-Key is still in progress' },
   INVALID_WEBHOOK_URL: { status: 400, message: 'Invalid webhook URL' },
   WEBHOOK_URL_FORBIDDEN: { status: 400, message: 'Webhook URL points at a private or reserved address' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed' },

@@ -102,6 +102,21 @@ export interface ApiKeysTable {
   created_at: string;
 }
 
+export interface StoreMetaTable {
+  name: string;
+  value: string;
+}
+
+export interface IdempotencyKeysTable {
+  session_id: string;
+  idempotency_key: string;
+  body_hash: string;
+  /** null while the first request is in flight. */
+  status_code: number | null;
+  answer: string | null;
+  created_at: string;
+}
+
 export interface DatabaseSchema {
   sessions: SessionsTable;
   session_status_history: SessionStatusHistoryTable;
@@ -112,4 +127,6 @@ export interface DatabaseSchema {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   api_keys: ApiKeysTable;
+  store_meta: StoreMetaTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

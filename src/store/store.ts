@@ -3,6 +3,7 @@ import type { ApiKeyStore } from '../access/api-key-store.ts';
 import type { DatabaseConfig } from '../config/config.ts';
 import type { AuthStateStore } from '../engine/auth-state-store.ts';
 import type { MessageStore } from '../engine/message-store.ts';
+import type { IdempotencyStore } from '../messages/idempotency-store.ts';
 import type { DeliveryStore, OutboxStore, WebhookEndpointStore } from '../events/event-store.ts';
 import type { SessionRecordStore } from '../sessions/session-record-store.ts';
 import type { DatabaseSchema } from './schema.ts';
@@ -25,6 +26,7 @@ export interface Store {
   readonly deliveries: DeliveryStore;
   readonly webhooks: WebhookEndpointStore;
   readonly apiKeys: ApiKeyStore;
+  readonly idempotency: IdempotencyStore;
   /** Waits for queued hot writes, then closes the pool or the SQLite file (checkpointing its WAL). */
   destroy(): Promise<void>;
 }

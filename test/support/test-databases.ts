@@ -8,6 +8,9 @@ import type { DatabaseConfig } from '../../src/config/config.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store, StoreDialect, StoreOptions } from '../../src/store/store.ts';
 
+/** The encryption key of the test stores (one per test process). */
+export const TEST_ENCRYPTION_KEY: Buffer = randomBytes(32);
+
 /** Test support: the dialects every store test runs on. */
 export const TEST_DIALECTS: readonly StoreDialect[] = ['sqlite', 'postgres'];
 
@@ -59,7 +62,7 @@ export async function freshDatabaseConfig(dialect: StoreDialect): Promise<{ conf
 /** A store on a migrated database of its own for one test suite; destroy() closes it and drops it. */
 export async function openTestDatabase(dialect: StoreDialect, options: StoreOptions = {}): Promise<Store> {
   const fresh = await freshDatabaseConfig(dialect);
-  const store = await openStore({ database: fresh.config }, options);
+  const store = await openStore({ database: fresh.config, encryptionKey: TEST_ENCRYPTION_KEY }, options);
   return {
     ...store,
     async destroy() {

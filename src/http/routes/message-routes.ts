@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
+import type { IdempotentSends } from '../../messages/idempotent-sends.ts';
 import type { MessagingService } from '../../messages/messaging-service.ts';
-import { ItemEnvelope, upstreamErrorResponses as errorResponses } from '../schemas/envelope.ts';
+import { ErrorEnvelope, ItemEnvelope, upstreamErrorResponses as errorResponses } from '../schemas/envelope.ts';
 import {
   ContactParams,
   ContactSchema,
@@ -18,12 +19,25 @@ import { failUnexpectedlyWith } from '../plugins/errors.ts';
 export interface MessageRouteOptions {
   messaging: MessagingService;
   mediaMaxBytes: number;
+  /** Idempotency-Key on sends; without it the header is accepted and ignored (tests of other routes). */
+  idempotency?: IdempotentSends;
 }
+
+/** Printable ASCII, 1–255 characters. */
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({
+    minLength: 1,
+    maxLength: 255,
+    pattern: '^[\\x20-\\x7E]+$',
+    description: 'A retry with the same key and body within 24 h returns the first answer and sends nothing again',
+  })),
+});
 
 const Done = Type.Object({ success: Type.Literal(true), message: Type.String() });
 
 /** Sending, receipts, presence, contact lookup and media download for one session. */
-export const messageRoutes: FastifyPluginAsyncTypebox<MessageRouteOptions> = async (app, { messaging, mediaMaxBytes }) => {
+export const messageRoutes: FastifyPluginAsyncTypebox<MessageRouteOptions> = async (app, options) => {
+  const { messaging, mediaMaxBytes, idempotency } = options;
   failUnexpectedlyWith(app, 'MESSAGING_FAILED');
   requireAccess(app, 'send');
   const tags = ['messages'];
@@ -32,10 +46,27 @@ export const messageRoutes: FastifyPluginAsyncTypebox<MessageRouteOptions> = asy
 
   app.post('/sessions/:sessionId/messages', {
     bodyLimit,
-    schema: { tags, summary: 'Send a message (text, media, location, contact, reaction; optional reply)', params: SessionIdParams, body: SendMessageBodySchema, response: { 201: ItemEnvelope(SentMessageSchema), ...errorResponses } },
+    schema: {
+      tags,
+      summary: 'Send a message (text, media, location, contact, reaction; optional reply)',
+      params: SessionIdParams,
+      headers: IdempotencyHeaders,
+      body: SendMessageBodySchema,
+      // 422: an Idempotency-Key reused with another body, or a media URL that could not be fetched.
+      response: { 201: ItemEnvelope(SentMessageSchema), ...errorResponses, 422: ErrorEnvelope },
+    },
   }, async (request, reply) => {
-    const data = await messaging.send(request.params.sessionId, request.body);
-    return reply.status(201).send({ success: true as const, message: 'Message sent successfully', data });
+    const { sessionId } = request.params;
+    const send = async () => {
+      const data = await messaging.send(sessionId, request.body);
+      return { success: true as const, message: 'Message sent successfully', data };
+    };
+    const key = request.headers['idempotency-key'];
+    if (key === undefined || !idempotency) return reply.status(201).send(await send());
+    const answer = await idempotency.run(sessionId, key, request.body, async () =>
+      ({ statusCode: 201, body: JSON.stringify(await send()) }));
+    if (answer.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.status(answer.statusCode as 201).send(JSON.parse(answer.body) as Awaited<ReturnType<typeof send>>);
   });
 
   app.post('/sessions/:sessionId/messages/:messageId/read', {

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { AuthStateStore, KeyWrite } from '../../engine/auth-state-store.ts';
+import type { RowCipher } from '../row-cipher.ts';
 import { chunk } from './chunk.ts';
+import { credsIdentity, keyIdentity } from './sealed-columns.ts';
 import type { DatabaseSchema } from '../schema.ts';
 
 /** Ids per IN list: far under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
@@ -33,17 +35,17 @@ export function finalKeyWrites(batches: Iterable<{ sessionId: string; writes: re
  * Baileys' creds and Signal key reads: cold queries, the same on both dialects. `writeKeys`, on the
  * send path, is per dialect (`sqlite/sqlite-hot-writes.ts`, `postgres/postgres-hot-writes.ts`).
  */
-export function authStateQueries(db: Kysely<DatabaseSchema>): Omit<AuthStateStore, 'writeKeys'> {
+export function authStateQueries(db: Kysely<DatabaseSchema>, cipher: RowCipher): Omit<AuthStateStore, 'writeKeys'> {
   return {
     async readCreds(sessionId) {
       const row = await db.selectFrom('auth_creds').select('creds').where('session_id', '=', sessionId).executeTakeFirst();
-      return row?.creds;
+      return row && cipher.open(credsIdentity(sessionId), row.creds);
     },
 
     async writeCreds(sessionId, creds) {
       await db
         .insertInto('auth_creds')
-        .values({ session_id: sessionId, creds, updated_at: new Date().toISOString() })
+        .values({ session_id: sessionId, creds: cipher.seal(credsIdentity(sessionId), creds), updated_at: new Date().toISOString() })
         .onConflict((oc) => oc.column('session_id').doUpdateSet((eb) => ({
           creds: eb.ref('excluded.creds'),
           updated_at: eb.ref('excluded.updated_at'),
@@ -61,7 +63,7 @@ export function authStateQueries(db: Kysely<DatabaseSchema>): Omit<AuthStateStor
           .where('type', '=', type)
           .where('key_id', 'in', part)
           .execute();
-        for (const row of rows) found.set(row.key_id, row.value);
+        for (const row of rows) found.set(row.key_id, cipher.open(keyIdentity(sessionId, type, row.key_id), row.value));
       }
       return found;
     },

@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { DeliveryJob, DeliveryRecord, DeliveryStatus, DeliveryStore } from '../../events/event-store.ts';
+import type { RowCipher } from '../row-cipher.ts';
 import type { DatabaseSchema } from '../schema.ts';
 import { chunk } from './chunk.ts';
 import { toStoredEvent } from './outbox-queries.ts';
+import { endpointIdentity } from './sealed-columns.ts';
 
 const toDate = (text: string | null): Date | null => (text === null ? null : new Date(text));
 
 /** Webhook delivery rows: the worker's queue (lane heads) and the API's listing and replay (both dialects). */
-export function deliveryQueries(db: Kysely<DatabaseSchema>): DeliveryStore {
+export function deliveryQueries(db: Kysely<DatabaseSchema>, cipher: RowCipher): DeliveryStore {
   const listing = () =>
     db
       .selectFrom('webhook_deliveries as d')
@@ -48,10 +50,10 @@ export function deliveryQueries(db: Kysely<DatabaseSchema>): DeliveryStore {
   type JobRow = Awaited<ReturnType<ReturnType<typeof jobs>['execute']>>[number];
   const toJob = (row: JobRow): DeliveryJob => ({
     id: row.delivery_id,
-    event: toStoredEvent(row),
+    event: toStoredEvent(row, cipher),
     endpointId: row.endpoint_id,
     url: row.url,
-    secret: row.secret,
+    secret: cipher.open(endpointIdentity(row.endpoint_id), row.secret),
     attempts: Number(row.attempts),
     endpointFailing: Number(row.failure_count) > 0,
   });

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { MessageStore } from '../../engine/message-store.ts';
+import type { RowCipher } from '../row-cipher.ts';
 import type { DatabaseSchema } from '../schema.ts';
+import { messageIdentity } from './sealed-columns.ts';
 
 /** Stored messages' lookup and retention: cold queries, the same on both dialects (`save` is per dialect). */
-export function messageQueries(db: Kysely<DatabaseSchema>): Omit<MessageStore, 'save'> {
+export function messageQueries(db: Kysely<DatabaseSchema>, cipher: RowCipher): Omit<MessageStore, 'save'> {
   return {
     async find(sessionId, messageId) {
       const row = await db
@@ -18,7 +20,7 @@ export function messageQueries(db: Kysely<DatabaseSchema>): Omit<MessageStore, '
         chatJid: row.chat_jid,
         fromMe: row.from_me === 1,
         type: row.type,
-        payload: row.payload,
+        payload: cipher.open(messageIdentity(sessionId, messageId), row.payload),
         createdAt: new Date(row.created_at),
       };
     },

@@ -1,7 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { OutboxStore, StoredEvent } from '../../events/event-store.ts';
 import type { EventType } from '../../events/event-types.ts';
+import type { RowCipher } from '../row-cipher.ts';
 import type { DatabaseSchema, OutboxEventsTable } from '../schema.ts';
+import { eventIdentity } from './sealed-columns.ts';
 
 /** Rows per DELETE of the retention sweep: short statements, so other writers are never held up for long. */
 const ROWS_PER_PRUNE = 1_000;
@@ -16,25 +18,25 @@ async function deleteInChunks(run: () => Promise<{ numDeletedRows: bigint }>): P
   }
 }
 
-export function toStoredEvent(row: Selectable<OutboxEventsTable>): StoredEvent {
+export function toStoredEvent(row: Selectable<OutboxEventsTable>, cipher: RowCipher): StoredEvent {
   return {
     id: row.event_id,
     type: row.type as EventType,
     sessionId: row.session_id,
     timestamp: row.created_at,
-    data: JSON.parse(row.payload) as Record<string, unknown>,
+    data: JSON.parse(cipher.open(eventIdentity(row.event_id), row.payload)) as Record<string, unknown>,
     sequence: Number(row.id),
   };
 }
 
 /** The outbox's reads and its retention sweep: cold queries, the same on both dialects (`append` is per dialect). */
-export function outboxQueries(db: Kysely<DatabaseSchema>): Omit<OutboxStore, 'append'> {
+export function outboxQueries(db: Kysely<DatabaseSchema>, cipher: RowCipher): Omit<OutboxStore, 'append'> {
   return {
     async after(sequence, { sessionId, limit }) {
       let query = db.selectFrom('outbox_events').selectAll().where('id', '>', sequence);
       if (sessionId !== undefined) query = query.where('session_id', '=', sessionId);
       const rows = await query.orderBy('id').limit(limit).execute();
-      return rows.map(toStoredEvent);
+      return rows.map((row) => toStoredEvent(row, cipher));
     },
 
     async prune(before) {

@@ -1,17 +1,19 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { WebhookEndpoint, WebhookEndpointStore } from '../../events/event-store.ts';
 import type { EventType } from '../../events/event-types.ts';
+import type { RowCipher } from '../row-cipher.ts';
 import type { DatabaseSchema, WebhookEndpointsTable } from '../schema.ts';
+import { endpointIdentity } from './sealed-columns.ts';
 
 export const GLOBAL_ENDPOINT_ID = 'global';
 const sessionEndpointId = (sessionId: string): string => `session:${sessionId}`;
 
-function toEndpoint(row: Selectable<WebhookEndpointsTable>): WebhookEndpoint {
+function toEndpoint(row: Selectable<WebhookEndpointsTable>, cipher: RowCipher): WebhookEndpoint {
   return {
     id: row.id,
     sessionId: row.session_id,
     url: row.url,
-    secret: row.secret,
+    secret: cipher.open(endpointIdentity(row.id), row.secret),
     events: row.events === null ? null : (JSON.parse(row.events) as EventType[]),
     enabled: Number(row.enabled) === 1,
     disabledReason: row.disabled_reason,
@@ -42,10 +44,11 @@ export async function deleteSessionWebhook(db: Kysely<DatabaseSchema>, sessionId
 }
 
 /** Webhook endpoints: one per session plus the global one from config (cold queries, both dialects). */
-export function webhookEndpointQueries(db: Kysely<DatabaseSchema>): WebhookEndpointStore {
+export function webhookEndpointQueries(db: Kysely<DatabaseSchema>, cipher: RowCipher): WebhookEndpointStore {
   const upsert = async (id: string, sessionId: string | null, url: string, secret: string, events: string | null) => {
     const now = new Date().toISOString();
-    const fresh = { url, secret, events, enabled: 1, disabled_reason: null, disabled_at: null, failure_count: 0, failing_since: null, updated_at: now };
+    const sealed = cipher.seal(endpointIdentity(id), secret);
+    const fresh = { url, secret: sealed, events, enabled: 1, disabled_reason: null, disabled_at: null, failure_count: 0, failing_since: null, updated_at: now };
     return db
       .insertInto('webhook_endpoints')
       .values({ id, session_id: sessionId, created_at: now, ...fresh })
@@ -57,12 +60,13 @@ export function webhookEndpointQueries(db: Kysely<DatabaseSchema>): WebhookEndpo
   return {
     async findForSession(sessionId) {
       const row = await db.selectFrom('webhook_endpoints').selectAll().where('id', '=', sessionEndpointId(sessionId)).executeTakeFirst();
-      return row && toEndpoint(row);
+      return row && toEndpoint(row, cipher);
     },
 
     async putForSession(sessionId, settings) {
       const events = settings.events === null ? null : JSON.stringify(settings.events);
-      return toEndpoint(await upsert(sessionEndpointId(sessionId), sessionId, settings.url, settings.secret, events));
+      const row = await upsert(sessionEndpointId(sessionId), sessionId, settings.url, settings.secret, events);
+      return toEndpoint(row, cipher);
     },
 
     async removeForSession(sessionId) {

@@ -7,14 +7,19 @@ import { openSqliteConnection } from '../sqlite/sqlite-connection.ts';
 import { createSqliteHotWrites } from '../sqlite/sqlite-hot-writes.ts';
 import { openStore } from '../open-store.ts';
 import type { Store as Database } from '../store.ts';
-import { freshDatabaseConfig, openTestDatabase, TEST_DIALECTS } from '../../../test/support/test-databases.ts';
+import { keyIdentity } from '../common/sealed-columns.ts';
+import { createRowCipher } from '../row-cipher.ts';
+import { freshDatabaseConfig, openTestDatabase, TEST_DIALECTS, TEST_ENCRYPTION_KEY } from '../../../test/support/test-databases.ts';
 
 const key = (id: string, value: string | null = id) => ({ type: 'session', id, value });
 const message = (id: string, payload: string) => ({ id, chatJid: 'c@s.whatsapp.net', fromMe: true, type: 'text', payload });
 
+const cipher = createRowCipher(TEST_ENCRYPTION_KEY);
+/** The rows as stored, opened (the values are sealed at rest). */
 const keyValues = async (database: Database, sessionId: string) =>
-  (await database.db.selectFrom('auth_keys').select(['key_id', 'value']).where('session_id', '=', sessionId)
-    .orderBy('key_id').execute()).map((row) => `${row.key_id}=${row.value}`);
+  (await database.db.selectFrom('auth_keys').select(['key_id', 'type', 'value']).where('session_id', '=', sessionId)
+    .orderBy('key_id').execute())
+    .map((row) => `${row.key_id}=${cipher.open(keyIdentity(sessionId, row.type, row.key_id), row.value)}`);
 
 for (const dialect of TEST_DIALECTS) {
   describe(`hot writes' group commit (${dialect})`, () => {
@@ -68,12 +73,12 @@ for (const dialect of TEST_DIALECTS) {
   test(`destroy waits for the hot writes still queued (${dialect})`, async () => {
     const fresh = await freshDatabaseConfig(dialect);
     try {
-      const first = await openStore({ database: fresh.config });
+      const first = await openStore({ database: fresh.config, encryptionKey: TEST_ENCRYPTION_KEY });
       await first.records.insert('closing');
       const queued = [first.auth.writeKeys('closing', [key('late')]), first.messages.save('closing', message('late', 'p'))];
       await first.destroy();
       await Promise.all(queued);
-      const second = await openStore({ database: fresh.config });
+      const second = await openStore({ database: fresh.config, encryptionKey: TEST_ENCRYPTION_KEY });
       try {
         assert.deepEqual(await keyValues(second, 'closing'), ['late=late']);
         assert.equal((await second.messages.find('closing', 'late'))?.payload, 'p');
@@ -105,7 +110,7 @@ describe('grouped writes: the fallback after a failed shared commit', () => {
 /** A store on a fresh database, and the config it was opened with (for a second connection or pool on it). */
 async function openWithConfig(dialect: 'sqlite' | 'postgres', sessionIds: readonly string[]) {
   const fresh = await freshDatabaseConfig(dialect);
-  const database = await openStore({ database: fresh.config });
+  const database = await openStore({ database: fresh.config, encryptionKey: TEST_ENCRYPTION_KEY });
   for (const id of sessionIds) await database.records.insert(id);
   return { database, config: fresh.config, close: async () => (await database.destroy(), await fresh.drop()) };
 }
@@ -124,7 +129,7 @@ describe('SQLite hot writes: one transaction per turn', () => {
     const connection = openSqliteConnection(config.filename, {});
     let transactions = 0;
     const counted = { ...connection, transaction: <T>(fn: () => T) => (transactions++, connection.transaction(fn)) };
-    const hot = createSqliteHotWrites(counted);
+    const hot = createSqliteHotWrites(counted, cipher);
     try {
       await Promise.all([
         hot.writeKeys('grouped', [key('x1', 'a')]),
@@ -166,7 +171,7 @@ describe('PostgreSQL hot writes: merged statements', () => {
   });
 
   test('the rows of one turn go in one statement per kind, across sessions, in one transaction; the last write wins', async () => {
-    const hot = createPostgresHotWrites(pool);
+    const hot = createPostgresHotWrites(pool, cipher);
     statements.length = 0;
     await Promise.all([
       hot.writeKeys('m1', [key('a', '1')]),
@@ -182,7 +187,7 @@ describe('PostgreSQL hot writes: merged statements', () => {
   });
 
   test('a turn of one kind is one statement, without BEGIN and COMMIT; deletes merge too', async () => {
-    const hot = createPostgresHotWrites(pool);
+    const hot = createPostgresHotWrites(pool, cipher);
     statements.length = 0;
     await Promise.all([hot.writeKeys('m2', [key('c', '1')]), hot.writeKeys('m2', [key('d', '1')])]);
     assert.deepEqual(kinds(), ['insert into auth_keys']);
@@ -193,7 +198,7 @@ describe('PostgreSQL hot writes: merged statements', () => {
   });
 
   test('when the shared statement fails, each write runs alone and only the bad one rejects', async () => {
-    const hot = createPostgresHotWrites(pool);
+    const hot = createPostgresHotWrites(pool, cipher);
     statements.length = 0;
     const results = await Promise.allSettled([
       hot.writeKeys('m2', [key('e', '1')]),

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { migrateToLatest } from '../migrate.ts';
 import { createMigrationProvider } from '../migrations/migrations.ts';
 import { openStore } from '../open-store.ts';
-import { freshDatabaseConfig, TEST_DIALECTS } from '../../../test/support/test-databases.ts';
+import { freshDatabaseConfig, TEST_DIALECTS, TEST_ENCRYPTION_KEY } from '../../../test/support/test-databases.ts';
 
 const TABLES = ['auth_creds', 'auth_keys', 'outbox_events', 'session_status_history', 'sessions'];
 
@@ -21,7 +21,7 @@ for (const dialect of TEST_DIALECTS) {
     test('migrations create every table, and rerunning them changes nothing', async () => {
       const fresh = await freshDatabaseConfig(dialect);
       drops.push(fresh.drop);
-      const first = await openStore({ database: fresh.config });
+      const first = await openStore({ database: fresh.config, encryptionKey: TEST_ENCRYPTION_KEY });
       try {
         const tables = await first.db.introspection.getTables();
         assert.deepEqual(tables.map((t) => t.name).filter((n) => TABLES.includes(n)).sort(), TABLES);
@@ -32,7 +32,7 @@ for (const dialect of TEST_DIALECTS) {
         await first.destroy();
       }
       // A second start on the same database: migrations are a no-op and the data is still there.
-      const second = await openStore({ database: fresh.config });
+      const second = await openStore({ database: fresh.config, encryptionKey: TEST_ENCRYPTION_KEY });
       try {
         assert.deepEqual(await migrateToLatest(second.db, dialect), []);
         assert.equal((await second.records.find('survivor'))?.sessionId, 'survivor');
@@ -44,7 +44,8 @@ for (const dialect of TEST_DIALECTS) {
     test('migrate: false leaves an empty database alone, and migrating reports what ran', async () => {
       const fresh = await freshDatabaseConfig(dialect);
       drops.push(fresh.drop);
-      const database = await openStore({ database: fresh.config }, { migrate: false });
+      const database = await openStore({ database: fresh.config, encryptionKey: TEST_ENCRYPTION_KEY },
+        { migrate: false });
       try {
         const before = await database.db.introspection.getTables();
         assert.equal(before.filter((t) => TABLES.includes(t.name)).length, 0);
@@ -61,7 +62,8 @@ for (const dialect of TEST_DIALECTS) {
 describe('SQLite specifics', () => {
   test('creates the file\'s directory and sets WAL, NORMAL sync, foreign keys and a busy timeout', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wagate-sqlite-'));
-    const database = await openStore({ database: { dialect: 'sqlite', filename: join(dir, 'a', 'b', 'x.sqlite') } });
+    const database = await openStore({ database: { dialect: 'sqlite', filename: join(dir, 'a', 'b', 'x.sqlite') },
+      encryptionKey: TEST_ENCRYPTION_KEY });
     try {
       const pragma = async (name: string) => {
         const { rows } = await sql.raw<Record<string, unknown>>(`PRAGMA ${name}`).execute(database.db);
@@ -78,7 +80,7 @@ describe('SQLite specifics', () => {
   });
 
   test('sqlite::memory: works for tests', async () => {
-    const database = await openStore({ database: { dialect: 'sqlite', filename: ':memory:' } });
+    const database = await openStore({ database: { dialect: 'sqlite', filename: ':memory:' }, encryptionKey: TEST_ENCRYPTION_KEY });
     try {
       assert.equal((await database.records.insert('mem')).sessionId, 'mem');
     } finally {

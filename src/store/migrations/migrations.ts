@@ -4,6 +4,8 @@ import { webhooksMigration } from './0002-webhooks.ts';
 import { messagesMigration } from './0003-messages.ts';
 import { retentionMigration } from './0004-retention.ts';
 import { apiKeysMigration } from './0005-api-keys.ts';
+import { storeMetaMigration } from './0006-store-meta.ts';
+import { idempotencyKeysMigration } from './0007-idempotency-keys.ts';
 
 /**
  * Every migration, in code (no directory scan, so bundling or a changed cwd cannot lose one). Names sort
@@ -16,6 +18,8 @@ export function createMigrationProvider(dialect: MigrationDialect): MigrationPro
     '0003_messages': messagesMigration(),
     '0004_retention': retentionMigration(),
     '0005_api_keys': apiKeysMigration(),
+    '0006_store_meta': storeMetaMigration(),
+    '0007_idempotency_keys': idempotencyKeysMigration(),
   };
   return { getMigrations: async () => migrations };
 }

@@ -3,6 +3,8 @@ import type { KeyWrite } from '../../engine/auth-state-store.ts';
 import type { StoredMessage } from '../../engine/message-store.ts';
 import { finalKeyWrites } from '../common/auth-state-queries.ts';
 import { createGroupedWrites } from '../common/grouped-writes.ts';
+import { messageIdentity, sealKeyValue } from '../common/sealed-columns.ts';
+import type { RowCipher } from '../row-cipher.ts';
 
 /*
  * Each statement takes whole columns as arrays (`unnest`), so one fixed text serves any number of rows:
@@ -90,13 +92,19 @@ async function runAtomically(pool: pg.Pool, statements: readonly pg.QueryConfig[
  * The send path's writes on PostgreSQL, where every statement is a round trip: the works of one
  * event-loop turn, from every session, merge into one statement per kind of row, in one transaction.
  */
-export function createPostgresHotWrites(pool: pg.Pool): PostgresHotWrites {
+export function createPostgresHotWrites(pool: pg.Pool, cipher: RowCipher): PostgresHotWrites {
   const grouped = createGroupedWrites<PostgresWork>((works) => runAtomically(pool, mergedStatements(works)));
   return {
-    writeKeys: (sessionId, writes) =>
-      (writes.length === 0 ? Promise.resolve() : grouped.write({ keys: { sessionId, writes } })),
-    saveMessage: (sessionId, message) =>
-      grouped.write({ message: { sessionId, message, createdAt: new Date().toISOString() } }),
+    // Values are sealed at the call; the merge then only compares keys.
+    writeKeys(sessionId, writes) {
+      if (writes.length === 0) return Promise.resolve();
+      const sealed = writes.map((w) => ({ ...w, value: sealKeyValue(cipher, sessionId, w.type, w.id, w.value) }));
+      return grouped.write({ keys: { sessionId, writes: sealed } });
+    },
+    saveMessage(sessionId, message) {
+      const payload = cipher.seal(messageIdentity(sessionId, message.id), message.payload);
+      return grouped.write({ message: { sessionId, message: { ...message, payload }, createdAt: new Date().toISOString() } });
+    },
     idle: () => grouped.idle(),
   };
 }

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { AppendResult, Lane, StoredEvent } from '../../events/event-store.ts';
 import type { GatewayEvent } from '../../events/event-types.ts';
+import { eventIdentity } from '../common/sealed-columns.ts';
+import type { RowCipher } from '../row-cipher.ts';
 
 /**
  * The events, in order, and one pending delivery per event and enabled endpoint that wants it: the
@@ -36,13 +38,16 @@ const APPEND = {
 type AppendRow = { seq: string | null; event_id: string | null; endpoint_id: string | null; session_id: string | null };
 
 /** The outbox append on PostgreSQL: the one-statement form. */
-export function createPostgresOutboxAppend(pool: pg.Pool): (events: readonly GatewayEvent[]) => Promise<AppendResult> {
+export function createPostgresOutboxAppend(
+  pool: pg.Pool,
+  cipher: RowCipher,
+): (events: readonly GatewayEvent[]) => Promise<AppendResult> {
   return async (events) => {
     if (events.length === 0) return { events: [], lanes: [] };
     const { rows } = await pool.query<AppendRow>({
       ...APPEND,
       values: [events.map((e) => e.id), events.map((e) => e.sessionId), events.map((e) => e.type),
-        events.map((e) => JSON.stringify(e.data)), events.map((e) => e.timestamp)],
+        events.map((e) => cipher.seal(eventIdentity(e.id), JSON.stringify(e.data))), events.map((e) => e.timestamp)],
     });
     const sequences = new Map<string, number>();
     const lanes: Lane[] = [];

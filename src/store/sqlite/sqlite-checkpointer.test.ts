@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { test } from 'node:test';
 import { openStore } from '../open-store.ts';
-import { freshDatabaseConfig } from '../../../test/support/test-databases.ts';
+import { freshDatabaseConfig, TEST_ENCRYPTION_KEY } from '../../../test/support/test-databases.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -11,7 +11,7 @@ async function writeSixHundredPages(options: { backgroundCheckpoints: boolean })
   const fresh = await freshDatabaseConfig('sqlite');
   if (fresh.config.dialect !== 'sqlite') throw new Error('expected SQLite');
   const { filename } = fresh.config;
-  const database = await openStore({ database: fresh.config }, options);
+  const database = await openStore({ database: fresh.config, encryptionKey: TEST_ENCRYPTION_KEY }, options);
   await database.records.insert('bulk');
   const before = statSync(filename).size;
   const value = 'k'.repeat(3_000);

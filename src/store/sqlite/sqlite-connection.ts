@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -47,6 +47,13 @@ function statementCache(database: SqliteDatabase.Database): (sql: string) => Sql
   };
 }
 
+/** The database file and its WAL and shared-memory files: owner only, whoever created them and with what umask. */
+function makePrivate(filename: string): void {
+  for (const file of [filename, `${filename}-wal`, `${filename}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
+}
+
 export function openSqliteConnection(filename: string, options: { backgroundCheckpoints?: boolean }): SqliteConnection {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true, mode: 0o700 });
   const raw = new SqliteDatabase(filename);
@@ -56,6 +63,7 @@ export function openSqliteConnection(filename: string, options: { backgroundChec
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
+  if (filename !== ':memory:') makePrivate(filename);
   let checkpointer: SqliteCheckpointer | undefined;
   if (options.backgroundCheckpoints && filename !== ':memory:') {
     raw.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);

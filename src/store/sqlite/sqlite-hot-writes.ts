@@ -2,6 +2,8 @@ import type { KeyWrite } from '../../engine/auth-state-store.ts';
 import type { StoredMessage } from '../../engine/message-store.ts';
 import { finalKeyWrites } from '../common/auth-state-queries.ts';
 import { createGroupedWrites } from '../common/grouped-writes.ts';
+import { messageIdentity, sealKeyValue } from '../common/sealed-columns.ts';
+import type { RowCipher } from '../row-cipher.ts';
 import type { SqliteConnection, SqliteStatement } from './sqlite-connection.ts';
 
 const UPSERT_KEY = `insert into auth_keys (session_id, type, key_id, value) values (?, ?, ?, ?)
@@ -26,7 +28,7 @@ export interface SqliteHotWrites {
  * one event-loop turn in one transaction (each commit rewrites the touched pages into the WAL, so
  * sharing it is what makes a send cheap). Statements are prepared on first use, after the migrations.
  */
-export function createSqliteHotWrites(connection: SqliteConnection): SqliteHotWrites {
+export function createSqliteHotWrites(connection: SqliteConnection, cipher: RowCipher): SqliteHotWrites {
   let statements: Record<'upsertKey' | 'deleteKey' | 'upsertMessage', SqliteStatement> | undefined;
   const prepared = () => (statements ??= {
     upsertKey: connection.prepare(UPSERT_KEY),
@@ -43,20 +45,23 @@ export function createSqliteHotWrites(connection: SqliteConnection): SqliteHotWr
     writeKeys(sessionId, writes) {
       const final = finalKeyWrites([{ sessionId, writes }]);
       if (final.length === 0) return Promise.resolve();
+      const sealed = final.map((key) => sealKeyValue(cipher, sessionId, key.type, key.id, key.value));
       return grouped.write(() => {
         const { upsertKey, deleteKey } = prepared();
-        for (const key of final) {
-          if (key.value === null) deleteKey.run(sessionId, key.type, key.id);
-          else upsertKey.run(sessionId, key.type, key.id, key.value);
-        }
+        final.forEach((key, i) => {
+          const value = sealed[i];
+          if (value === null || value === undefined) deleteKey.run(sessionId, key.type, key.id);
+          else upsertKey.run(sessionId, key.type, key.id, value);
+        });
       });
     },
 
     saveMessage(sessionId, message) {
       const createdAt = new Date().toISOString();
+      const payload = cipher.seal(messageIdentity(sessionId, message.id), message.payload);
       return grouped.write(() => {
         prepared().upsertMessage.run(sessionId, message.id, message.chatJid, message.fromMe ? 1 : 0, message.type,
-          message.payload, createdAt);
+          payload, createdAt);
       });
     },
 

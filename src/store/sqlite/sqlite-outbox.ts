@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AppendResult, Lane, StoredEvent } from '../../events/event-store.ts';
 import type { GatewayEvent } from '../../events/event-types.ts';
+import { eventIdentity } from '../common/sealed-columns.ts';
+import type { RowCipher } from '../row-cipher.ts';
 import type { SqliteConnection, SqliteStatement } from './sqlite-connection.ts';
 
 const INSERT_EVENT = `insert into outbox_events (event_id, session_id, type, payload, created_at)
@@ -29,6 +31,7 @@ const wants = (endpoint: EndpointRow, event: StoredEvent): boolean =>
  */
 export function createSqliteOutboxAppend(
   connection: SqliteConnection,
+  cipher: RowCipher,
 ): (events: readonly GatewayEvent[]) => Promise<AppendResult> {
   let statements: Record<'insertEvent' | 'endpointsOf' | 'insertDelivery', SqliteStatement> | undefined;
   const prepared = () => (statements ??= {
@@ -40,8 +43,8 @@ export function createSqliteOutboxAppend(
   const append = (events: readonly GatewayEvent[]): AppendResult => {
     const { insertEvent, endpointsOf, insertDelivery } = prepared();
     const stored = events.map((event): StoredEvent => {
-      const { lastInsertRowid } = insertEvent.run(event.id, event.sessionId, event.type, JSON.stringify(event.data),
-        event.timestamp);
+      const payload = cipher.seal(eventIdentity(event.id), JSON.stringify(event.data));
+      const { lastInsertRowid } = insertEvent.run(event.id, event.sessionId, event.type, payload, event.timestamp);
       return { ...event, sequence: Number(lastInsertRowid) };
     });
     const endpoints = new Map<string, EndpointRow>();
