@@ -97,16 +97,23 @@ interface Case {
   bytes: number;
 }
 
-const mean = (results: Measured[], pick: (r: Measured) => number) => results.reduce((sum, r) => sum + pick(r), 0) / results.length;
+const mean = (results: Measured[], pick: (r: Measured) => number) =>
+  results.reduce((sum, r) => sum + pick(r), 0) / results.length;
 /** Each round measures every side back to back; the ratio of one round is immune to slow drift of the machine. */
-const roundRatios = (side: Measured[], base: Measured[]) => side.map((r, i) => r.requestsPerSec / base[i]!.requestsPerSec);
+const roundRatios = (side: Measured[], base: Measured[]) =>
+  side.map((r, i) => r.requestsPerSec / base[i]!.requestsPerSec);
 
 interface Measured extends LoadResult {
   /** Server CPU time (user + system) per answered request, in microseconds. */
   cpuUsPerRequest: number;
 }
 
-async function measure(url: string, pid: number, headers: Record<string, string> | undefined, warm: boolean): Promise<Measured> {
+async function measure(
+  url: string,
+  pid: number,
+  headers: Record<string, string> | undefined,
+  warm: boolean,
+): Promise<Measured> {
   if (warm) await load({ url, connections: CONNECTIONS, durationSec: WARMUP, ...(headers && { headers }) });
   const cpu0 = cpuSeconds(pid);
   const result = await load({ url, connections: CONNECTIONS, durationSec: DURATION, ...(headers && { headers }) });
@@ -143,18 +150,42 @@ async function runSize(count: number): Promise<Case[]> {
     if (PIN) for (const pid of [gateway.proc.pid, raw.proc.pid, fastify.proc.pid]) pinProcess(pid, SERVER_CORE);
     const headers = { authorization: `Bearer ${gateway.apiKey}` };
     const cases: Case[] = [
-      { sessions: count, endpoint: 'GET /sessions/:id/credentials', path: single, raw: [], gateway: [], fastify: [], bytes: 0 },
-      { sessions: count, endpoint: 'GET /sessions/all/credentials', path: list, raw: [], gateway: [], fastify: [], bytes: 0 },
+      {
+        sessions: count,
+        endpoint: 'GET /sessions/:id/credentials',
+        path: single,
+        raw: [],
+        gateway: [],
+        fastify: [],
+        bytes: 0,
+      },
+      {
+        sessions: count,
+        endpoint: 'GET /sessions/all/credentials',
+        path: list,
+        raw: [],
+        gateway: [],
+        fastify: [],
+        bytes: 0,
+      },
     ];
     for (const c of cases) {
       for (let round = 0; round < ROUNDS; round++) {
         // Alternate the order so drift on a shared machine does not favour one side.
-        const order = round % 2 === 0 ? (['raw', 'fastify', 'gateway'] as const) : (['gateway', 'fastify', 'raw'] as const);
+        const order =
+          round % 2 === 0 ? (['raw', 'fastify', 'gateway'] as const) : (['gateway', 'fastify', 'raw'] as const);
         for (const side of order) {
           const server = side === 'raw' ? raw : side === 'fastify' ? fastify : { url: gateway.url, proc: gateway.proc };
-          const result = await measure(`${server.url}${c.path}`, server.proc.pid, side === 'gateway' ? headers : undefined, round === 0);
+          const result = await measure(
+            `${server.url}${c.path}`,
+            server.proc.pid,
+            side === 'gateway' ? headers : undefined,
+            round === 0,
+          );
           c[side].push(result);
-          process.stderr.write(`${count} ${c.endpoint} ${side}: ${fmt.int(result.requestsPerSec)} req/s, ${fmt.int(result.cpuUsPerRequest)} µs CPU/req, ${fmt.int(result.bytesPerResponse)} B/response\n`);
+          process.stderr.write(
+            `${count} ${c.endpoint} ${side}: ${fmt.int(result.requestsPerSec)} req/s, ${fmt.int(result.cpuUsPerRequest)} µs CPU/req, ${fmt.int(result.bytesPerResponse)} B/response\n`,
+          );
         }
       }
       c.bytes = Buffer.byteLength(JSON.stringify(payloads[c.path]));
@@ -194,7 +225,19 @@ const rows = cases.map((c) => {
   ];
 });
 const markdown = table(
-  ['sessions in DB', 'endpoint', 'body bytes', 'raw node:http req/s', 'gateway req/s', 'gateway / raw (median of rounds)', 'bare Fastify req/s (/ raw)', 'server CPU µs/req raw / Fastify / gw', 'p99 ms raw / gw', 'timeouts raw / gw', 'goal'],
+  [
+    'sessions in DB',
+    'endpoint',
+    'body bytes',
+    'raw node:http req/s',
+    'gateway req/s',
+    'gateway / raw (median of rounds)',
+    'bare Fastify req/s (/ raw)',
+    'server CPU µs/req raw / Fastify / gw',
+    'p99 ms raw / gw',
+    'timeouts raw / gw',
+    'goal',
+  ],
   rows,
 );
 process.stdout.write(`${markdown}\n`);
@@ -210,10 +253,14 @@ ${CONNECTIONS} connections, a ${WARMUP} s warm-up per server and endpoint, then 
 order; the ratios are per round, and the table shows their median (and range), so slow drift of a shared machine cancels.
 A bare Fastify 5 server (no logger, hooks or schemas) serving the same JSON is shown as a reference point.
 Server CPU is utime+stime of the server process from \`/proc\` per answered request.
-${PIN ? `CPU pinning: the bench process (autocannon) runs on core ${CLIENT_CORE} and every server on core ${SERVER_CORE}
+${
+  PIN
+    ? `CPU pinning: the bench process (autocannon) runs on core ${CLIENT_CORE} and every server on core ${SERVER_CORE}
 (\`taskset\`), so each server is measured with one core of its own against the same client; unpinned
 (\`--no-pin\`), client and server compete for both cores and a server that needs more CPU per request also
-slows its own client, which exaggerates differences.` : 'CPU pinning: off (`--no-pin`, or no `taskset` / fewer than 2 cores): client and servers share the cores.'}
+slows its own client, which exaggerates differences.`
+    : 'CPU pinning: off (`--no-pin`, or no `taskset` / fewer than 2 cores): client and servers share the cores.'
+}
 Sessions are seeded through the store API (linked \`userInfo\`, last disconnect, last seen); they hold no
 auth state, so none is connected.
 

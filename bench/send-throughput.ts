@@ -107,25 +107,35 @@ try {
     await s.createPhone(phone(3, i), `Bare contact ${i}`);
     bareContacts.push(phone(3, i));
   }
-  log(`linking ${SESSIONS} sessions on each of ${gateways.length} gateway(s) (ENGINE_THREADS ${THREAD_CONFIGS.join(', ')}) and ${SESSIONS} bare sockets`);
-  await forEachLimited(Array.from({ length: SESSIONS }, (_, i) => i), 5, async (i) => {
-    const sessionId = `send-${String(i).padStart(3, '0')}`;
-    for (const [g, gut] of gateways.entries()) {
-      await linkSession(gut.gateway, s, sessionId, phone(2 * g + 4, i));
-      const to = gut.contacts[i] ?? '';
-      gut.senders[i] = gatewaySender(gut.gateway, sessionId, to);
-    }
-    const sock = await openBareSocket(s, phone(2, i));
-    sockets[i] = sock;
-    const jid = `${bareContacts[i] ?? ''}@s.whatsapp.net`;
-    bareSenders[i] = {
-      send: (count, inflight, tag) =>
-        forEachLimited(Array.from({ length: count }, (_, k) => k), inflight, async (k) => {
-          const sent = await sock.sendMessage(jid, { text: `${tag} ${i}-${k} lorem ipsum dolor sit amet` });
-          if (!sent?.key.id) throw new Error('bare sendMessage returned no id');
-        }),
-    };
-  });
+  log(
+    `linking ${SESSIONS} sessions on each of ${gateways.length} gateway(s) (ENGINE_THREADS ${THREAD_CONFIGS.join(', ')}) and ${SESSIONS} bare sockets`,
+  );
+  await forEachLimited(
+    Array.from({ length: SESSIONS }, (_, i) => i),
+    5,
+    async (i) => {
+      const sessionId = `send-${String(i).padStart(3, '0')}`;
+      for (const [g, gut] of gateways.entries()) {
+        await linkSession(gut.gateway, s, sessionId, phone(2 * g + 4, i));
+        const to = gut.contacts[i] ?? '';
+        gut.senders[i] = gatewaySender(gut.gateway, sessionId, to);
+      }
+      const sock = await openBareSocket(s, phone(2, i));
+      sockets[i] = sock;
+      const jid = `${bareContacts[i] ?? ''}@s.whatsapp.net`;
+      bareSenders[i] = {
+        send: (count, inflight, tag) =>
+          forEachLimited(
+            Array.from({ length: count }, (_, k) => k),
+            inflight,
+            async (k) => {
+              const sent = await sock.sendMessage(jid, { text: `${tag} ${i}-${k} lorem ipsum dolor sit amet` });
+              if (!sent?.key.id) throw new Error('bare sendMessage returned no id');
+            },
+          ),
+      };
+    },
+  );
   // Every path: the first send to a contact does usync and a key fetch; keep that out of the measurement.
   log('warming up');
   await drive(bareSenders, WARMUP, 1, 'warm-up');
@@ -178,11 +188,15 @@ try {
   };
   const expected = SESSIONS * (WARMUP + MESSAGES * ROUNDS * INFLIGHT.length);
   received = {
-    gateways: await Promise.all(gateways.map(async (gut) => ({ path: gut.path, count: await countReceived(gut.contacts) }))),
+    gateways: await Promise.all(
+      gateways.map(async (gut) => ({ path: gut.path, count: await countReceived(gut.contacts) })),
+    ),
     bare: await countReceived(bareContacts),
     expected,
   };
-  log(`received by contacts: ${received.gateways.map((g) => `${g.path} ${g.count}`).join(', ')}, bare ${received.bare} (of ${expected} each)`);
+  log(
+    `received by contacts: ${received.gateways.map((g) => `${g.path} ${g.count}`).join(', ')}, bare ${received.bare} (of ${expected} each)`,
+  );
 } finally {
   for (const sock of sockets) sock?.end(undefined);
   for (const gut of gateways) await gut.gateway.stop();
@@ -192,11 +206,13 @@ try {
 }
 
 const rows: Array<Array<string | number>> = [];
-const threadsLabel = (threads: number) => `${threads}${threads === 0 ? ' (default)' : ''}${threads === AUTO_THREADS ? ' (auto)' : ''}`;
+const threadsLabel = (threads: number) =>
+  `${threads}${threads === 0 ? ' (default)' : ''}${threads === AUTO_THREADS ? ' (auto)' : ''}`;
 for (const threads of THREAD_CONFIGS) {
   for (const inflight of INFLIGHT) {
     const pick = (path: string) => runs.filter((r) => r.path === path && r.inflight === inflight);
-    const rate = (list: Run[]) => list.reduce((sum, r) => sum + r.texts, 0) / (list.reduce((sum, r) => sum + r.ms, 0) / 1000);
+    const rate = (list: Run[]) =>
+      list.reduce((sum, r) => sum + r.texts, 0) / (list.reduce((sum, r) => sum + r.ms, 0) / 1000);
     const cpuPerText = (list: Run[], key: 'engineCpu' | 'benchCpu' | 'simCpu' | 'dbCpu') =>
       (list.reduce((sum, r) => sum + r[key], 0) * 1e6) / list.reduce((sum, r) => sum + r.texts, 0);
     const bare = pick('bare');
@@ -209,7 +225,9 @@ for (const threads of THREAD_CONFIGS) {
     // every core of the machine busy on nothing else: no scheduling can beat it.
     // For bare, the engine is the bench process itself: its CPU is counted once.
     const pathCpu = (list: Run[]) =>
-      cpuPerText(list, 'engineCpu') + cpuPerText(list, 'simCpu') + (list[0]?.path === 'bare' ? 0 : cpuPerText(list, 'benchCpu') + cpuPerText(list, 'dbCpu'));
+      cpuPerText(list, 'engineCpu') +
+      cpuPerText(list, 'simCpu') +
+      (list[0]?.path === 'bare' ? 0 : cpuPerText(list, 'benchCpu') + cpuPerText(list, 'dbCpu'));
     const ceiling = (CORES * 1e6) / pathCpu(gw);
     rows.push([
       threadsLabel(threads),
@@ -230,7 +248,22 @@ for (const threads of THREAD_CONFIGS) {
   }
 }
 const markdown = table(
-  ['gateway ENGINE_THREADS', 'sessions', 'in flight per session', 'bare Baileys texts/s', 'gateway texts/s', 'gateway / bare (median of rounds)', 'overhead', 'CPU µs/text: bare (bench proc) / gateway proc', 'HTTP client CPU µs/text', ...(POSTGRES ? ['PostgreSQL server CPU µs/text'] : []), 'simulator CPU µs/text bare / gw', 'whole path CPU µs/text bare / gw', `gateway ceiling texts/s on ${CORES} cores (/ bare)`, 'goal ≤ 15 %'],
+  [
+    'gateway ENGINE_THREADS',
+    'sessions',
+    'in flight per session',
+    'bare Baileys texts/s',
+    'gateway texts/s',
+    'gateway / bare (median of rounds)',
+    'overhead',
+    'CPU µs/text: bare (bench proc) / gateway proc',
+    'HTTP client CPU µs/text',
+    ...(POSTGRES ? ['PostgreSQL server CPU µs/text'] : []),
+    'simulator CPU µs/text bare / gw',
+    'whole path CPU µs/text bare / gw',
+    `gateway ceiling texts/s on ${CORES} cores (/ bare)`,
+    'goal ≤ 15 %',
+  ],
   rows,
 );
 const delivery = received
@@ -239,12 +272,14 @@ const delivery = received
 process.stdout.write(`${markdown}\n${delivery}\n`);
 if (!args['no-write']) {
   writeSection(
-    POSTGRES ? 'Send throughput on PostgreSQL (`bench/send-throughput.ts --postgres`)' : 'Send throughput (`bench/send-throughput.ts`)',
+    POSTGRES
+      ? 'Send throughput on PostgreSQL (`bench/send-throughput.ts --postgres`)'
+      : 'Send throughput (`bench/send-throughput.ts`)',
     `Run: ${runDate()} · ${machineLine()}
 
 ${POSTGRES ? '`npm run bench:send:pg` (`--postgres` under `scripts/with-postgres.sh`)' : '`npx tsx bench/send-throughput.ts`'} — one simulator process (the CLI); for each gateway configuration
 (\`ENGINE_THREADS\` ${THREAD_CONFIGS.join(' and ')}; 0, the default, runs Baileys on the gateway's main thread, and \`auto\` gives ${AUTO_THREADS} on this machine) a gateway process
-(\`src/main.ts\`, ${POSTGRES ? 'PostgreSQL: a fresh database on a throw-away server on this machine, whose processes\' CPU is a column of its own and part of the whole path' : 'SQLite'}, \`LOG_LEVEL=warn\`) with ${SESSIONS} sessions linked by QR, each sending texts with \`POST /sessions/:id/messages\` to its own simulated contact
+(\`src/main.ts\`, ${POSTGRES ? "PostgreSQL: a fresh database on a throw-away server on this machine, whose processes' CPU is a column of its own and part of the whole path" : 'SQLite'}, \`LOG_LEVEL=warn\`) with ${SESSIONS} sessions linked by QR, each sending texts with \`POST /sessions/:id/messages\` to its own simulated contact
 (the load generator is autocannon in the bench process: per sender and round, as many keep-alive connections as texts in flight, each waiting
 for its answer before the next request, no pipelining); and, in the bench process, ${SESSIONS} bare Baileys sockets (\`makeWASocket\`, in-memory auth state, same browser and
 history settings) linked to the same simulator, each calling \`sendMessage\` to its own contact. Each sender sends

@@ -30,7 +30,10 @@ const { values: args } = parseArgs({
   },
 });
 const ENGINE_THREADS = args['engine-threads'] ?? '0';
-const SIZES = (args.sizes ?? '').split(',').map(Number).sort((a, b) => a - b);
+const SIZES = (args.sizes ?? '')
+  .split(',')
+  .map(Number)
+  .sort((a, b) => a - b);
 const CONCURRENCY = (args.concurrency ?? '').split(',').map(Number);
 const LINK_CONCURRENCY = Number(args['link-concurrency']);
 const IDLE_MS = Number(args.idle) * 1000;
@@ -93,7 +96,11 @@ try {
   // Baseline: the same gateway, same simulator env, empty database.
   {
     const dir = tempDir();
-    const empty = await startBenchGateway({ databaseUrl: `sqlite:${join(dir, 'wagate.sqlite')}`, dataDir: dir, env: gatewayEnv });
+    const empty = await startBenchGateway({
+      databaseUrl: `sqlite:${join(dir, 'wagate.sqlite')}`,
+      dataDir: dir,
+      env: gatewayEnv,
+    });
     baseline = await idleFootprint(empty);
     log(`baseline: ${fmt.mib(baseline.rss)} RSS, ${baseline.cpuPercent.toFixed(2)} % CPU`);
     await empty.stop();
@@ -109,24 +116,28 @@ try {
     const t0 = performance.now();
     const deadline = t0 + LINK_BUDGET_MS;
     let done = 0;
-    await forEachLimited(Array.from({ length: wanted }, (_, i) => i), LINK_CONCURRENCY, async () => {
-      if (performance.now() > deadline) return;
-      const n = nextId++;
-      const phone = `1555${String(n).padStart(7, '0')}`;
-      const sessionId = `bench-${String(n).padStart(4, '0')}`;
-      try {
-        await sim!.createPhone(phone, `Bench ${n}`);
-        retries += await linkSessionWithRetry(gateway!, sim!, sessionId, phone, 3, (err) =>
-          log(`link ${n} failed, retrying: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`),
-        );
-        done++;
-      } catch (err) {
-        failedLinks++;
-        log(`link ${n} given up: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`);
-        await gateway!.request('DELETE', `/sessions/${sessionId}`).catch(() => undefined);
-      }
-      if (done > 0 && done % 50 === 0) log(`linked ${linked + done}/${size} (${fmt.s(performance.now() - t0)})`);
-    });
+    await forEachLimited(
+      Array.from({ length: wanted }, (_, i) => i),
+      LINK_CONCURRENCY,
+      async () => {
+        if (performance.now() > deadline) return;
+        const n = nextId++;
+        const phone = `1555${String(n).padStart(7, '0')}`;
+        const sessionId = `bench-${String(n).padStart(4, '0')}`;
+        try {
+          await sim!.createPhone(phone, `Bench ${n}`);
+          retries += await linkSessionWithRetry(gateway!, sim!, sessionId, phone, 3, (err) =>
+            log(`link ${n} failed, retrying: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`),
+          );
+          done++;
+        } catch (err) {
+          failedLinks++;
+          log(`link ${n} given up: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`);
+          await gateway!.request('DELETE', `/sessions/${sessionId}`).catch(() => undefined);
+        }
+        if (done > 0 && done % 50 === 0) log(`linked ${linked + done}/${size} (${fmt.s(performance.now() - t0)})`);
+      },
+    );
     linkTimes.push({ from: linked, to: linked + done, ms: performance.now() - t0 });
     linked += done;
     log(`linked ${linked} of ${size} wanted in ${fmt.s(performance.now() - t0)}`);
@@ -138,7 +149,10 @@ try {
     for (const concurrency of CONCURRENCY) {
       await gateway.stop();
       gateway = undefined;
-      const restarted = await startBenchGateway({ ...options, env: { ...gatewayEnv, SESSION_START_CONCURRENCY: String(concurrency) } });
+      const restarted = await startBenchGateway({
+        ...options,
+        env: { ...gatewayEnv, SESSION_START_CONCURRENCY: String(concurrency) },
+      });
       gateway = restarted;
       const healthyMs = restarted.healthyAt - restarted.spawnedAt;
       const restoreDeadline = Date.now() + RESTORE_TIMEOUT_MS;
@@ -153,11 +167,24 @@ try {
         if (Date.now() > restoreDeadline) break;
         await sleep(250);
       }
-      log(`N=${linked} c=${concurrency}: ${allAuthenticatedMs === null ? `only ${count} AUTHENTICATED after ${RESTORE_TIMEOUT_MS / 1000} s` : `all AUTHENTICATED ${fmt.s(allAuthenticatedMs)} after spawn`} (healthy at ${fmt.s(healthyMs)})`);
+      log(
+        `N=${linked} c=${concurrency}: ${allAuthenticatedMs === null ? `only ${count} AUTHENTICATED after ${RESTORE_TIMEOUT_MS / 1000} s` : `all AUTHENTICATED ${fmt.s(allAuthenticatedMs)} after spawn`} (healthy at ${fmt.s(healthyMs)})`,
+      );
       const idle = await idleFootprint(restarted);
       const simRss = rssBytes(sim.pid);
-      log(`N=${linked} c=${concurrency}: ${fmt.mib(idle.rss)} RSS, ${idle.cpuPercent.toFixed(2)} % CPU; simulator ${fmt.mib(simRss)}`);
-      results.push({ target: size, sessions: linked, reached: count, concurrency, healthyMs, allAuthenticatedMs, idle, simRss });
+      log(
+        `N=${linked} c=${concurrency}: ${fmt.mib(idle.rss)} RSS, ${idle.cpuPercent.toFixed(2)} % CPU; simulator ${fmt.mib(simRss)}`,
+      );
+      results.push({
+        target: size,
+        sessions: linked,
+        reached: count,
+        concurrency,
+        healthyMs,
+        allAuthenticatedMs,
+        idle,
+        simRss,
+      });
     }
   }
 } catch (err) {
@@ -181,8 +208,12 @@ const restoreRows = results.map((r) => {
     r.sessions === r.target ? r.sessions : `${r.sessions} (of ${r.target} wanted)`,
     r.concurrency,
     fmt.s(r.healthyMs),
-    r.allAuthenticatedMs === null ? `**not all: ${r.reached}/${r.sessions} in ${RESTORE_TIMEOUT_MS / 1000} s**` : `**${fmt.s(r.allAuthenticatedMs)}**`,
-    r.allAuthenticatedMs === null ? '—' : `${(r.sessions / ((r.allAuthenticatedMs - r.healthyMs) / 1000)).toFixed(1)}/s`,
+    r.allAuthenticatedMs === null
+      ? `**not all: ${r.reached}/${r.sessions} in ${RESTORE_TIMEOUT_MS / 1000} s**`
+      : `**${fmt.s(r.allAuthenticatedMs)}**`,
+    r.allAuthenticatedMs === null
+      ? '—'
+      : `${(r.sessions / ((r.allAuthenticatedMs - r.healthyMs) / 1000)).toFixed(1)}/s`,
     fmt.mib(r.idle.rss),
     `**${(perSession / 1024).toFixed(0)} KiB**`,
     `${r.idle.cpuPercent.toFixed(2)} %`,
@@ -192,16 +223,32 @@ const restoreRows = results.map((r) => {
   ];
 });
 const markdown = [
-  table(['gateway', 'sessions', 'RSS after idle', 'idle CPU (one core)', 'RSS after CPU window'], [
-    ['baseline, empty DB', 0, fmt.mib(base.rss), `${base.cpuPercent.toFixed(2)} %`, fmt.mib(base.rssAfterCpu)],
-  ]),
+  table(
+    ['gateway', 'sessions', 'RSS after idle', 'idle CPU (one core)', 'RSS after CPU window'],
+    [['baseline, empty DB', 0, fmt.mib(base.rss), `${base.cpuPercent.toFixed(2)} %`, fmt.mib(base.rssAfterCpu)]],
+  ),
   '',
   table(
-    ['N', 'SESSION_START_CONCURRENCY', 'spawn → /health', 'spawn → all N AUTHENTICATED', 'sessions/s after /health', 'RSS after idle', '(RSS − base)/N', 'idle CPU', 'idle CPU − base', 'simulator RSS', 'goals: < 30 s (N=1000) / < 1 MiB per session'],
+    [
+      'N',
+      'SESSION_START_CONCURRENCY',
+      'spawn → /health',
+      'spawn → all N AUTHENTICATED',
+      'sessions/s after /health',
+      'RSS after idle',
+      '(RSS − base)/N',
+      'idle CPU',
+      'idle CPU − base',
+      'simulator RSS',
+      'goals: < 30 s (N=1000) / < 1 MiB per session',
+    ],
     restoreRows,
   ),
   '',
-  table(['linked', 'wall time', 'links/s'], linkTimes.map((l) => [`${l.from} → ${l.to}`, fmt.s(l.ms), ((l.to - l.from) / (l.ms / 1000)).toFixed(1)])),
+  table(
+    ['linked', 'wall time', 'links/s'],
+    linkTimes.map((l) => [`${l.from} → ${l.to}`, fmt.s(l.ms), ((l.to - l.from) / (l.ms / 1000)).toFixed(1)]),
+  ),
   '',
   `Links that failed and were redone (session deleted, new QR): ${retries}; given up after 3 attempts: ${failedLinks}.`,
   failure ? `\n**The run stopped early:** ${failure}` : '',

@@ -22,7 +22,11 @@ import { nextConnectionUpdate } from '../test/sim/support/connection-update.ts';
 for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) console[method] = () => undefined;
 
 const { values: args } = parseArgs({
-  options: { sessions: { type: 'string', default: '100' }, concurrency: { type: 'string', default: '10' }, 'write-docs': { type: 'boolean', default: false } },
+  options: {
+    sessions: { type: 'string', default: '100' },
+    concurrency: { type: 'string', default: '10' },
+    'write-docs': { type: 'boolean', default: false },
+  },
 });
 const SESSIONS = Number(args.sessions);
 const CONCURRENCY = Number(args.concurrency);
@@ -37,9 +41,13 @@ interface SimChild {
 }
 
 async function startSimChild(): Promise<SimChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/sim/cli.ts', '--port', '0', '--root-seed', 'bench', '--log-level', 'error'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/sim/cli.ts', '--port', '0', '--root-seed', 'bench', '--log-level', 'error'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   if (!child.stdout) throw new Error('no stdout from the simulator');
   const env = new Map<string, string>();
   const timer = setTimeout(() => child.kill('SIGTERM'), 30_000);
@@ -84,7 +92,13 @@ const nextUpdate = (sock: WASocket, match: (u: Partial<ConnectionState>) => bool
   nextConnectionUpdate(sock, match, STEP_TIMEOUT_MS);
 
 function connect(sim: SimChild, auth: MemoryAuth): WASocket {
-  const sock = makeWASocket({ auth: auth.state, waWebSocketUrl: sim.wsUrl, logger, markOnlineOnConnect: false, qrTimeout: 60_000 });
+  const sock = makeWASocket({
+    auth: auth.state,
+    waWebSocketUrl: sim.wsUrl,
+    logger,
+    markOnlineOnConnect: false,
+    qrTimeout: 60_000,
+  });
   sock.ev.on('creds.update', (update) => Object.assign(auth.creds, update));
   return sock;
 }
@@ -124,7 +138,8 @@ async function openMany(sim: SimChild, first: number, count: number, limit: numb
 }
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const pct = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const f = (n: number, digits = 0): string => n.toFixed(digits);
 
 // Other work on a shared machine skews every timing; the 1-minute load average at start is reported with the results.
@@ -154,16 +169,28 @@ try {
   const rows = [
     ['Simulator RSS, idle (MiB)', f(idle.rss), '–'],
     [`Simulator RSS, 1 session open (MiB)`, f(one.rss), `+${f(one.rss - idle.rss, 1)} over idle`],
-    [`Simulator RSS, ${SESSIONS} sessions open (MiB)`, f(all.rss), `+${f(perSessionMiB, 2)} MiB per session; ${f(all.rss / one.rss, 2)}× the 1-session RSS`],
+    [
+      `Simulator RSS, ${SESSIONS} sessions open (MiB)`,
+      f(all.rss),
+      `+${f(perSessionMiB, 2)} MiB per session; ${f(all.rss / one.rss, 2)}× the 1-session RSS`,
+    ],
     ['Simulator peak RSS, VmHWM (MiB)', f(all.peak), `${f(all.peak / one.rss, 2)}× the 1-session RSS`],
     ['1 session: link + open (ms, baseline)', f(baseMs), '1.00×'],
-    [`${SESSIONS} sessions, concurrency ${CONCURRENCY}: until all open (ms)`, f(many.wallMs), `${f(many.wallMs / baseMs, 1)}× baseline; ${f(many.wallMs / SESSIONS / baseMs, 2)}× baseline per session`],
+    [
+      `${SESSIONS} sessions, concurrency ${CONCURRENCY}: until all open (ms)`,
+      f(many.wallMs),
+      `${f(many.wallMs / baseMs, 1)}× baseline; ${f(many.wallMs / SESSIONS / baseMs, 2)}× baseline per session`,
+    ],
     [
       `CPU during the ${SESSIONS}-session batch: simulator / Baileys clients (s)`,
       `${f(simCpu, 1)} / ${f(clientCpu, 1)}`,
       `simulator ${f((100 * simCpu) / (simCpu + clientCpu))} % of the CPU used; ${f((1000 * simCpu) / SESSIONS)} ms per session`,
     ],
-    ['Per session link + open under load, p50 / p95 (ms)', `${f(pct(many.durations, 50))} / ${f(pct(many.durations, 95))}`, `${f(pct(many.durations, 50) / baseMs, 1)}× / ${f(pct(many.durations, 95) / baseMs, 1)}× baseline`],
+    [
+      'Per session link + open under load, p50 / p95 (ms)',
+      `${f(pct(many.durations, 50))} / ${f(pct(many.durations, 95))}`,
+      `${f(pct(many.durations, 50) / baseMs, 1)}× / ${f(pct(many.durations, 95) / baseMs, 1)}× baseline`,
+    ],
   ];
   const table = ['| Measure | Value | Ratio |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   out(`load average at start ${f(loadAtStart, 1)} on ${cpus().length} CPUs\n`);
@@ -181,7 +208,7 @@ try {
       '(`/proc/PID/status` VmRSS, VmHWM) is its own. The bench process links each session by QR through the control API,',
       'reconnects it after the 515 and waits for `open` (in-memory auth state, 812 pre-keys generated and uploaded per session).',
       'The 1-session baseline is measured first in the same run; its socket is closed before the batch. Both processes share the',
-      'machine\'s cores; the CPU row shows how the work splits between the simulator and the clients. Machines are shared and noisy:',
+      "machine's cores; the CPU row shows how the work splits between the simulator and the clients. Machines are shared and noisy:",
       'compare ratios, not milliseconds.',
       '',
       table,
@@ -192,7 +219,9 @@ try {
     const start = existing.indexOf('## Simulator: 100 linked sessions');
     const end = start < 0 ? -1 : existing.indexOf('\n## ', start + 1);
     const updated =
-      start < 0 ? `${existing.trimEnd()}\n\n${section}` : `${existing.slice(0, start)}${section}${end < 0 ? '' : existing.slice(end + 1)}`;
+      start < 0
+        ? `${existing.trimEnd()}\n\n${section}`
+        : `${existing.slice(0, start)}${section}${end < 0 ? '' : existing.slice(end + 1)}`;
     await writeFile(path, updated);
     out(`\nwrote ${path}`);
   }

@@ -100,7 +100,11 @@ async function startReceiver(): Promise<Receiver> {
         });
       }
     },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -117,16 +121,29 @@ async function baseline(receiver: Receiver): Promise<{ perSecond: number; latenc
   const client = createHttpSender({ maxSockets: 32, addresses: { allowPrivate: true } });
   const perLane = Math.ceil(EVENTS / SESSIONS);
   const started = performance.now();
-  await Promise.all(Array.from({ length: SESSIONS }, async (_, lane) => {
-    for (let i = 0; i < perLane && lane * perLane + i < EVENTS; i++) {
-      const id = `evt_base_${runTag}_${lane}_${i}`;
-      const body = JSON.stringify({ id, type: 'session.status', sessionId: `bench-${lane}`, timestamp: new Date().toISOString(), data: { i } });
-      const sentAt = performance.now();
-      const result = await client.send(receiver.url, body, signWebhook(SECRET, id, Math.floor(Date.now() / 1000), body), 10_000);
-      if (result.statusCode !== 204) throw new Error(`baseline POST failed: ${result.error ?? result.statusCode}`);
-      latencies.push((receiver.times.get(id) ?? performance.now()) - sentAt);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: SESSIONS }, async (_, lane) => {
+      for (let i = 0; i < perLane && lane * perLane + i < EVENTS; i++) {
+        const id = `evt_base_${runTag}_${lane}_${i}`;
+        const body = JSON.stringify({
+          id,
+          type: 'session.status',
+          sessionId: `bench-${lane}`,
+          timestamp: new Date().toISOString(),
+          data: { i },
+        });
+        const sentAt = performance.now();
+        const result = await client.send(
+          receiver.url,
+          body,
+          signWebhook(SECRET, id, Math.floor(Date.now() / 1000), body),
+          10_000,
+        );
+        if (result.statusCode !== 204) throw new Error(`baseline POST failed: ${result.error ?? result.statusCode}`);
+        latencies.push((receiver.times.get(id) ?? performance.now()) - sentAt);
+      }
+    }),
+  );
   const perSecond = EVENTS / ((performance.now() - started) / 1000);
   client.close();
   return { perSecond, latencies };
@@ -140,8 +157,10 @@ interface OutboxRun {
 
 async function openPipeline(): Promise<{ database: Database; events: EventPipeline; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'wagate-bench-hooks-'));
-  const database = await openStore({ database: { dialect: 'sqlite', filename: join(dir, 'bench.sqlite') },
-    encryptionKey: randomBytes(32) });
+  const database = await openStore({
+    database: { dialect: 'sqlite', filename: join(dir, 'bench.sqlite') },
+    encryptionKey: randomBytes(32),
+  });
   const endpoints = database.webhooks;
   const events = createEventPipeline({
     outbox: database.outbox,
@@ -190,7 +209,8 @@ async function outboxRun(receiverUrl: string, receiver: Receiver, rate: number |
   const position = new Map(receiver.order.map((id, index) => [id, index] as const));
   let orderViolations = 0;
   for (const ids of bySession.values()) {
-    for (let k = 1; k < ids.length; k++) if ((position.get(ids[k]!) ?? 0) < (position.get(ids[k - 1]!) ?? 0)) orderViolations++;
+    for (let k = 1; k < ids.length; k++)
+      if ((position.get(ids[k]!) ?? 0) < (position.get(ids[k - 1]!) ?? 0)) orderViolations++;
   }
   await events.worker.stop();
   await database.destroy();
@@ -220,9 +240,33 @@ for (let round = 1; round <= ROUNDS; round++) {
   const paced = await outboxRun(receiver.url, receiver, RATE);
   results.push({ burst, paced });
   rows.push(
-    [`${round}`, 'Raw signed POSTs, no outbox (baseline)', fmt.int(base.perSecond), '1.00×', ms(percentile(base.latencies, 50)), ms(percentile(base.latencies, 99)), '–'],
-    [`${round}`, `Outbox, burst: ${fmt.int(EVENTS)} published at once`, fmt.int(burst.perSecond), `${(burst.perSecond / base.perSecond).toFixed(2)}×`, ms(percentile(burst.latencies, 50)), ms(percentile(burst.latencies, 99)), String(burst.orderViolations)],
-    [`${round}`, `Outbox, paced at ${fmt.int(RATE)} events/s`, fmt.int(paced.perSecond), '– (offered load)', ms(percentile(paced.latencies, 50)), ms(percentile(paced.latencies, 99)), String(paced.orderViolations)],
+    [
+      `${round}`,
+      'Raw signed POSTs, no outbox (baseline)',
+      fmt.int(base.perSecond),
+      '1.00×',
+      ms(percentile(base.latencies, 50)),
+      ms(percentile(base.latencies, 99)),
+      '–',
+    ],
+    [
+      `${round}`,
+      `Outbox, burst: ${fmt.int(EVENTS)} published at once`,
+      fmt.int(burst.perSecond),
+      `${(burst.perSecond / base.perSecond).toFixed(2)}×`,
+      ms(percentile(burst.latencies, 50)),
+      ms(percentile(burst.latencies, 99)),
+      String(burst.orderViolations),
+    ],
+    [
+      `${round}`,
+      `Outbox, paced at ${fmt.int(RATE)} events/s`,
+      fmt.int(paced.perSecond),
+      '– (offered load)',
+      ms(percentile(paced.latencies, 50)),
+      ms(percentile(paced.latencies, 99)),
+      String(paced.orderViolations),
+    ],
   );
 }
 await receiver.close();

@@ -77,7 +77,8 @@ const ADMIN_ONLY: Principal = Object.freeze({ admin: true, id: 'admin', rateLimi
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    childLoggerFactory: (logger, bindings, options) => requestChildLogger(logger as Logger, bindings, options) as FastifyBaseLogger,
+    childLoggerFactory: (logger, bindings, options) =>
+      requestChildLogger(logger as Logger, bindings, options) as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes,
     // Unknown fields and wrong types are rejected with 400 rather than silently dropped or coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
@@ -108,7 +109,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionQueryRoutes, { manager: deps.manager });
   await app.register(sessionQrRoutes, { manager: deps.manager });
   await app.register(sessionCommandRoutes, { manager: deps.manager });
-  await app.register(messageRoutes, { messaging: deps.messaging, mediaMaxBytes: deps.mediaMaxBytes, idempotency: deps.idempotency });
+  await app.register(messageRoutes, {
+    messaging: deps.messaging,
+    mediaMaxBytes: deps.mediaMaxBytes,
+    idempotency: deps.idempotency,
+  });
   if (apiKeys) await app.register(apiKeyRoutes, { apiKeys });
   if (deps.events) {
     await app.register(sessionWebhookRoutes, { webhooks: deps.events.webhooks });

@@ -41,8 +41,10 @@ async function main(): Promise<void> {
     // WEBHOOK_URL goes through the same check as a session's webhook.
     if (config.webhookUrl) await assertAllowedTarget(config.webhookUrl, { allowPrivate: config.allowPrivateWebhooks });
   } catch {
-    process.stderr.write('wagate: invalid configuration\n  - WEBHOOK_URL: points at a private or reserved address '
-      + '(set ALLOW_PRIVATE_WEBHOOKS=true for a receiver on your own network)\n');
+    process.stderr.write(
+      'wagate: invalid configuration\n  - WEBHOOK_URL: points at a private or reserved address ' +
+        '(set ALLOW_PRIVATE_WEBHOOKS=true for a receiver on your own network)\n',
+    );
     process.exit(1);
   }
   const logger = pino({ level: config.logLevel });
@@ -58,13 +60,19 @@ async function main(): Promise<void> {
   }
   const encryption = resolveEncryptionKey(config);
   if (encryption.generated) {
-    logger.warn({ path: encryption.path }, 'no ENCRYPTION_KEY set: generated one and stored it in this file; back it up');
+    logger.warn(
+      { path: encryption.path },
+      'no ENCRYPTION_KEY set: generated one and stored it in this file; back it up',
+    );
   }
   // A send's Signal keys and its stored message, from every session, share commits (the store's group commit).
-  const store = await openStore({ database: config.database, encryptionKey: encryption.key }, {
-    onPoolError: (err) => logger.error({ err }, 'idle database connection failed'),
-    backgroundCheckpoints: true,
-  }).catch((err: unknown) => {
+  const store = await openStore(
+    { database: config.database, encryptionKey: encryption.key },
+    {
+      onPoolError: (err) => logger.error({ err }, 'idle database connection failed'),
+      backgroundCheckpoints: true,
+    },
+  ).catch((err: unknown) => {
     if (!(err instanceof EncryptionKeyMismatchError)) throw err;
     process.stderr.write(`wagate: ${err.message}\n`);
     process.exit(1);
@@ -85,24 +93,34 @@ async function main(): Promise<void> {
     ...(config.qrTimeoutMs ? { qrTimeout: config.qrTimeoutMs } : {}),
   };
   // ENGINE_THREADS > 0 (or `auto`): Baileys runs in worker threads (docs/architecture.md).
-  const workerEngine = config.engineThreads > 0
-    ? await WorkerEngine.start({
-      threads: config.engineThreads,
-      authStore,
-      messageStore,
-      logger,
-      setup: { wsUrl: config.waWsUrl, rootPublicKeyHex: config.waRootPublicKey, socketConfig, logLevel: config.logLevel },
-    })
-    : undefined;
+  const workerEngine =
+    config.engineThreads > 0
+      ? await WorkerEngine.start({
+          threads: config.engineThreads,
+          authStore,
+          messageStore,
+          logger,
+          setup: {
+            wsUrl: config.waWsUrl,
+            rootPublicKeyHex: config.waRootPublicKey,
+            socketConfig,
+            logLevel: config.logLevel,
+          },
+        })
+      : undefined;
   // Imported only when used: with engine threads, the main thread does not load the Baileys engine.
   // The metrics count sends, received messages and closes at the port.
-  const engine = meterEngine(workerEngine ?? (await import('./engine/baileys/baileys-engine.ts')).createBaileysEngine({
-    authStore,
-    messageStore,
-    wsUrl: config.waWsUrl,
-    rootPublicKey: config.waRootPublicKey ? Buffer.from(config.waRootPublicKey, 'hex') : undefined,
-    socketConfig,
-  }), metrics);
+  const engine = meterEngine(
+    workerEngine ??
+      (await import('./engine/baileys/baileys-engine.ts')).createBaileysEngine({
+        authStore,
+        messageStore,
+        wsUrl: config.waWsUrl,
+        rootPublicKey: config.waRootPublicKey ? Buffer.from(config.waRootPublicKey, 'hex') : undefined,
+        socketConfig,
+      }),
+    metrics,
+  );
   // Events first, so every layer below can be handed `events.publisher` (an EventPublisher).
   const endpoints = store.webhooks;
   const events = createEventPipeline({
@@ -115,7 +133,11 @@ async function main(): Promise<void> {
     addresses: { allowPrivate: config.allowPrivateWebhooks },
     worker: {
       timeoutMs: config.webhookTimeoutMs,
-      retry: { baseMs: config.webhookRetryBaseMs, maxMs: config.webhookRetryMaxMs, maxAttempts: config.webhookMaxAttempts },
+      retry: {
+        baseMs: config.webhookRetryBaseMs,
+        maxMs: config.webhookRetryMaxMs,
+        maxAttempts: config.webhookMaxAttempts,
+      },
       disable: { afterFailures: config.webhookDisableAfterFailures, afterMs: config.webhookDisableAfterMs },
       onOutcome: metrics.deliveryOutcome,
     },
@@ -157,16 +179,40 @@ async function main(): Promise<void> {
     idempotency: new IdempotentSends(store.idempotency),
     mediaMaxBytes: config.mediaMaxBytes,
     version: VERSION,
-    events: { webhooks: events.webhooks, outbox: events.outbox, hub: events.hub, heartbeatMs: config.eventsHeartbeatMs },
+    events: {
+      webhooks: events.webhooks,
+      outbox: events.outbox,
+      hub: events.hub,
+      heartbeatMs: config.eventsHeartbeatMs,
+    },
     metrics,
     readiness,
   });
-  const retention = new RetentionSweeper([
-    { what: 'stored messages', retentionHours: config.messageRetentionHours, prune: (before) => messageStore.prune(before) },
-    { what: 'events and finished webhook deliveries', retentionHours: config.eventRetentionHours, prune: (before) => events.outbox.prune(before) },
-    { what: 'idempotency keys', retentionHours: IDEMPOTENCY_WINDOW_HOURS, prune: (before) => store.idempotency.prune(before) },
-    { what: 'session status history', retentionHours: config.eventRetentionHours, prune: (before) => records.pruneHistory(before, STATUS_HISTORY_KEPT) },
-  ], logger);
+  const retention = new RetentionSweeper(
+    [
+      {
+        what: 'stored messages',
+        retentionHours: config.messageRetentionHours,
+        prune: (before) => messageStore.prune(before),
+      },
+      {
+        what: 'events and finished webhook deliveries',
+        retentionHours: config.eventRetentionHours,
+        prune: (before) => events.outbox.prune(before),
+      },
+      {
+        what: 'idempotency keys',
+        retentionHours: IDEMPOTENCY_WINDOW_HOURS,
+        prune: (before) => store.idempotency.prune(before),
+      },
+      {
+        what: 'session status history',
+        retentionHours: config.eventRetentionHours,
+        prune: (before) => records.pruneHistory(before, STATUS_HISTORY_KEPT),
+      },
+    ],
+    logger,
+  );
   manager.onEvent(publishSessionEvents(events.publisher, logger));
   manager.onEvent(publishMessageEvents(events.publisher, logger));
   await app.listen({ port: config.port, host: config.host });

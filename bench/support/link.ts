@@ -13,7 +13,13 @@ async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T |
 }
 
 /** Creates a session over HTTP, scans its QR with the simulated phone and waits until it is AUTHENTICATED. */
-export async function linkSession(gateway: BenchGateway, sim: SimProcess, sessionId: string, phoneNumber: string, timeoutMs = 60_000): Promise<void> {
+export async function linkSession(
+  gateway: BenchGateway,
+  sim: SimProcess,
+  sessionId: string,
+  phoneNumber: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const created = await gateway.request('POST', '/sessions', { sessionId });
   if (created.status !== 201) throw new Error(`create ${sessionId}: ${created.status} ${JSON.stringify(created.body)}`);
   const qr = await poll(`${sessionId} QR`, timeoutMs, async () => {

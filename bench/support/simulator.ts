@@ -17,10 +17,14 @@ export interface SimProcess {
 
 /** The simulator CLI (`src/sim/cli.ts`) as its own process, so its CPU and RSS stay out of the gateway's. */
 export async function startSimProcess(rootSeed = 'wagate-bench'): Promise<SimProcess> {
-  const proc = spawnTracked(process.execPath, ['--import', 'tsx', 'src/sim/cli.ts', '--port', '0', '--root-seed', rootSeed, '--log-level', 'warn'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
-  });
+  const proc = spawnTracked(
+    process.execPath,
+    ['--import', 'tsx', 'src/sim/cli.ts', '--port', '0', '--root-seed', rootSeed, '--log-level', 'warn'],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+    },
+  );
   const lines = await new Promise<Map<string, string>>((resolve, reject) => {
     let text = '';
     const timer = setTimeout(() => reject(new Error(`simulator did not start:\n${proc.output()}`)), 30_000);

@@ -11,7 +11,9 @@ describe('resolveApiKey', () => {
   test('API_KEY wins and nothing is written', () => {
     const dataDir = join(tempDir(), 'data');
     assert.deepEqual(resolveApiKey({ apiKey: 'from-the-environment', dataDir }), {
-      key: 'from-the-environment', generated: false, path: null,
+      key: 'from-the-environment',
+      generated: false,
+      path: null,
     });
     assert.throws(() => statSync(dataDir), { code: 'ENOENT' });
   });
@@ -32,7 +34,10 @@ describe('resolveApiKey', () => {
 
   test('the dataDir argument overrides the config', () => {
     const dataDir = tempDir();
-    assert.equal(resolveApiKey({ apiKey: undefined, dataDir: '/nonexistent/never' }, dataDir).path, join(dataDir, 'api-key'));
+    assert.equal(
+      resolveApiKey({ apiKey: undefined, dataDir: '/nonexistent/never' }, dataDir).path,
+      join(dataDir, 'api-key'),
+    );
   });
 
   test('a stored key written by hand is used as is', () => {

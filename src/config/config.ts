@@ -4,8 +4,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Where sessions and auth state live. The SQLite filename is absolute, or `:memory:` for tests. */
 export type DatabaseConfig =
-  | { readonly dialect: 'sqlite'; readonly filename: string }
-  | { readonly dialect: 'postgres'; readonly url: string };
+  { readonly dialect: 'sqlite'; readonly filename: string } | { readonly dialect: 'postgres'; readonly url: string };
 
 /** The gateway's whole configuration: parsed from the environment once, validated, then frozen. */
 export interface Config {

@@ -95,23 +95,48 @@ describe('loadConfig', () => {
   });
 
   test('ENGINE_THREADS=auto: one per core, at most 8, none on a single core', () => {
-    assert.deepEqual([1, 2, 4, 8, 64].map((cores) => autoEngineThreads(cores)), [0, 2, 4, 8, 8]);
+    assert.deepEqual(
+      [1, 2, 4, 8, 64].map((cores) => autoEngineThreads(cores)),
+      [0, 2, 4, 8, 8],
+    );
     assert.equal(loadConfig({ ENGINE_THREADS: 'auto' }, { cwd: cwd() }).engineThreads, autoEngineThreads());
     assert.equal(loadConfig({ ENGINE_THREADS: 'AUTO' }, { cwd: cwd() }).engineThreads, autoEngineThreads());
   });
 
   test('every variable is read', () => {
     const key = 'AB'.repeat(32);
-    const config = loadConfig({
-      PORT: '8080', HOST: '127.0.0.1', API_KEY: 'a-very-long-api-key', DATABASE_URL: 'postgresql://u:p@db:5432/wagate',
-      DATA_DIR: '/var/lib/wagate', LOG_LEVEL: 'DEBUG', WA_WS_URL: 'ws://127.0.0.1:7777/ws/chat', WA_ROOT_PUBLIC_KEY: key,
-      SESSION_START_CONCURRENCY: '4', ENGINE_THREADS: '2', RECONNECT_BASE_MS: '500', RECONNECT_MAX_MS: '500', BODY_LIMIT_BYTES: '2048',
-      WEBHOOK_URL: 'https://hooks.example.test/in', WEBHOOK_SECRET: 'sixteen-chars-ok',
-      WEBHOOK_TIMEOUT_MS: '2500', WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_RETRY_MAX_MS: '900', WEBHOOK_MAX_ATTEMPTS: '4',
-      WEBHOOK_DISABLE_AFTER_FAILURES: '7', WEBHOOK_DISABLE_AFTER_MS: '0', EVENTS_HEARTBEAT_MS: '250',
-      ALLOW_PRIVATE_WEBHOOKS: 'true', ALLOW_PRIVATE_MEDIA_URLS: 'true', MEDIA_FETCH_TIMEOUT_MS: '1500',
-      MEDIA_FETCH_CONCURRENCY: '3', REQUEST_TIMEOUT_MS: '4000',
-    }, { cwd: cwd() });
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '127.0.0.1',
+        API_KEY: 'a-very-long-api-key',
+        DATABASE_URL: 'postgresql://u:p@db:5432/wagate',
+        DATA_DIR: '/var/lib/wagate',
+        LOG_LEVEL: 'DEBUG',
+        WA_WS_URL: 'ws://127.0.0.1:7777/ws/chat',
+        WA_ROOT_PUBLIC_KEY: key,
+        SESSION_START_CONCURRENCY: '4',
+        ENGINE_THREADS: '2',
+        RECONNECT_BASE_MS: '500',
+        RECONNECT_MAX_MS: '500',
+        BODY_LIMIT_BYTES: '2048',
+        WEBHOOK_URL: 'https://hooks.example.test/in',
+        WEBHOOK_SECRET: 'sixteen-chars-ok',
+        WEBHOOK_TIMEOUT_MS: '2500',
+        WEBHOOK_RETRY_BASE_MS: '50',
+        WEBHOOK_RETRY_MAX_MS: '900',
+        WEBHOOK_MAX_ATTEMPTS: '4',
+        WEBHOOK_DISABLE_AFTER_FAILURES: '7',
+        WEBHOOK_DISABLE_AFTER_MS: '0',
+        EVENTS_HEARTBEAT_MS: '250',
+        ALLOW_PRIVATE_WEBHOOKS: 'true',
+        ALLOW_PRIVATE_MEDIA_URLS: 'true',
+        MEDIA_FETCH_TIMEOUT_MS: '1500',
+        MEDIA_FETCH_CONCURRENCY: '3',
+        REQUEST_TIMEOUT_MS: '4000',
+      },
+      { cwd: cwd() },
+    );
     assert.equal(config.port, 8080);
     assert.equal(config.host, '127.0.0.1');
     assert.equal(config.apiKey, 'a-very-long-api-key');
@@ -153,16 +178,42 @@ describe('loadConfig', () => {
   });
 
   test('every invalid value is listed at once, and secrets are not echoed', () => {
-    const problems = problemsOf(() => loadConfig({
-      PORT: '70000', HOST: 'bad host', API_KEY: 'short', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud',
-      WA_WS_URL: 'http://not-ws', WA_ROOT_PUBLIC_KEY: 'abc', SESSION_START_CONCURRENCY: '0',
-      ENGINE_THREADS: '-1', RECONNECT_BASE_MS: '5000', RECONNECT_MAX_MS: '100', BODY_LIMIT_BYTES: '1.5e6',
-      WEBHOOK_URL: 'ftp://x', WEBHOOK_SECRET: 'tiny',
-    }, { cwd: cwd() }));
+    const problems = problemsOf(() =>
+      loadConfig(
+        {
+          PORT: '70000',
+          HOST: 'bad host',
+          API_KEY: 'short',
+          DATABASE_URL: 'mysql://x',
+          LOG_LEVEL: 'loud',
+          WA_WS_URL: 'http://not-ws',
+          WA_ROOT_PUBLIC_KEY: 'abc',
+          SESSION_START_CONCURRENCY: '0',
+          ENGINE_THREADS: '-1',
+          RECONNECT_BASE_MS: '5000',
+          RECONNECT_MAX_MS: '100',
+          BODY_LIMIT_BYTES: '1.5e6',
+          WEBHOOK_URL: 'ftp://x',
+          WEBHOOK_SECRET: 'tiny',
+        },
+        { cwd: cwd() },
+      ),
+    );
     const names = problems.map((p) => p.split(':')[0]);
     assert.deepEqual([...names].sort(), [
-      'API_KEY', 'BODY_LIMIT_BYTES', 'DATABASE_URL', 'ENGINE_THREADS', 'HOST', 'LOG_LEVEL', 'PORT', 'RECONNECT_MAX_MS',
-      'SESSION_START_CONCURRENCY', 'WA_ROOT_PUBLIC_KEY', 'WA_WS_URL', 'WEBHOOK_SECRET', 'WEBHOOK_URL',
+      'API_KEY',
+      'BODY_LIMIT_BYTES',
+      'DATABASE_URL',
+      'ENGINE_THREADS',
+      'HOST',
+      'LOG_LEVEL',
+      'PORT',
+      'RECONNECT_MAX_MS',
+      'SESSION_START_CONCURRENCY',
+      'WA_ROOT_PUBLIC_KEY',
+      'WA_WS_URL',
+      'WEBHOOK_SECRET',
+      'WEBHOOK_URL',
     ]);
     const message = problems.join('\n');
     assert.doesNotMatch(message, /short|tiny/, 'secret values must not appear');
@@ -173,11 +224,22 @@ describe('loadConfig', () => {
   test('webhook secrets: raw (16+ chars) or a well-formed whsec_; retry bounds in order', () => {
     const standard = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
     assert.equal(loadConfig({ WEBHOOK_SECRET: standard }, { cwd: cwd() }).webhookSecret, standard);
-    assert.equal(loadConfig({ WEBHOOK_SECRET: 'a-raw-secret-of-some-length' }, { cwd: cwd() }).webhookSecret, 'a-raw-secret-of-some-length');
-    const problems = problemsOf(() => loadConfig({ WEBHOOK_SECRET: 'whsec_not*base64*at*all!!', WEBHOOK_RETRY_BASE_MS: '5000', WEBHOOK_RETRY_MAX_MS: '10' }, { cwd: cwd() }));
+    assert.equal(
+      loadConfig({ WEBHOOK_SECRET: 'a-raw-secret-of-some-length' }, { cwd: cwd() }).webhookSecret,
+      'a-raw-secret-of-some-length',
+    );
+    const problems = problemsOf(() =>
+      loadConfig(
+        { WEBHOOK_SECRET: 'whsec_not*base64*at*all!!', WEBHOOK_RETRY_BASE_MS: '5000', WEBHOOK_RETRY_MAX_MS: '10' },
+        { cwd: cwd() },
+      ),
+    );
     assert.deepEqual(problems.map((p) => p.split(':')[0]).sort(), ['WEBHOOK_RETRY_MAX_MS', 'WEBHOOK_SECRET']);
     const unsigned = problemsOf(() => loadConfig({ WEBHOOK_URL: 'https://hooks.example.test/in' }, { cwd: cwd() }));
-    assert.deepEqual(unsigned.map((p) => p.split(':')[0]), ['WEBHOOK_SECRET']);
+    assert.deepEqual(
+      unsigned.map((p) => p.split(':')[0]),
+      ['WEBHOOK_SECRET'],
+    );
     assert.doesNotMatch(problems.join('\n'), /not\*base64/, 'secret values must not appear');
   });
 
@@ -185,24 +247,37 @@ describe('loadConfig', () => {
     const key = Buffer.alloc(32, 7);
     assert.deepEqual(loadConfig({ ENCRYPTION_KEY: key.toString('base64') }, { cwd: cwd() }).encryptionKey, key);
     assert.deepEqual(loadConfig({ ENCRYPTION_KEY: key.toString('base64url') }, { cwd: cwd() }).encryptionKey, key);
-    for (const bad of [Buffer.alloc(16, 7).toString('base64'), 'not a key at all, not at all, not at all!!', 'x'.repeat(44)]) {
+    for (const bad of [
+      Buffer.alloc(16, 7).toString('base64'),
+      'not a key at all, not at all, not at all!!',
+      'x'.repeat(44),
+    ]) {
       const problems = problemsOf(() => loadConfig({ ENCRYPTION_KEY: bad }, { cwd: cwd() }));
-      assert.deepEqual(problems.map((p) => p.split(':')[0]), ['ENCRYPTION_KEY']);
+      assert.deepEqual(
+        problems.map((p) => p.split(':')[0]),
+        ['ENCRYPTION_KEY'],
+      );
       assert.ok(!problems.join('\n').includes(bad), 'the value must not appear');
     }
   });
 
   test('the error message lists each problem on its own line', () => {
-    assert.throws(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' }, { cwd: cwd() }), (err: unknown) => {
-      assert.ok(err instanceof ConfigError);
-      assert.equal(err.message.split('\n').filter((line) => line.startsWith('  - ')).length, 2);
-      return true;
-    });
+    assert.throws(
+      () => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' }, { cwd: cwd() }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.equal(err.message.split('\n').filter((line) => line.startsWith('  - ')).length, 2);
+        return true;
+      },
+    );
   });
 
   test('a root key needs a WebSocket URL; a URL alone is fine', () => {
     const key = '0'.repeat(64);
-    assert.deepEqual(problemsOf(() => loadConfig({ WA_ROOT_PUBLIC_KEY: key }, { cwd: cwd() })).map((p) => p.split(':')[0]), ['WA_ROOT_PUBLIC_KEY']);
+    assert.deepEqual(
+      problemsOf(() => loadConfig({ WA_ROOT_PUBLIC_KEY: key }, { cwd: cwd() })).map((p) => p.split(':')[0]),
+      ['WA_ROOT_PUBLIC_KEY'],
+    );
     assert.equal(loadConfig({ WA_WS_URL: 'wss://relay.test/ws' }, { cwd: cwd() }).waRootPublicKey, undefined);
   });
 
@@ -235,12 +310,18 @@ describe('loadConfig', () => {
   test('values from .env are validated like the rest', () => {
     const dir = cwd();
     writeFileSync(join(dir, '.env'), 'PORT=nope\n');
-    assert.deepEqual(problemsOf(() => loadConfig({}, { cwd: dir })).map((p) => p.split(':')[0]), ['PORT']);
+    assert.deepEqual(
+      problemsOf(() => loadConfig({}, { cwd: dir })).map((p) => p.split(':')[0]),
+      ['PORT'],
+    );
   });
 
   test('an explicitly named env file must exist; the default one is optional', () => {
     const dir = cwd();
     assert.equal(loadConfig({}, { cwd: dir }).port, 3000);
-    assert.match(problemsOf(() => loadConfig({}, { cwd: dir, envFile: 'prod.env' }))[0] ?? '', /prod\.env does not exist/);
+    assert.match(
+      problemsOf(() => loadConfig({}, { cwd: dir, envFile: 'prod.env' }))[0] ?? '',
+      /prod\.env does not exist/,
+    );
   });
 });

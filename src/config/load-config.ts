@@ -76,20 +76,28 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
 
   const apiKey = read.raw('API_KEY');
   if (apiKey !== undefined && (apiKey.length < MIN_SECRET_LENGTH || /\s/.test(apiKey))) {
-    read.report('API_KEY', `must be at least ${MIN_SECRET_LENGTH} characters without whitespace (leave it unset to generate one)`);
+    read.report(
+      'API_KEY',
+      `must be at least ${MIN_SECRET_LENGTH} characters without whitespace (leave it unset to generate one)`,
+    );
   }
 
   const encryptionKeyText = read.raw('ENCRYPTION_KEY');
   const encryptionKey = encryptionKeyText === undefined ? undefined : parseEncryptionKey(encryptionKeyText);
   if (encryptionKeyText !== undefined && !encryptionKey) {
-    read.report('ENCRYPTION_KEY', 'must be 32 bytes in base64, e.g. from `openssl rand -base64 32` (leave it unset to generate one)');
+    read.report(
+      'ENCRYPTION_KEY',
+      'must be 32 bytes in base64, e.g. from `openssl rand -base64 32` (leave it unset to generate one)',
+    );
   }
 
   const dataDir = resolve(cwd, read.raw('DATA_DIR') ?? './data');
   const databaseText = read.raw('DATABASE_URL') ?? `sqlite:${join(dataDir, DEFAULT_SQLITE_FILE)}`;
   const parsedDatabase = parseDatabaseUrl(databaseText, cwd);
   if (!parsedDatabase.ok) read.report('DATABASE_URL', parsedDatabase.problem);
-  const database: DatabaseConfig = parsedDatabase.ok ? parsedDatabase.value : { dialect: 'sqlite', filename: ':memory:' };
+  const database: DatabaseConfig = parsedDatabase.ok
+    ? parsedDatabase.value
+    : { dialect: 'sqlite', filename: ':memory:' };
 
   const waWsUrl = read.url('WA_WS_URL', ['ws:', 'wss:']);
   let waRootPublicKey = read.raw('WA_ROOT_PUBLIC_KEY')?.toLowerCase();
@@ -106,7 +114,10 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
   const reconnectBaseMs = read.integer('RECONNECT_BASE_MS', 1_000, 1, 3_600_000);
   const reconnectMaxMs = read.integer('RECONNECT_MAX_MS', 60_000, 1, 86_400_000);
   if (reconnectBaseMs > reconnectMaxMs) {
-    read.report('RECONNECT_MAX_MS', `must not be smaller than RECONNECT_BASE_MS (${reconnectMaxMs} < ${reconnectBaseMs})`);
+    read.report(
+      'RECONNECT_MAX_MS',
+      `must not be smaller than RECONNECT_BASE_MS (${reconnectMaxMs} < ${reconnectBaseMs})`,
+    );
   }
 
   const webhookSecret = read.raw('WEBHOOK_SECRET');
@@ -121,7 +132,10 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
   const webhookRetryBaseMs = read.integer('WEBHOOK_RETRY_BASE_MS', 1_000, 1, 3_600_000);
   const webhookRetryMaxMs = read.integer('WEBHOOK_RETRY_MAX_MS', 600_000, 1, 86_400_000);
   if (webhookRetryBaseMs > webhookRetryMaxMs) {
-    read.report('WEBHOOK_RETRY_MAX_MS', `must not be smaller than WEBHOOK_RETRY_BASE_MS (${webhookRetryMaxMs} < ${webhookRetryBaseMs})`);
+    read.report(
+      'WEBHOOK_RETRY_MAX_MS',
+      `must not be smaller than WEBHOOK_RETRY_BASE_MS (${webhookRetryMaxMs} < ${webhookRetryBaseMs})`,
+    );
   }
 
   const config: Config = {
@@ -148,7 +162,8 @@ export function loadConfig(env: EnvSource = process.env, options: LoadConfigOpti
     eventRetentionHours: read.integer('EVENT_RETENTION_HOURS', 168, 1, 24 * 365),
     keepAliveIntervalMs: read.integer('WA_KEEP_ALIVE_MS', 30_000, 1_000, 600_000),
     connectTimeoutMs: read.integer('WA_CONNECT_TIMEOUT_MS', 20_000, 500, 600_000),
-    qrTimeoutMs: read.raw('WA_QR_TIMEOUT_MS') === undefined ? undefined : read.integer('WA_QR_TIMEOUT_MS', 60_000, 100, 600_000),
+    qrTimeoutMs:
+      read.raw('WA_QR_TIMEOUT_MS') === undefined ? undefined : read.integer('WA_QR_TIMEOUT_MS', 60_000, 100, 600_000),
     webhookUrl: read.url('WEBHOOK_URL', ['http:', 'https:']),
     webhookSecret,
     allowPrivateWebhooks: read.oneOf('ALLOW_PRIVATE_WEBHOOKS', ['true', 'false'], 'false') === 'true',

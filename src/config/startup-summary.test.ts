@@ -9,8 +9,8 @@ describe('startupSummary', () => {
     const { message, fields } = startupSummary(config, '1.2.3');
     assert.equal(
       message,
-      'wagate 1.2.3; database SQLite /srv/wa/wagate.sqlite; listening on http://127.0.0.1:8080; '
-        + 'engine on the main thread',
+      'wagate 1.2.3; database SQLite /srv/wa/wagate.sqlite; listening on http://127.0.0.1:8080; ' +
+        'engine on the main thread',
     );
     assert.equal(fields.simulator, undefined);
   });

@@ -12,7 +12,8 @@ export function limitSourceMappedStacks(
   execArgv: readonly string[] = process.execArgv,
   nodeOptions: string = process.env.NODE_OPTIONS ?? '',
 ): boolean {
-  if (execArgv.includes('--enable-source-maps') || nodeOptions.split(/\s+/).includes('--enable-source-maps')) return true;
+  if (execArgv.includes('--enable-source-maps') || nodeOptions.split(/\s+/).includes('--enable-source-maps'))
+    return true;
   process.setSourceMapsEnabled(false);
   return false;
 }

@@ -33,12 +33,15 @@ export const newEventId = (): string => `evt_${randomUUID().replaceAll('-', '')}
  * commit in order, so an SSE client resuming after sequence N can never miss a later-committed N-1.
  */
 export function createOutboxPublisher(options: OutboxPublisherOptions): OutboxPublisher {
-  const writer = createGroupCommit<GatewayEvent, StoredEvent>(async (events) => {
-    const { events: stored, lanes } = await options.store.append(events);
-    for (const event of stored) options.hub.emit(event);
-    if (lanes.length > 0) options.onCommitted?.(lanes);
-    return stored;
-  }, { maxBatch: options.maxBatch ?? 500, delayMs: options.batchWindowMs ?? 2 });
+  const writer = createGroupCommit<GatewayEvent, StoredEvent>(
+    async (events) => {
+      const { events: stored, lanes } = await options.store.append(events);
+      for (const event of stored) options.hub.emit(event);
+      if (lanes.length > 0) options.onCommitted?.(lanes);
+      return stored;
+    },
+    { maxBatch: options.maxBatch ?? 500, delayMs: options.batchWindowMs ?? 2 },
+  );
 
   return {
     publish(sessionId, type, data) {

@@ -23,7 +23,13 @@ export function retryDelayMs(policy: RetryPolicy, failedAttempts: number, random
 }
 
 /** Why the endpoint should be disabled after this failure, or null to keep trying. */
-export function disableReason(policy: DisablePolicy, streak: FailureStreak, statusCode: number | null, now: Date, lastError: string): string | null {
+export function disableReason(
+  policy: DisablePolicy,
+  streak: FailureStreak,
+  statusCode: number | null,
+  now: Date,
+  lastError: string,
+): string | null {
   if (statusCode === 410) return 'the endpoint answered 410 Gone';
   const lasting = now.getTime() - streak.failingSince.getTime();
   if (streak.failureCount >= policy.afterFailures && lasting >= policy.afterMs) {

@@ -18,7 +18,10 @@ export function publishSessionEvents(publisher: EventPublisher, logger: Logger):
   return (event) => {
     if (event.type !== 'session.status' && event.type !== 'session.qr') return;
     publisher.publish(event.sessionId, event.type, sessionEventData(event)).catch((err: unknown) => {
-      logger.error({ err, sessionId: event.sessionId, type: event.type }, 'could not store a session event in the outbox');
+      logger.error(
+        { err, sessionId: event.sessionId, type: event.type },
+        'could not store a session event in the outbox',
+      );
     });
   };
 }

@@ -7,7 +7,12 @@ import { classifyTransportError } from '../shared/transport-failure.ts';
 export type SendResult = { statusCode: number; error: null } | { statusCode: null; error: string };
 
 /** POSTs one webhook body; never throws. */
-export type WebhookSender = (url: string, body: string, headers: Record<string, string>, timeoutMs: number) => Promise<SendResult>;
+export type WebhookSender = (
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+) => Promise<SendResult>;
 
 export interface HttpSenderOptions {
   /** Connections kept per receiver host (default 64). */
@@ -49,7 +54,10 @@ export function createHttpSender(options: HttpSenderOptions = {}): { send: Webho
           ...headers,
         },
       });
-      const timer = setTimeout(() => request.destroy(Object.assign(new Error(`timeout after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
+      const timer = setTimeout(
+        () => request.destroy(Object.assign(new Error(`timeout after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+        timeoutMs,
+      );
       request.once('response', (response) => {
         // The body is not needed; draining it lets the connection be reused.
         response.resume();

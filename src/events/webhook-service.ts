@@ -1,6 +1,12 @@
 import { AppError } from '../errors/app-error.ts';
 import { BLOCKED_ADDRESS, checkedAddresses, type AddressPolicy } from '../shared/outbound-address.ts';
-import type { DeliveryFilter, DeliveryRecord, DeliveryStore, WebhookEndpoint, WebhookEndpointStore } from './event-store.ts';
+import type {
+  DeliveryFilter,
+  DeliveryRecord,
+  DeliveryStore,
+  WebhookEndpoint,
+  WebhookEndpointStore,
+} from './event-store.ts';
 import type { EventType } from './event-types.ts';
 import { generateWebhookSecret, isStandardSecret } from './webhook-signature.ts';
 
@@ -23,7 +29,10 @@ export interface PutWebhookInput {
 
 export interface WebhookService {
   /** Creates or replaces (and re-enables) a session's webhook; `generatedSecret` is set only when one was made. */
-  put(sessionId: string, input: PutWebhookInput): Promise<{ endpoint: WebhookEndpoint; generatedSecret: string | null }>;
+  put(
+    sessionId: string,
+    input: PutWebhookInput,
+  ): Promise<{ endpoint: WebhookEndpoint; generatedSecret: string | null }>;
   get(sessionId: string): Promise<WebhookEndpoint>;
   remove(sessionId: string): Promise<void>;
   listDeliveries(filter: DeliveryFilter): Promise<DeliveryRecord[]>;
@@ -40,7 +49,10 @@ function assertWebhookUrl(text: string): string {
     throw new AppError('INVALID_WEBHOOK_URL', 'url must be an absolute http or https URL');
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || text.length > MAX_URL_LENGTH) {
-    throw new AppError('INVALID_WEBHOOK_URL', `url must be an absolute http or https URL of at most ${MAX_URL_LENGTH} characters`);
+    throw new AppError(
+      'INVALID_WEBHOOK_URL',
+      `url must be an absolute http or https URL of at most ${MAX_URL_LENGTH} characters`,
+    );
   }
   return url.toString();
 }
@@ -68,7 +80,10 @@ export function createWebhookService(options: WebhookServiceOptions): WebhookSer
       const url = assertWebhookUrl(input.url);
       await assertAllowedTarget(url, options.addresses);
       if (input.secret !== undefined && !isStandardSecret(input.secret)) {
-        throw new AppError('INVALID_WEBHOOK_SECRET', 'secret must be whsec_ followed by 16 to 64 bytes in base64 (or leave it out to get one generated)');
+        throw new AppError(
+          'INVALID_WEBHOOK_SECRET',
+          'secret must be whsec_ followed by 16 to 64 bytes in base64 (or leave it out to get one generated)',
+        );
       }
       await requireSession(sessionId);
       const existing = await endpoints.findForSession(sessionId);

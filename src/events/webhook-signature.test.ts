@@ -4,7 +4,12 @@ import { generateWebhookSecret, isStandardSecret, secretKey, signWebhook } from 
 
 describe('Standard Webhooks signing', () => {
   test('matches the published Standard Webhooks example', () => {
-    const headers = signWebhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}');
+    const headers = signWebhook(
+      'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      'msg_p5jXN8AQM9LWM0D4loKWxJek',
+      1614265330,
+      '{"test": 2432232314}',
+    );
     assert.deepEqual(headers, {
       'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek',
       'webhook-timestamp': '1614265330',
@@ -27,7 +32,14 @@ describe('Standard Webhooks signing', () => {
     assert.ok(isStandardSecret(secret));
     assert.equal(secretKey(secret).length, 32);
     assert.deepEqual(secretKey('plain-old-secret-16'), Buffer.from('plain-old-secret-16'));
-    for (const bad of ['plain-old-secret-16', 'whsec_', 'whsec_abc', `whsec_${Buffer.alloc(8).toString('base64')}`, `whsec_${Buffer.alloc(65).toString('base64')}`, 'whsec_****']) {
+    for (const bad of [
+      'plain-old-secret-16',
+      'whsec_',
+      'whsec_abc',
+      `whsec_${Buffer.alloc(8).toString('base64')}`,
+      `whsec_${Buffer.alloc(65).toString('base64')}`,
+      'whsec_****',
+    ]) {
       assert.equal(isStandardSecret(bad), false, bad);
     }
   });

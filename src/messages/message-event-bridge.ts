@@ -13,10 +13,18 @@ export function publishMessageEvents(publisher: EventPublisher, logger: Logger):
       published = publisher.publish(event.sessionId, 'message.received', { ...event.message });
     } else if (event.type === 'message.status') {
       const { messageId, chatId, status, error } = event;
-      published = publisher.publish(event.sessionId, 'message.status', { messageId, chatId, status, ...(error !== undefined && { error }) });
+      published = publisher.publish(event.sessionId, 'message.status', {
+        messageId,
+        chatId,
+        status,
+        ...(error !== undefined && { error }),
+      });
     } else return;
     published.catch((err: unknown) => {
-      logger.error({ err, sessionId: event.sessionId, type: event.type }, 'could not store a message event in the outbox');
+      logger.error(
+        { err, sessionId: event.sessionId, type: event.type },
+        'could not store a message event in the outbox',
+      );
     });
   };
 }

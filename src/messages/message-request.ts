@@ -61,10 +61,14 @@ function mediaContent(kind: MediaKind, body: MediaBody, media: MediaLoading): ()
 /** Validates the recipient, the single content key and the media's form; nothing is fetched or sent here. */
 export function prepareOutgoingMessage(body: SendMessageBody, media: MediaLoading): PreparedMessage {
   const to = recipientJid(body.to);
-  if (!to) throw new AppError('INVALID_RECIPIENT', 'use a phone number with country code (digits, optional +) or a JID');
+  if (!to)
+    throw new AppError('INVALID_RECIPIENT', 'use a phone number with country code (digits, optional +) or a JID');
   const present = CONTENT_KEYS.filter((key) => body[key] !== undefined);
   if (present.length !== 1) {
-    throw new AppError('INVALID_MESSAGE_CONTENT', `give exactly one of ${CONTENT_KEYS.join(', ')} (got ${present.length})`);
+    throw new AppError(
+      'INVALID_MESSAGE_CONTENT',
+      `give exactly one of ${CONTENT_KEYS.join(', ')} (got ${present.length})`,
+    );
   }
   const key = present[0] as (typeof CONTENT_KEYS)[number];
   const quoted = body.quotedMessageId ? { quotedMessageId: body.quotedMessageId } : {};
@@ -76,7 +80,8 @@ export function prepareOutgoingMessage(body: SendMessageBody, media: MediaLoadin
   if (key === 'location' && body.location) content = { kind: 'location', ...body.location };
   else if (key === 'contact' && body.contact) {
     const phoneNumber = normalisePhone(body.contact.phoneNumber);
-    if (!phoneNumber) throw new AppError('INVALID_MESSAGE_CONTENT', 'contact.phoneNumber must be a phone number with country code');
+    if (!phoneNumber)
+      throw new AppError('INVALID_MESSAGE_CONTENT', 'contact.phoneNumber must be a phone number with country code');
     content = { kind: 'contact', name: body.contact.name, phoneNumber };
   } else if (key === 'reaction' && body.reaction) content = { kind: 'reaction', ...body.reaction };
   else content = { kind: 'text', text: body.text ?? '' };

@@ -7,8 +7,14 @@ test('the semaphore admits at most its limit and hands slots over in order', asy
   const order: number[] = [];
   const a = await slots.acquire();
   const b = await slots.acquire();
-  const c = slots.acquire().then((release) => { order.push(3); return release; });
-  const d = slots.acquire().then((release) => { order.push(4); return release; });
+  const c = slots.acquire().then((release) => {
+    order.push(3);
+    return release;
+  });
+  const d = slots.acquire().then((release) => {
+    order.push(4);
+    return release;
+  });
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(order, [], 'third and fourth wait while two are held');
   a();

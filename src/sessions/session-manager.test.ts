@@ -140,7 +140,13 @@ describe('SessionManager on a fake engine and real SQLite', () => {
     assert.equal(stopped.connectionStatus, 'STOPPED');
 
     await manager.shutdown();
-    const second = new SessionManager({ engine, records: stores.records, logger, backoff: { baseMs: 5, maxMs: 20 }, startConcurrency: 2 });
+    const second = new SessionManager({
+      engine,
+      records: stores.records,
+      logger,
+      backoff: { baseMs: 5, maxMs: 20 },
+      startConcurrency: 2,
+    });
     await second.restoreAll();
     assert.equal((await second.get('keeper')).isActive, true);
     assert.equal((await second.get('sleeper')).isActive, false);
@@ -156,7 +162,13 @@ describe('SessionManager on a fake engine and real SQLite', () => {
       await stores.records.update(id, { status: 'connected' });
       engine.users.set(id, sampleUser(`62870000000${index}`));
     }
-    const bounded = new SessionManager({ engine, records: stores.records, logger, backoff: { baseMs: 5, maxMs: 20 }, startConcurrency: 2 });
+    const bounded = new SessionManager({
+      engine,
+      records: stores.records,
+      logger,
+      backoff: { baseMs: 5, maxMs: 20 },
+      startConcurrency: 2,
+    });
     // Every linked session in this database is restored (earlier tests left some), all through the same slots.
     const before = engine.connections.length;
     const opened = () => engine.connections.slice(before);
@@ -206,15 +218,28 @@ describe('SessionManager on a fake engine and real SQLite', () => {
     assert.equal(manager.peek('peeker'), seen);
 
     const listed = await manager.list('all');
-    assert.deepEqual(listed.find((view) => view.record.sessionId === 'peeker'), seen);
+    assert.deepEqual(
+      listed.find((view) => view.record.sessionId === 'peeker'),
+      seen,
+    );
     assert.deepEqual(manager.peekList('all'), listed);
-    assert.ok(manager.peekList('all')?.includes(manager.peek('peeker')!), 'lists and single reads hand out the same views');
+    assert.ok(
+      manager.peekList('all')?.includes(manager.peek('peeker')!),
+      'lists and single reads hand out the same views',
+    );
     assert.deepEqual(manager.peekList('connected'), await manager.list('connected'));
     assert.equal(manager.peek('never-created'), undefined);
   });
 
   test('bad ids, reserved ids, duplicates and unknown ids are refused', async () => {
-    for (const [id, code] of [['', 'INVALID_SESSION_ID'], ['a b', 'INVALID_SESSION_ID'], ['x'.repeat(65), 'INVALID_SESSION_ID'], ['all', 'RESERVED_SESSION_ID'], ['connected', 'RESERVED_SESSION_ID'], [42, 'INVALID_SESSION_ID']] as const) {
+    for (const [id, code] of [
+      ['', 'INVALID_SESSION_ID'],
+      ['a b', 'INVALID_SESSION_ID'],
+      ['x'.repeat(65), 'INVALID_SESSION_ID'],
+      ['all', 'RESERVED_SESSION_ID'],
+      ['connected', 'RESERVED_SESSION_ID'],
+      [42, 'INVALID_SESSION_ID'],
+    ] as const) {
       await assert.rejects(manager.create(id), (err) => isAppError(err) && err.code === code, String(id));
     }
     await manager.create('dupe');

@@ -90,7 +90,10 @@ export class SessionManager {
   async list(filter: SessionFilter): Promise<SessionView[]> {
     await Promise.all([...this.#runtimes.values()].map((runtime) => runtime.flush()));
     const records = await this.#options.records.list();
-    return this.#select(records.map((record) => this.#options.records.view(record)), filter);
+    return this.#select(
+      records.map((record) => this.#options.records.view(record)),
+      filter,
+    );
   }
 
   /** What `list` would answer, without waiting, when memory already holds it (see `peek`); else undefined. */
@@ -98,7 +101,6 @@ export class SessionManager {
     const views = this.#options.records.peekAll();
     return views && this.#select(views, filter);
   }
-
 
   #select(views: SessionView[], filter: SessionFilter): SessionView[] {
     if (filter === 'all') return views;
@@ -172,7 +174,8 @@ export class SessionManager {
     const runtime = this.#runtimes.get(sessionId);
     const connection = runtime?.connectionStatus === 'AUTHENTICATED' ? runtime.connection : undefined;
     if (!connection || runtime?.ended) {
-      const status = runtime && !runtime.ended ? runtime.connectionStatus : (await this.get(sessionId)).connectionStatus;
+      const status =
+        runtime && !runtime.ended ? runtime.connectionStatus : (await this.get(sessionId)).connectionStatus;
       throw new AppError('SESSION_NOT_AUTHENTICATED', `session is ${status}`);
     }
     return connection;
@@ -203,7 +206,11 @@ export class SessionManager {
       // Only a linked session has a device to remove on WhatsApp; give a reconnecting one time to open.
       if (runtime.user) await runtime.waitUntil((status) => status === 'AUTHENTICATED', LINK_WAIT_MS);
       const online = runtime.user !== null && runtime.connectionStatus === 'AUTHENTICATED';
-      if (runtime.user && !online) this.#options.logger.warn({ sessionId: record.sessionId }, 'logout without a connection: the device stays listed on the phone until removed there');
+      if (runtime.user && !online)
+        this.#options.logger.warn(
+          { sessionId: record.sessionId },
+          'logout without a connection: the device stays listed on the phone until removed there',
+        );
       await runtime.end({ connectionStatus: 'LOGGED_OUT', status: 'logged_out', reason: 'logged out' }, online);
     }
     await engine.wipe(record.sessionId);
@@ -256,9 +263,11 @@ export class SessionManager {
     const previous = this.#locks.get(sessionId) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(task);
     this.#locks.set(sessionId, next);
-    void next.finally(() => {
-      if (this.#locks.get(sessionId) === next) this.#locks.delete(sessionId);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.#locks.get(sessionId) === next) this.#locks.delete(sessionId);
+      })
+      .catch(() => undefined);
     return next;
   }
 }

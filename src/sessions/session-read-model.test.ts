@@ -49,12 +49,25 @@ for (const dialect of TEST_DIALECTS) {
       const again = await cache.list();
       assert.equal(reads.list, 1, 'the second list is served from memory');
       assert.deepEqual(again, listed);
-      assert.deepEqual(listed.map((r) => r.sessionId).filter((id) => id.startsWith('c-')), ['c-1', 'c-2']);
+      assert.deepEqual(
+        listed.map((r) => r.sessionId).filter((id) => id.startsWith('c-')),
+        ['c-1', 'c-2'],
+      );
       assert.deepEqual(listed, await stores.records.list(), 'same rows, same order as the database');
-      assert.deepEqual(cache.peekAll()?.map((view) => view.record), listed);
+      assert.deepEqual(
+        cache.peekAll()?.map((view) => view.record),
+        listed,
+      );
       await cache.update('c-2', { status: 'stopped' });
-      assert.equal(cache.peekAll()?.find((v) => v.record.sessionId === 'c-2')?.record.status, 'stopped', 'a write reorders nothing and shows at once');
-      assert.deepEqual(cache.peekAll()?.map((view) => view.record), await stores.records.list());
+      assert.equal(
+        cache.peekAll()?.find((v) => v.record.sessionId === 'c-2')?.record.status,
+        'stopped',
+        'a write reorders nothing and shows at once',
+      );
+      assert.deepEqual(
+        cache.peekAll()?.map((view) => view.record),
+        await stores.records.list(),
+      );
 
       assert.equal(await cache.remove('c-1'), true);
       assert.equal(await cache.find('c-1'), undefined);

@@ -123,15 +123,27 @@ export class SessionReadModel implements SessionRecordStore {
   }
 
   insert(sessionId: string): Promise<SessionRecord> {
-    return this.#write(sessionId, () => this.#inner.insert(sessionId), (record) => record);
+    return this.#write(
+      sessionId,
+      () => this.#inner.insert(sessionId),
+      (record) => record,
+    );
   }
 
   update(sessionId: string, patch: SessionRecordPatch): Promise<SessionRecord | undefined> {
-    return this.#write(sessionId, () => this.#inner.update(sessionId, patch), (record) => record ?? 'gone');
+    return this.#write(
+      sessionId,
+      () => this.#inner.update(sessionId, patch),
+      (record) => record ?? 'gone',
+    );
   }
 
   remove(sessionId: string): Promise<boolean> {
-    return this.#write(sessionId, () => this.#inner.remove(sessionId), () => 'gone');
+    return this.#write(
+      sessionId,
+      () => this.#inner.remove(sessionId),
+      () => 'gone',
+    );
   }
 
   async find(sessionId: string): Promise<SessionRecord | undefined> {
@@ -208,9 +220,13 @@ export class SessionReadModel implements SessionRecordStore {
   #viewOf(entry: Entry): SessionView {
     const { memo } = entry;
     const live = this.#current(entry.record.sessionId);
-    const unchanged = memo !== undefined && memo.live === live
-      && memo.status === (live?.status ?? entry.record.status) && memo.user === (live?.user ?? null)
-      && memo.connectionStatus === live?.connectionStatus && memo.lastSeen === (live?.lastSeenAt() ?? null);
+    const unchanged =
+      memo !== undefined &&
+      memo.live === live &&
+      memo.status === (live?.status ?? entry.record.status) &&
+      memo.user === (live?.user ?? null) &&
+      memo.connectionStatus === live?.connectionStatus &&
+      memo.lastSeen === (live?.lastSeenAt() ?? null);
     if (unchanged) return memo.view;
     entry.memo = this.#memoFor(entry.record);
     return entry.memo.view;

@@ -49,14 +49,28 @@ export class SessionRuntime {
     this.#user = user;
   }
 
-  get connectionStatus(): ConnectionStatus { return this.#connectionStatus; }
-  get status(): SessionStatus { return this.#status; }
+  get connectionStatus(): ConnectionStatus {
+    return this.#connectionStatus;
+  }
+  get status(): SessionStatus {
+    return this.#status;
+  }
   /** The linked account according to the credentials; null when nothing is linked. */
-  get user(): UserInfo | null { return this.#user; }
-  get qr(): string | null { return this.#qr; }
-  get ended(): boolean { return this.#ended; }
-  get connection(): EngineConnection | undefined { return this.#connection; }
-  lastSeenAt(): number | null { return this.#connection?.lastSeenAt() ?? this.#lastSeenAt; }
+  get user(): UserInfo | null {
+    return this.#user;
+  }
+  get qr(): string | null {
+    return this.#qr;
+  }
+  get ended(): boolean {
+    return this.#ended;
+  }
+  get connection(): EngineConnection | undefined {
+    return this.#connection;
+  }
+  lastSeenAt(): number | null {
+    return this.#connection?.lastSeenAt() ?? this.#lastSeenAt;
+  }
 
   start(): void {
     // The stored status agrees with CONNECTING: linked credentials, or a registration on its way to a QR.
@@ -194,7 +208,12 @@ export class SessionRuntime {
     if (this.#ended) return;
     this.#ended = true;
     const lastSeenAt = this.lastSeenAt();
-    this.#setState(connectionStatus, status, lastSeenAt ? { ...patch, lastSeenAt: new Date(lastSeenAt) } : patch, reason);
+    this.#setState(
+      connectionStatus,
+      status,
+      lastSeenAt ? { ...patch, lastSeenAt: new Date(lastSeenAt) } : patch,
+      reason,
+    );
     // Leave memory only once the final state is stored, so a read never sees an older stored state.
     void this.#writes.then(() => this.#deps.onEnded());
   }

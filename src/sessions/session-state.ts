@@ -1,12 +1,25 @@
 /** Stored status (the seed's `status`). `stopped` means stopped on purpose: not restored at boot. */
 export const SESSION_STATUSES = [
-  'created', 'qr', 'authenticated', 'connected', 'disconnected', 'stopped', 'logged_out', 'failed',
+  'created',
+  'qr',
+  'authenticated',
+  'connected',
+  'disconnected',
+  'stopped',
+  'logged_out',
+  'failed',
 ] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /** Live status (the seed's `connectionStatus`). */
 export const CONNECTION_STATUSES = [
-  'STOPPED', 'CONNECTING', 'QR_REQUIRED', 'AUTHENTICATED', 'RECONNECTING', 'LOGGED_OUT', 'FAILED',
+  'STOPPED',
+  'CONNECTING',
+  'QR_REQUIRED',
+  'AUTHENTICATED',
+  'RECONNECTING',
+  'LOGGED_OUT',
+  'FAILED',
 ] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 

@@ -28,7 +28,11 @@ export interface PhoneFeaturesOptions {
 }
 
 /** Attaches the pairing-code flow, messaging and their control routes to the core (startSimulator calls it once). */
-export function attachPhoneFeatures(core: SimCore, control: ControlRouter, options: PhoneFeaturesOptions = {}): PhoneFeatures {
+export function attachPhoneFeatures(
+  core: SimCore,
+  control: ControlRouter,
+  options: PhoneFeaturesOptions = {},
+): PhoneFeatures {
   // A second attach would register a second hub whose state (logs, queues, Signal sessions) splits from the first.
   if (core.router.findIq({ tag: 'iq', attrs: { xmlns: 'usync', type: 'get' } })) {
     throw new Error('phone features are already attached to this simulator (startSimulator does it)');

@@ -44,12 +44,16 @@ export class SimCore {
   accept(ws: WebSocket): void {
     const stallHandshake = this.#stallNext > 0;
     if (stallHandshake) this.#stallNext--;
-    const connection = new WaConnection(ws, { keys: this.keys, stallHandshake }, {
-      onHandshake: (conn, result) => this.#onHandshake(conn, result),
-      onNode: (conn, node) => void this.#onNode(conn, node),
-      onClose: (conn) => this.#onClose(conn),
-      onError: (_conn, err) => this.logger.debug({ err }, 'sim connection error'),
-    });
+    const connection = new WaConnection(
+      ws,
+      { keys: this.keys, stallHandshake },
+      {
+        onHandshake: (conn, result) => this.#onHandshake(conn, result),
+        onNode: (conn, node) => void this.#onNode(conn, node),
+        onClose: (conn) => this.#onClose(conn),
+        onError: (_conn, err) => this.logger.debug({ err }, 'sim connection error'),
+      },
+    );
     this.#connections.add(connection);
   }
 

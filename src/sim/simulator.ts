@@ -136,7 +136,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     injectFault: (fault) => injectFault(core, fault),
     async waitForLink(phoneNumber, timeoutMs = DEFAULT_WAIT_MS) {
-      const [device] = await waitForEvent(core.events, 'device-linked', (d) => d.phoneNumber === phoneNumber, timeoutMs);
+      const [device] = await waitForEvent(
+        core.events,
+        'device-linked',
+        (d) => d.phoneNumber === phoneNumber,
+        timeoutMs,
+      );
       return device.jid;
     },
     async waitForLogin(deviceJid, timeoutMs = DEFAULT_WAIT_MS) {

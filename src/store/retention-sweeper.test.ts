@@ -18,17 +18,34 @@ function capturedLogger() {
 test('each rule prunes at its own cutoff; a failing rule is logged and the next still runs', async () => {
   const { logger, lines } = capturedLogger();
   const cutoffs: Record<string, number> = {};
-  const sweeper = new RetentionSweeper([
-    { what: 'messages', retentionHours: 72, prune: async (before) => ((cutoffs.messages = before.getTime()), 3) },
-    { what: 'broken', retentionHours: 1, prune: async () => { throw new Error('disk on fire'); } },
-    { what: 'events', retentionHours: 168, prune: async (before) => ((cutoffs.events = before.getTime()), { events: 0, deliveries: 0 }) },
-  ], logger);
+  const sweeper = new RetentionSweeper(
+    [
+      { what: 'messages', retentionHours: 72, prune: async (before) => ((cutoffs.messages = before.getTime()), 3) },
+      {
+        what: 'broken',
+        retentionHours: 1,
+        prune: async () => {
+          throw new Error('disk on fire');
+        },
+      },
+      {
+        what: 'events',
+        retentionHours: 168,
+        prune: async (before) => ((cutoffs.events = before.getTime()), { events: 0, deliveries: 0 }),
+      },
+    ],
+    logger,
+  );
   const now = Date.now();
   await sweeper.sweep();
   assert.ok(Math.abs(now - 72 * 3_600_000 - cutoffs.messages!) < 5_000);
   assert.ok(Math.abs(now - 168 * 3_600_000 - cutoffs.events!) < 5_000, 'the rule after the failing one ran');
   await new Promise((resolve) => setImmediate(resolve));
-  assert.deepEqual(lines.map((line) => line.msg), ['pruned messages past retention', 'failed to prune broken'], 'nothing logged when nothing was pruned');
+  assert.deepEqual(
+    lines.map((line) => line.msg),
+    ['pruned messages past retention', 'failed to prune broken'],
+    'nothing logged when nothing was pruned',
+  );
   assert.equal(lines[0]!.removed, 3);
   await sweeper.stop();
 });
@@ -38,7 +55,10 @@ test('a sweep asked for while one runs joins it instead of running twice', async
   let runs = 0;
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const sweeper = new RetentionSweeper([{ what: 'slow', retentionHours: 1, prune: async () => (runs++, await gate, 0) }], logger);
+  const sweeper = new RetentionSweeper(
+    [{ what: 'slow', retentionHours: 1, prune: async () => (runs++, await gate, 0) }],
+    logger,
+  );
   const first = sweeper.sweep();
   const second = sweeper.sweep();
   release();

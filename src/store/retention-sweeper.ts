@@ -51,7 +51,8 @@ export class RetentionSweeper {
       try {
         const removed = await rule.prune(new Date(Date.now() - rule.retentionHours * 3_600_000));
         const counts = typeof removed === 'number' ? { removed } : removed;
-        if (Object.values(counts).some((count) => count > 0)) this.#logger.info({ ...counts, retentionHours: rule.retentionHours }, `pruned ${rule.what} past retention`);
+        if (Object.values(counts).some((count) => count > 0))
+          this.#logger.info({ ...counts, retentionHours: rule.retentionHours }, `pruned ${rule.what} past retention`);
       } catch (err) {
         this.#logger.error({ err }, `failed to prune ${rule.what}`);
       }

@@ -51,7 +51,7 @@ describe('the interactive API reference in a real browser', () => {
     assert.deepEqual(foreign, [], 'the page loads nothing from outside the gateway');
   });
 
-  test('GET / leads to the dashboard, and /docs carries wagate\'s name and mark, not Swagger\'s or Fastify\'s', async () => {
+  test("GET / leads to the dashboard, and /docs carries wagate's name and mark, not Swagger's or Fastify's", async () => {
     const page = await browser.newPage();
     const front = await page.goto(`${gateway.url}/`);
     assert.equal(front?.status(), 200);
@@ -71,7 +71,7 @@ describe('the interactive API reference in a real browser', () => {
     assert.match(favicon ?? '', /\/docs\/static\/theme\/favicon\.svg$/);
     // A string, because this project's TypeScript has no DOM types; it runs in the page.
     const topbar = await page.evaluate("getComputedStyle(document.querySelector('.topbar')).backgroundColor");
-    assert.equal(topbar, 'rgb(11, 61, 36)', 'the top bar is in wagate\'s colours (the theme CSS is served, applied)');
+    assert.equal(topbar, 'rgb(11, 61, 36)', "the top bar is in wagate's colours (the theme CSS is served, applied)");
     assert.equal((await fetch(`${gateway.url}/sessions`)).status, 401, 'only the exact path / is public');
   });
 });

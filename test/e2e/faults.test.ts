@@ -54,7 +54,10 @@ describe('faults from WhatsApp lead to the documented state and recovery', () =>
       const back = await waitForConnectionStatus(gateway, id, 'AUTHENTICATED');
       assert.equal(back.body.data.lastDisconnect.code, expected);
       const seen = await historySince(gateway, id, since);
-      assert.ok(seen.indexOf('RECONNECTING') >= 0 && seen.indexOf('RECONNECTING') < seen.lastIndexOf('AUTHENTICATED'), seen.join(' → '));
+      assert.ok(
+        seen.indexOf('RECONNECTING') >= 0 && seen.indexOf('RECONNECTING') < seen.lastIndexOf('AUTHENTICATED'),
+        seen.join(' → '),
+      );
     });
   }
 

@@ -11,7 +11,10 @@ const PHONE = '6281900000001';
 async function summaryLine(gateway: GatewayProcess): Promise<string> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const lines = gateway.output().split('\n').filter((line) => line.includes('"listen"'));
+    const lines = gateway
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"listen"'));
     if (lines.length > 0 || Date.now() > deadline) return lines.join('\n');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -54,10 +57,7 @@ describe('the first ten minutes, against the simulator', () => {
     assert.equal(summary.listen, gateway.url);
     assert.equal(summary.engineThreads, Number(process.env.WAGATE_TEST_ENGINE_THREADS ?? 0));
     assert.match(summary.msg, /^wagate \d+\.\d+\.\d+; database SQLite /);
-    assert.match(
-      summary.msg,
-      new RegExp(`simulator mode \\(WA_WS_URL=${escapeRegExp(t.sim.wsUrl)}\\)`),
-    );
+    assert.match(summary.msg, new RegExp(`simulator mode \\(WA_WS_URL=${escapeRegExp(t.sim.wsUrl)}\\)`));
   });
 
   test('create, then at once GET /qr: 200 with the QR; linking logs no error and no lastDisconnect', async () => {

@@ -11,10 +11,19 @@ describe('session lifecycle over HTTP against the simulator', () => {
 
   before(async () => {
     t = await startTestSimulator('lifecycle');
-    for (const [phoneNumber, name] of [['6281300000001', 'Paired'], ['6281300000002', 'Leaver'], ['6281300000003', 'Gone'], ['6281300000004', 'Again']] as const) {
+    for (const [phoneNumber, name] of [
+      ['6281300000001', 'Paired'],
+      ['6281300000002', 'Leaver'],
+      ['6281300000003', 'Gone'],
+      ['6281300000004', 'Again'],
+    ] as const) {
       t.sim.createPhone({ phoneNumber, name, platform: 'android' });
     }
-    gateway = await startGateway({ databaseUrl: await freshDatabaseUrl('postgres'), dataDir: tempDir(), env: t.gatewayEnv });
+    gateway = await startGateway({
+      databaseUrl: await freshDatabaseUrl('postgres'),
+      dataDir: tempDir(),
+      env: t.gatewayEnv,
+    });
   });
   after(async () => {
     await gateway?.kill('SIGKILL');

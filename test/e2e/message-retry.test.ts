@@ -43,11 +43,18 @@ describe('WhatsApp retry requests are answered from stored messages', () => {
 
     t.sim.phone(EKO).sendRetryReceipt(id);
     const deadline = Date.now() + 15_000;
-    const copies = () => t.sim.phone(EKO).received().filter((m) => m.id === id);
+    const copies = () =>
+      t.sim
+        .phone(EKO)
+        .received()
+        .filter((m) => m.id === id);
     while (copies().length < 2) {
       assert.ok(Date.now() < deadline, 'the message was sent again');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    assert.deepEqual(copies().map((m) => m.text), [text, text]);
+    assert.deepEqual(
+      copies().map((m) => m.text),
+      [text, text],
+    );
   });
 });

@@ -26,7 +26,11 @@ describe('every content type arrives at the contact with the exact content; medi
     gateway = await startGateway({
       databaseUrl: await freshDatabaseUrl('sqlite'),
       dataDir: tempDir(),
-      env: { ...t.gatewayEnv, WEBHOOK_URL: receiver.url(), WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}` },
+      env: {
+        ...t.gatewayEnv,
+        WEBHOOK_URL: receiver.url(),
+        WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
+      },
     });
     await createAndLink(gateway, t.sim, 'shop', ME);
   });
@@ -75,7 +79,10 @@ describe('every content type arrives at the contact with the exact content; medi
       const got = await send({ image: { url: `${base}/photo.png`, mimetype: 'image/png' } });
       assert.equal(got.media?.bytes?.sha256, sha256(bytes));
       const before = t.sim.phone(DINA).received().length;
-      const missing = await gateway.request('POST', '/sessions/shop/messages', { to: DINA, image: { url: `${base}/missing.png` } });
+      const missing = await gateway.request('POST', '/sessions/shop/messages', {
+        to: DINA,
+        image: { url: `${base}/missing.png` },
+      });
       assert.equal(missing.status, 422);
       assert.equal(missing.body.message, 'Media could not be fetched');
       assert.equal(t.sim.phone(DINA).received().length, before);
@@ -85,7 +92,9 @@ describe('every content type arrives at the contact with the exact content; medi
   });
 
   test('location', async () => {
-    const got = await send({ location: { latitude: -6.1754, longitude: 106.8272, name: 'Monas', address: 'Jakarta Pusat' } });
+    const got = await send({
+      location: { latitude: -6.1754, longitude: 106.8272, name: 'Monas', address: 'Jakarta Pusat' },
+    });
     assert.equal(got.type, 'location');
     assert.deepEqual(got.location, { latitude: -6.1754, longitude: 106.8272, name: 'Monas', address: 'Jakarta Pusat' });
   });
@@ -109,8 +118,12 @@ describe('every content type arrives at the contact with the exact content; medi
 
   test('an image from the contact arrives as message.received with media metadata, downloadable through the API', async () => {
     const bytes = randomBytes(30_000);
-    const sent = await t.sim.phone(DINA).sendMedia(ME, { kind: 'image', bytes, mimetype: 'image/jpeg', caption: 'is this in stock?' });
-    await receiver.waitFor((hooks) => hooks.some((h) => h.json?.type === 'message.received' && h.json.data.id === sent.id));
+    const sent = await t.sim
+      .phone(DINA)
+      .sendMedia(ME, { kind: 'image', bytes, mimetype: 'image/jpeg', caption: 'is this in stock?' });
+    await receiver.waitFor((hooks) =>
+      hooks.some((h) => h.json?.type === 'message.received' && h.json.data.id === sent.id),
+    );
     const data = receiver.accepted.find((h) => h.json?.data?.id === sent.id)?.json.data;
     assert.equal(data.type, 'image');
     assert.equal(data.text, 'is this in stock?');

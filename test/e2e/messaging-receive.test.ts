@@ -17,8 +17,13 @@ function assertSigned(hook: ReceivedWebhook) {
   const timestamp = String(hook.headers['webhook-timestamp']);
   const key = Buffer.from(SECRET.slice('whsec_'.length), 'base64');
   const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${hook.body}`).digest();
-  const signatures = String(hook.headers['webhook-signature']).split(' ').map((s) => Buffer.from(s.replace(/^v1,/, ''), 'base64'));
-  assert.ok(signatures.some((s) => s.length === expected.length && timingSafeEqual(s, expected)), 'valid v1 signature');
+  const signatures = String(hook.headers['webhook-signature'])
+    .split(' ')
+    .map((s) => Buffer.from(s.replace(/^v1,/, ''), 'base64'));
+  assert.ok(
+    signatures.some((s) => s.length === expected.length && timingSafeEqual(s, expected)),
+    'valid v1 signature',
+  );
   assert.equal(hook.json.id, id);
 }
 
@@ -61,7 +66,11 @@ describe('receiving: contact messages and receipts become signed webhook events'
     assert.equal(data.fromMe, false);
     assert.equal(data.pushName, 'Carol');
     assert.equal(data.chatId, `${CAROL}@s.whatsapp.net`);
-    assert.deepEqual(data.from, { phoneNumber: CAROL, jid: `${CAROL}@s.whatsapp.net`, lid: `${t.sim.phone(CAROL).lid}@lid` });
+    assert.deepEqual(data.from, {
+      phoneNumber: CAROL,
+      jid: `${CAROL}@s.whatsapp.net`,
+      lid: `${t.sim.phone(CAROL).lid}@lid`,
+    });
     assert.equal(typeof data.timestamp, 'number');
   });
 
@@ -71,30 +80,53 @@ describe('receiving: contact messages and receipts become signed webhook events'
     const response = await gateway.request('POST', `/sessions/inbox/messages/${sent.id}/read`);
     assert.equal(response.status, 200, JSON.stringify(response.body));
     const deadline = Date.now() + 10_000;
-    while (t.sim.phone(CAROL).sent().find((m) => m.id === sent.id)?.status !== 'read') {
-      assert.ok(Date.now() < deadline, `status ${t.sim.phone(CAROL).sent().find((m) => m.id === sent.id)?.status}`);
+    while (
+      t.sim
+        .phone(CAROL)
+        .sent()
+        .find((m) => m.id === sent.id)?.status !== 'read'
+    ) {
+      assert.ok(
+        Date.now() < deadline,
+        `status ${
+          t.sim
+            .phone(CAROL)
+            .sent()
+            .find((m) => m.id === sent.id)?.status
+        }`,
+      );
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     assert.equal((await gateway.request('POST', '/sessions/inbox/messages/UNKNOWNID/read')).status, 404);
   });
 
   test('delivery and read receipts from the contact become message.status events, in order', async () => {
-    const response = await gateway.request('POST', '/sessions/inbox/messages', { to: CAROL, text: 'did you get this?' });
+    const response = await gateway.request('POST', '/sessions/inbox/messages', {
+      to: CAROL,
+      text: 'did you get this?',
+    });
     const id = response.body.data.id as string;
     await t.sim.phone(CAROL).waitForMessage((m) => m.id === id);
     // No pause: a receipt that comes while Baileys still buffers its echo of the message is folded into
     // that echo, and must surface all the same.
     t.sim.phone(CAROL).sendReceipt(id, 'delivered');
-    await receiver.waitFor((hooks) => ofType(hooks, 'message.status').some((h) => h.json.data.messageId === id && h.json.data.status === 'delivered'));
+    await receiver.waitFor((hooks) =>
+      ofType(hooks, 'message.status').some((h) => h.json.data.messageId === id && h.json.data.status === 'delivered'),
+    );
     t.sim.phone(CAROL).sendReceipt(id, 'read');
-    await receiver.waitFor((hooks) => ofType(hooks, 'message.status').some((h) => h.json.data.messageId === id && h.json.data.status === 'read'));
+    await receiver.waitFor((hooks) =>
+      ofType(hooks, 'message.status').some((h) => h.json.data.messageId === id && h.json.data.status === 'read'),
+    );
     const statuses = ofType(receiver.accepted, 'message.status').filter((h) => h.json.data.messageId === id);
     for (const hook of statuses) assertSigned(hook);
-    assert.deepEqual(statuses.map((h) => h.json.data.status), ['sent', 'delivered', 'read']);
+    assert.deepEqual(
+      statuses.map((h) => h.json.data.status),
+      ['sent', 'delivered', 'read'],
+    );
     assert.equal(statuses[0]?.json.data.chatId, `${CAROL}@s.whatsapp.net`);
   });
 
-  test('a message the server refuses becomes message.status failed with WhatsApp\'s error code, after sent', async () => {
+  test("a message the server refuses becomes message.status failed with WhatsApp's error code, after sent", async () => {
     const carol = t.sim.phone(CAROL);
     // Three paths through Baileys: an immediate nack comes as an update before the send is stored (held
     // back until `sent`); one after ~50 ms lands while Baileys buffers its echo of the message and is
@@ -102,13 +134,25 @@ describe('receiving: contact messages and receipts become signed webhook events'
     for (const delayMs of [0, 50, 400]) {
       carol.refuseIncoming(479, delayMs);
       try {
-        const response = await gateway.request('POST', '/sessions/inbox/messages', { to: CAROL, text: `the server says no (${delayMs} ms)` });
+        const response = await gateway.request('POST', '/sessions/inbox/messages', {
+          to: CAROL,
+          text: `the server says no (${delayMs} ms)`,
+        });
         assert.equal(response.status, 201, 'WhatsApp answers after the send: the API accepted it');
         const id = response.body.data.id as string;
-        await receiver.waitFor((hooks) => ofType(hooks, 'message.status').some((h) => h.json.data.messageId === id && h.json.data.status === 'failed'));
+        await receiver.waitFor((hooks) =>
+          ofType(hooks, 'message.status').some((h) => h.json.data.messageId === id && h.json.data.status === 'failed'),
+        );
         const statuses = ofType(receiver.accepted, 'message.status').filter((h) => h.json.data.messageId === id);
         for (const hook of statuses) assertSigned(hook);
-        assert.deepEqual(statuses.map((h) => [h.json.data.status, h.json.data.error]), [['sent', undefined], ['failed', '479']], `nack after ${delayMs} ms`);
+        assert.deepEqual(
+          statuses.map((h) => [h.json.data.status, h.json.data.error]),
+          [
+            ['sent', undefined],
+            ['failed', '479'],
+          ],
+          `nack after ${delayMs} ms`,
+        );
         assert.ok(!carol.received().some((m) => m.id === id), 'the contact got nothing');
       } finally {
         carol.refuseIncoming(null);

@@ -12,14 +12,22 @@ import { startTestSimulator, type TestSimulator } from '../support/test-simulato
  */
 function declareHugeBody(url: string, apiKey: string, declaredBytes: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'content-length': String(declaredBytes) },
-    }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-      req.destroy();
-    });
+    const req = httpRequest(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          'content-type': 'application/json',
+          'content-length': String(declaredBytes),
+        },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      },
+    );
     req.on('error', (err) => reject(err));
     req.write('{"to":"1","image":{"base64":"');
   });
@@ -37,7 +45,11 @@ describe('sending through the API arrives decrypted at the simulated contact', (
     t = await startTestSimulator('messaging-send');
     t.sim.createPhone({ phoneNumber: ME, name: 'Sender', platform: 'android' });
     t.sim.createPhone({ phoneNumber: CAROL, name: 'Carol', platform: 'iphone' });
-    gateway = await startGateway({ databaseUrl: await freshDatabaseUrl('sqlite'), dataDir: tempDir(), env: t.gatewayEnv });
+    gateway = await startGateway({
+      databaseUrl: await freshDatabaseUrl('sqlite'),
+      dataDir: tempDir(),
+      env: t.gatewayEnv,
+    });
     await createAndLink(gateway, t.sim, 'sender', ME);
   });
   after(async () => {
@@ -61,8 +73,15 @@ describe('sending through the API arrives decrypted at the simulated contact', (
   });
 
   test('a reply quotes the original message id', async () => {
-    const first = await gateway.request('POST', '/sessions/sender/messages', { to: `${CAROL}@s.whatsapp.net`, text: 'original' });
-    const reply = await gateway.request('POST', '/sessions/sender/messages', { to: CAROL, text: 'the reply', quotedMessageId: first.body.data.id });
+    const first = await gateway.request('POST', '/sessions/sender/messages', {
+      to: `${CAROL}@s.whatsapp.net`,
+      text: 'original',
+    });
+    const reply = await gateway.request('POST', '/sessions/sender/messages', {
+      to: CAROL,
+      text: 'the reply',
+      quotedMessageId: first.body.data.id,
+    });
     assert.equal(reply.status, 201, JSON.stringify(reply.body));
     const got = await t.sim.phone(CAROL).waitForMessage((m) => m.id === reply.body.data.id);
     assert.equal(got.message.extendedTextMessage?.text, 'the reply');
@@ -72,7 +91,12 @@ describe('sending through the API arrives decrypted at the simulated contact', (
   test('contact lookup says who is on WhatsApp, with JID and LID', async () => {
     const found = await gateway.request('GET', `/sessions/sender/contacts/+${CAROL}`);
     assert.equal(found.status, 200, JSON.stringify(found.body));
-    assert.deepEqual(found.body.data, { phoneNumber: CAROL, exists: true, jid: `${CAROL}@s.whatsapp.net`, lid: `${t.sim.phone(CAROL).lid}@lid` });
+    assert.deepEqual(found.body.data, {
+      phoneNumber: CAROL,
+      exists: true,
+      jid: `${CAROL}@s.whatsapp.net`,
+      lid: `${t.sim.phone(CAROL).lid}@lid`,
+    });
     const missing = await gateway.request('GET', `/sessions/sender/contacts/${STRANGER}`);
     assert.equal(missing.status, 200);
     assert.deepEqual(missing.body.data, { phoneNumber: STRANGER, exists: false, jid: null, lid: null });
@@ -84,7 +108,10 @@ describe('sending through the API arrives decrypted at the simulated contact', (
       const response = await gateway.request('POST', '/sessions/sender/presence', { to: CAROL, state });
       assert.equal(response.status, 200, JSON.stringify(response.body));
     }
-    assert.equal((await gateway.request('POST', '/sessions/sender/presence', { to: CAROL, state: 'dancing' })).status, 400);
+    assert.equal(
+      (await gateway.request('POST', '/sessions/sender/presence', { to: CAROL, state: 'dancing' })).status,
+      400,
+    );
   });
 
   test('bad input is a 4xx and sends nothing', async () => {
@@ -110,11 +137,17 @@ describe('sending through the API arrives decrypted at the simulated contact', (
     }
     assert.equal((await gateway.request('POST', '/sessions/nobody/messages', { to: CAROL, text: 'x' })).status, 404);
     // Decoded media one byte over MEDIA_MAX_BYTES (16 MiB), inside the route's body limit: read, then refused.
-    const tooBig = await gateway.request('POST', '/sessions/sender/messages', { to: CAROL, image: { base64: Buffer.alloc(16 * 1024 * 1024 + 1).toString('base64') } });
+    const tooBig = await gateway.request('POST', '/sessions/sender/messages', {
+      to: CAROL,
+      image: { base64: Buffer.alloc(16 * 1024 * 1024 + 1).toString('base64') },
+    });
     assert.equal(tooBig.status, 413);
     assert.equal(tooBig.body.message, 'Media too large');
     // A body beyond the route's limit is refused on its declared length, before it is read.
-    assert.equal(await declareHugeBody(`${gateway.url}/sessions/sender/messages`, gateway.apiKey, 64 * 1024 * 1024), 413);
+    assert.equal(
+      await declareHugeBody(`${gateway.url}/sessions/sender/messages`, gateway.apiKey, 64 * 1024 * 1024),
+      413,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(t.sim.phone(CAROL).received().length, before, 'nothing was sent');
   });

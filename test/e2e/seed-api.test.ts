@@ -5,7 +5,17 @@ import { startGateway, waitForConnectionStatus, type GatewayProcess } from '../s
 import { DIALECTS, freshDatabaseUrl, tempDir } from '../support/test-databases.ts';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const SEED_BASIC_KEYS = ['id', 'sessionId', 'status', 'createdAt', 'updatedAt', 'isActive', 'isAuthenticated', 'startTime', 'connectionStatus'];
+const SEED_BASIC_KEYS = [
+  'id',
+  'sessionId',
+  'status',
+  'createdAt',
+  'updatedAt',
+  'isActive',
+  'isAuthenticated',
+  'startTime',
+  'connectionStatus',
+];
 const SEED_USER_KEYS = ['phoneNumber', 'name', 'jid', 'platform', 'registered'];
 
 function assertSeedCredentials(data: Record<string, any>, phone: string, sessionId: string) {
@@ -92,7 +102,11 @@ for (const dialect of DIALECTS) {
       await waitForConnectionStatus(gateway, 'unlinked_one', 'QR_REQUIRED');
       const expectations = [
         ['/sessions/connected/credentials', 'Connected sessions with credentials retrieved successfully', [sessionId]],
-        ['/sessions/all/credentials', 'All sessions with credentials retrieved successfully', [sessionId, 'unlinked_one']],
+        [
+          '/sessions/all/credentials',
+          'All sessions with credentials retrieved successfully',
+          [sessionId, 'unlinked_one'],
+        ],
         ['/sessions/connected', 'Connected sessions retrieved successfully', [sessionId]],
         ['/sessions/all', 'All sessions retrieved successfully', [sessionId, 'unlinked_one']],
         ['/sessions', 'Active sessions retrieved successfully', [sessionId, 'unlinked_one']],
@@ -103,7 +117,11 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(Object.keys(response.body).sort(), ['count', 'data', 'message', 'success'], path);
         assert.equal(response.body.message, message, path);
         assert.equal(response.body.count, ids.length, path);
-        assert.deepEqual(response.body.data.map((s: { sessionId: string }) => s.sessionId), [...ids], path);
+        assert.deepEqual(
+          response.body.data.map((s: { sessionId: string }) => s.sessionId),
+          [...ids],
+          path,
+        );
         const linked = response.body.data.find((s: { sessionId: string }) => s.sessionId === sessionId);
         if (path.endsWith('/credentials')) assertSeedCredentials(linked, phone, sessionId);
         else assert.equal('userInfo' in linked, false, `${path} is basic`);

@@ -17,7 +17,11 @@ describe('start-up', () => {
     try {
       assert.match(first.apiKey, /^wag_[A-Za-z0-9_-]{43}$/);
       assert.equal(statSync(join(dataDir, 'api-key')).mode & 0o777, 0o600);
-      assert.match(first.output(), new RegExp(join(dataDir, 'api-key').replace(/[/.]/g, '\\$&')), 'tells where the key is');
+      assert.match(
+        first.output(),
+        new RegExp(join(dataDir, 'api-key').replace(/[/.]/g, '\\$&')),
+        'tells where the key is',
+      );
       assert.ok(!first.output().includes(first.apiKey), 'the key itself is never logged');
       assert.equal((await first.request('GET', '/sessions')).status, 200);
       assert.equal((await fetch(`${first.url}/sessions`)).status, 401, 'never runs without authentication');
@@ -36,14 +40,23 @@ describe('start-up', () => {
   test('invalid configuration stops the process with every problem listed', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', DATA_DIR: tempDir() },
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: 'eighty',
+        LOG_LEVEL: 'loud',
+        DATABASE_URL: 'mysql://x',
+        DATA_DIR: tempDir(),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     assert.equal(code, 1);
-    for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL']) assert.match(stderr, new RegExp(name), `${name} listed:\n${stderr}`);
+    for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL'])
+      assert.match(stderr, new RegExp(name), `${name} listed:\n${stderr}`);
   });
 
   test('a WEBHOOK_URL on a private address stops the start unless ALLOW_PRIVATE_WEBHOOKS=true', async () => {
@@ -59,12 +72,16 @@ describe('start-up', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     assert.equal(code, 1);
     assert.match(output, /WEBHOOK_URL: points at a private or reserved address.*ALLOW_PRIVATE_WEBHOOKS=true/);
-    assert.ok(!output.includes('secret-pass'), 'the URL\'s password is not printed');
+    assert.ok(!output.includes('secret-pass'), "the URL's password is not printed");
     const allowed = await startGateway({
       databaseUrl: await freshDatabaseUrl('sqlite'),
       dataDir: tempDir(),

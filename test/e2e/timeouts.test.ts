@@ -16,7 +16,14 @@ describe('timeouts: expired QR codes, a silent socket, a stalled handshake', () 
     gateway = await startGateway({
       databaseUrl: await freshDatabaseUrl('sqlite'),
       dataDir: tempDir(),
-      env: { ...t.gatewayEnv, WA_QR_TIMEOUT_MS: '250', WA_KEEP_ALIVE_MS: '1000', WA_CONNECT_TIMEOUT_MS: '1500', RECONNECT_BASE_MS: '200', RECONNECT_MAX_MS: '500' },
+      env: {
+        ...t.gatewayEnv,
+        WA_QR_TIMEOUT_MS: '250',
+        WA_KEEP_ALIVE_MS: '1000',
+        WA_CONNECT_TIMEOUT_MS: '1500',
+        RECONNECT_BASE_MS: '200',
+        RECONNECT_MAX_MS: '500',
+      },
     });
   });
   after(async () => {
@@ -61,10 +68,14 @@ describe('timeouts: expired QR codes, a silent socket, a stalled handshake', () 
     t.sim.injectFault({ kind: 'drop-tcp', jid });
     await relogin;
     await waitForConnectionStatus(gateway, 'quiet', 'AUTHENTICATED');
-    const history = (await gateway.request('GET', '/sessions/quiet/status')).body.data.history
-      .filter((h: { at: string }) => Date.parse(h.at) >= since);
+    const history = (await gateway.request('GET', '/sessions/quiet/status')).body.data.history.filter(
+      (h: { at: string }) => Date.parse(h.at) >= since,
+    );
     const retries = history.filter((h: { connectionStatus: string }) => h.connectionStatus === 'RECONNECTING');
     assert.ok(retries.length >= 2, `dropped, then timed out: ${JSON.stringify(history)}`);
-    assert.ok(retries.some((h: { reason: string }) => /Timed Out|408/i.test(h.reason)), JSON.stringify(retries));
+    assert.ok(
+      retries.some((h: { reason: string }) => /Timed Out|408/i.test(h.reason)),
+      JSON.stringify(retries),
+    );
   });
 });

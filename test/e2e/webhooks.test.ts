@@ -42,7 +42,14 @@ for (const dialect of DIALECTS) {
     const deliveries = async (query: string) => {
       const response = await gateway.request('GET', `/webhooks/deliveries?${query}`);
       assert.equal(response.status, 200, JSON.stringify(response.body));
-      return response.body.data as Array<{ id: string; eventId: string; sequence: number; status: string; attempts: number; endpoint: { id: string } }>;
+      return response.body.data as Array<{
+        id: string;
+        eventId: string;
+        sequence: number;
+        status: string;
+        attempts: number;
+        endpoint: { id: string };
+      }>;
     };
 
     before(async () => {
@@ -71,20 +78,41 @@ for (const dialect of DIALECTS) {
       await waitForConnectionStatus(gateway, SESSION, 'AUTHENTICATED');
 
       const linked = (hooks: readonly ReceivedWebhook[], path: string) =>
-        hooks.some((h) => h.json?.sessionId === SESSION && h.json.type === 'session.status' && h.json.data.connectionStatus === 'AUTHENTICATED' && h.url === path);
-      await receiver.waitFor((hooks) => linked(hooks, '/global') && linked(hooks, '/session'), 30_000, 'AUTHENTICATED at both endpoints');
-      for (const [path, secret] of [['/global', GLOBAL_SECRET], ['/session', sessionSecret]] as const) {
+        hooks.some(
+          (h) =>
+            h.json?.sessionId === SESSION &&
+            h.json.type === 'session.status' &&
+            h.json.data.connectionStatus === 'AUTHENTICATED' &&
+            h.url === path,
+        );
+      await receiver.waitFor(
+        (hooks) => linked(hooks, '/global') && linked(hooks, '/session'),
+        30_000,
+        'AUTHENTICATED at both endpoints',
+      );
+      for (const [path, secret] of [
+        ['/global', GLOBAL_SECRET],
+        ['/session', sessionSecret],
+      ] as const) {
         const hooks = receiver.accepted.filter((h) => h.url === path && h.json?.sessionId === SESSION);
         const qrHook = hooks.find((h) => h.json.type === 'session.qr');
         assert.ok(qrHook, `${path} got session.qr`);
         assert.match(qrHook.json.data.qr, /2@/);
-        assert.ok(hooks.every((h) => verifyStandardWebhook(secret, h)), `${path}: every signature verifies`);
+        assert.ok(
+          hooks.every((h) => verifyStandardWebhook(secret, h)),
+          `${path}: every signature verifies`,
+        );
         assert.ok(hooks.every((h) => h.headers['webhook-id'] === h.json.id && /^evt_/.test(h.json.id)));
-        const authenticated = hooks.find((h) => h.json.type === 'session.status' && h.json.data.connectionStatus === 'AUTHENTICATED')!;
+        const authenticated = hooks.find(
+          (h) => h.json.type === 'session.status' && h.json.data.connectionStatus === 'AUTHENTICATED',
+        )!;
         assert.deepEqual(Object.keys(authenticated.json).sort(), ['data', 'id', 'sessionId', 'timestamp', 'type']);
         assert.equal(authenticated.json.data.status, 'connected');
       }
-      assert.ok(receiver.accepted.some((h) => h.json?.data?.qr === qr.body.data.qr), 'the QR the API showed was published');
+      assert.ok(
+        receiver.accepted.some((h) => h.json?.data?.qr === qr.body.data.qr),
+        'the QR the API showed was published',
+      );
     });
 
     test('SIGKILL with deliveries pending: after restart every event id arrives, per-session order kept', async () => {
@@ -92,19 +120,29 @@ for (const dialect of DIALECTS) {
       assert.equal((await gateway.request('POST', `/sessions/${SESSION}/stop`)).status, 200);
       assert.equal((await gateway.request('POST', `/sessions/${SESSION}/start`)).status, 200);
       await waitForConnectionStatus(gateway, SESSION, 'AUTHENTICATED');
-      const pending = await eventually(async () => {
-        const rows = await deliveries(`status=pending&sessionId=${SESSION}&limit=1000`);
-        return rows.length >= 6 && rows.some((d) => d.attempts > 0) ? rows : undefined;
-      }, 'pending deliveries with failed attempts', E2E_WAIT);
+      const pending = await eventually(
+        async () => {
+          const rows = await deliveries(`status=pending&sessionId=${SESSION}&limit=1000`);
+          return rows.length >= 6 && rows.some((d) => d.attempts > 0) ? rows : undefined;
+        },
+        'pending deliveries with failed attempts',
+        E2E_WAIT,
+      );
       assert.equal(await gateway.kill('SIGKILL'), 'SIGKILL');
 
       await receiver.start();
       await launch();
-      const expected = new Map(pending.map((d) => [`${d.endpoint.id === 'global' ? '/global' : '/session'} ${d.eventId}`, d.sequence]));
-      await receiver.waitFor((hooks) => {
-        const got = new Set(hooks.map((h) => `${h.url} ${h.json?.id}`));
-        return [...expected.keys()].every((key) => got.has(key));
-      }, 30_000, 'every pending event at its endpoint');
+      const expected = new Map(
+        pending.map((d) => [`${d.endpoint.id === 'global' ? '/global' : '/session'} ${d.eventId}`, d.sequence]),
+      );
+      await receiver.waitFor(
+        (hooks) => {
+          const got = new Set(hooks.map((h) => `${h.url} ${h.json?.id}`));
+          return [...expected.keys()].every((key) => got.has(key));
+        },
+        30_000,
+        'every pending event at its endpoint',
+      );
 
       const sequences = new Map(pending.map((d) => [d.eventId, d.sequence]));
       for (const path of ['/global', '/session']) {
@@ -116,7 +154,11 @@ for (const dialect of DIALECTS) {
           seen.add(hook.json.id);
           firstArrivals.push(sequence);
         }
-        assert.deepEqual(firstArrivals, [...firstArrivals].sort((a, b) => a - b), `${path}: delivered in event order`);
+        assert.deepEqual(
+          firstArrivals,
+          [...firstArrivals].sort((a, b) => a - b),
+          `${path}: delivered in event order`,
+        );
         const secret = path === '/global' ? GLOBAL_SECRET : sessionSecret;
         assert.ok(receiver.accepted.filter((h) => h.url === path).every((h) => verifyStandardWebhook(secret, h)));
       }
@@ -128,24 +170,45 @@ for (const dialect of DIALECTS) {
       const first = await SseClient.connect(`${gateway.url}/events?sessionId=${SESSION}`, auth);
       assert.equal(first.status, 200);
       await gateway.request('POST', `/sessions/${SESSION}/stop`);
-      await first.waitFor(() => first.frames.some((f) => f.data.data.connectionStatus === 'STOPPED'), 'STOPPED on the stream');
+      await first.waitFor(
+        () => first.frames.some((f) => f.data.data.connectionStatus === 'STOPPED'),
+        'STOPPED on the stream',
+      );
       first.close();
       const lastId = Number(first.frames.at(-1)!.id);
       await gateway.request('POST', `/sessions/${SESSION}/start`);
       await waitForConnectionStatus(gateway, SESSION, 'AUTHENTICATED');
-      const later = await eventually(async () => {
-        const rows = (await deliveries(`sessionId=${SESSION}&limit=1000`)).filter((d) => d.endpoint.id === 'global' && d.sequence > lastId);
-        return rows.length >= 2 ? rows.sort((a, b) => a.sequence - b.sequence) : undefined;
-      }, 'later events in the outbox', E2E_WAIT);
+      const later = await eventually(
+        async () => {
+          const rows = (await deliveries(`sessionId=${SESSION}&limit=1000`)).filter(
+            (d) => d.endpoint.id === 'global' && d.sequence > lastId,
+          );
+          return rows.length >= 2 ? rows.sort((a, b) => a.sequence - b.sequence) : undefined;
+        },
+        'later events in the outbox',
+        E2E_WAIT,
+      );
 
-      const resumed = await SseClient.connect(`${gateway.url}/events?sessionId=${SESSION}`, { ...auth, 'last-event-id': String(lastId) });
+      const resumed = await SseClient.connect(`${gateway.url}/events?sessionId=${SESSION}`, {
+        ...auth,
+        'last-event-id': String(lastId),
+      });
       const lastExpected = later.at(-1)!;
-      await resumed.waitFor(() => resumed.frames.some((f) => f.data.id === lastExpected.eventId), 'the resumed stream to catch up');
+      await resumed.waitFor(
+        () => resumed.frames.some((f) => f.data.id === lastExpected.eventId),
+        'the resumed stream to catch up',
+      );
       resumed.close();
       const upTo = resumed.frames.findIndex((f) => f.data.id === lastExpected.eventId);
-      assert.deepEqual(resumed.frames.slice(0, upTo + 1).map((f) => f.data.id), later.map((d) => d.eventId), 'exactly the later events, in order');
+      assert.deepEqual(
+        resumed.frames.slice(0, upTo + 1).map((f) => f.data.id),
+        later.map((d) => d.eventId),
+        'exactly the later events, in order',
+      );
       assert.ok(resumed.frames.every((f) => Number(f.id) > lastId));
-      assert.ok(resumed.frames.some((f) => f.event === 'session.status' && f.data.data.connectionStatus === 'AUTHENTICATED'));
+      assert.ok(
+        resumed.frames.some((f) => f.event === 'session.status' && f.data.data.connectionStatus === 'AUTHENTICATED'),
+      );
 
       const noKey = await SseClient.connect(`${gateway.url}/events`, {});
       assert.equal(noKey.status, 401);

@@ -39,7 +39,12 @@ for (const dialect of TEST_DIALECTS) {
         requireSession: async (id) => {
           if (!KNOWN_SESSIONS.has(id)) throw new AppError('SESSION_NOT_FOUND');
         },
-        worker: { timeoutMs: 2_000, pollIntervalMs: 20, retry: { baseMs: 20, maxMs: 100, maxAttempts: 50 }, disable: { afterFailures: 12, afterMs: 0 } },
+        worker: {
+          timeoutMs: 2_000,
+          pollIntervalMs: 20,
+          retry: { baseMs: 20, maxMs: 100, maxAttempts: 50 },
+          disable: { afterFailures: 12, afterMs: 0 },
+        },
       });
       events.worker.start();
     });
@@ -59,8 +64,17 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(hook.headers['webhook-id'], published.id);
       assert.ok(verifyStandardWebhook(generatedSecret, hook), 'signature verifies with the returned secret');
       assert.equal(verifyStandardWebhook(SECRET, hook), false, 'and not with another secret');
-      assert.equal(verifyStandardWebhook(generatedSecret, { ...hook, body: hook.body.replace('2@abc', '2@abd') }), false);
-      assert.deepEqual(hook.json, { id: published.id, type: 'session.qr', sessionId: 'w-sign', timestamp: published.timestamp, data: { qr: '2@abc' } });
+      assert.equal(
+        verifyStandardWebhook(generatedSecret, { ...hook, body: hook.body.replace('2@abc', '2@abd') }),
+        false,
+      );
+      assert.deepEqual(hook.json, {
+        id: published.id,
+        type: 'session.qr',
+        sessionId: 'w-sign',
+        timestamp: published.timestamp,
+        data: { qr: '2@abc' },
+      });
       const delivery = await eventually(async () => {
         const [found] = await events.webhooks.listDeliveries({ sessionId: 'w-sign', limit: 10 });
         return found?.status === 'delivered' ? found : undefined;
@@ -90,7 +104,13 @@ for (const dialect of TEST_DIALECTS) {
         assert.deepEqual(got, sent, `${sessionId}: every event once, in publish order`);
       }
       assert.ok(receiver.accepted.every((hook) => verifyStandardWebhook(SECRET, hook)));
-      await eventually(async () => ((await events.webhooks.listDeliveries({ status: 'pending', sessionId: 'w-order-a', limit: 100 })).length === 0 ? true : undefined), 'no pending deliveries');
+      await eventually(
+        async () =>
+          (await events.webhooks.listDeliveries({ status: 'pending', sessionId: 'w-order-a', limit: 100 })).length === 0
+            ? true
+            : undefined,
+        'no pending deliveries',
+      );
     });
 
     test('an endpoint that keeps failing is disabled with the reason; PUT re-enables; retry replays', async () => {
@@ -103,13 +123,20 @@ for (const dialect of TEST_DIALECTS) {
         return endpoint && !endpoint.enabled ? endpoint : undefined;
       }, 'the endpoint to be disabled');
       assert.match(disabled.disabledReason ?? '', /^12 consecutive failures since .*; last: http_5xx$/);
-      assert.ok(receiver.received.every((hook) => hook.json.id === first.id), 'the second event never overtook the first');
+      assert.ok(
+        receiver.received.every((hook) => hook.json.id === first.id),
+        'the second event never overtook the first',
+      );
       const failed = await events.webhooks.listDeliveries({ sessionId: 'w-dis', status: 'failed', limit: 10 });
       assert.deepEqual(failed.map((d) => d.eventId).sort(), [first.id, second.id].sort());
       assert.equal((await events.webhooks.get('w-dis')).enabled, false);
 
       const skipped = await events.publisher.publish('w-dis', 'session.status', { n: 3 });
-      assert.equal((await events.webhooks.listDeliveries({ sessionId: 'w-dis', limit: 10 })).length, 2, 'no delivery for a disabled endpoint');
+      assert.equal(
+        (await events.webhooks.listDeliveries({ sessionId: 'w-dis', limit: 10 })).length,
+        2,
+        'no delivery for a disabled endpoint',
+      );
 
       receiver.respond = () => 204;
       const reenabled = await events.webhooks.put('w-dis', { url: receiver.url() });
@@ -148,7 +175,11 @@ for (const dialect of TEST_DIALECTS) {
         // The receiver is on loopback: what ALLOW_PRIVATE_WEBHOOKS=true sets in a gateway.
         addresses: { allowPrivate: true },
         requireSession: async () => undefined,
-        worker: { pollIntervalMs: 20, retry: { baseMs: 5, maxMs: 10, maxAttempts: 3 }, disable: { afterFailures: 1_000, afterMs: 0 } },
+        worker: {
+          pollIntervalMs: 20,
+          retry: { baseMs: 5, maxMs: 10, maxAttempts: 3 },
+          disable: { afterFailures: 1_000, afterMs: 0 },
+        },
       });
       poisonWorker.worker.start();
       try {
@@ -224,11 +255,27 @@ for (const dialect of TEST_DIALECTS) {
       const ok = await events.publisher.publish('w-list', 'session.status', { ok: true });
       await receiver.waitFor((hooks) => hooks.some((h) => h.json.id === ok.id));
       const bad = await events.publisher.publish('w-list', 'session.status', { ok: false });
-      await eventually(async () => ((await endpoints.findForSession('w-list'))?.enabled === false ? true : undefined), 'disable');
+      await eventually(
+        async () => ((await endpoints.findForSession('w-list'))?.enabled === false ? true : undefined),
+        'disable',
+      );
       const all = await events.webhooks.listDeliveries({ sessionId: 'w-list', limit: 10 });
-      assert.deepEqual(all.map((d) => d.eventId), [bad.id, ok.id]);
-      assert.deepEqual((await events.webhooks.listDeliveries({ sessionId: 'w-list', status: 'delivered', limit: 10 })).map((d) => d.eventId), [ok.id]);
-      assert.deepEqual((await events.webhooks.listDeliveries({ sessionId: 'w-list', status: 'failed', limit: 10 })).map((d) => d.eventId), [bad.id]);
+      assert.deepEqual(
+        all.map((d) => d.eventId),
+        [bad.id, ok.id],
+      );
+      assert.deepEqual(
+        (await events.webhooks.listDeliveries({ sessionId: 'w-list', status: 'delivered', limit: 10 })).map(
+          (d) => d.eventId,
+        ),
+        [ok.id],
+      );
+      assert.deepEqual(
+        (await events.webhooks.listDeliveries({ sessionId: 'w-list', status: 'failed', limit: 10 })).map(
+          (d) => d.eventId,
+        ),
+        [bad.id],
+      );
       assert.equal((await events.webhooks.listDeliveries({ sessionId: 'w-list', limit: 1 })).length, 1);
       assert.ok(!JSON.stringify(all).includes(SECRET.slice(6, 20)), 'no secret in the listing');
     });

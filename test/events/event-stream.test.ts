@@ -57,9 +57,21 @@ for (const dialect of TEST_DIALECTS) {
       const published = [await publish('sse-a', 1), await publish('sse-b', 2), await publish('sse-a', 3)];
       await all.waitFor(() => all.frames.length >= 3, 'three live events');
       await onlyB.waitFor(() => onlyB.frames.length >= 1, "sse-b's event");
-      assert.deepEqual(all.frames.map((f) => f.id), published.map((e) => String(e.sequence)));
-      assert.deepEqual(all.frames.map((f) => f.event), ['session.status', 'session.status', 'session.status']);
-      assert.deepEqual(all.frames[1]!.data, { id: published[1]!.id, type: 'session.status', sessionId: 'sse-b', timestamp: published[1]!.timestamp, data: { n: 2 } });
+      assert.deepEqual(
+        all.frames.map((f) => f.id),
+        published.map((e) => String(e.sequence)),
+      );
+      assert.deepEqual(
+        all.frames.map((f) => f.event),
+        ['session.status', 'session.status', 'session.status'],
+      );
+      assert.deepEqual(all.frames[1]!.data, {
+        id: published[1]!.id,
+        type: 'session.status',
+        sessionId: 'sse-b',
+        timestamp: published[1]!.timestamp,
+        data: { n: 2 },
+      });
       await publish('sse-b', 4);
       await onlyB.waitFor(() => onlyB.frames.length >= 2, "sse-b's second event");
       assert.ok(onlyB.frames.every((f) => f.data.sessionId === 'sse-b'));
@@ -80,12 +92,20 @@ for (const dialect of TEST_DIALECTS) {
       await resumed.waitFor(() => resumed.frames.length >= 4, 'the four events after the third');
       sent.push(await publish('sse-r', 8));
       await resumed.waitFor(() => resumed.frames.length >= 5, 'the live event after the replay');
-      assert.deepEqual(resumed.frames.map((f) => f.data.id), sent.slice(3).map((e) => e.id), 'exactly 4..8, in order, no duplicates');
+      assert.deepEqual(
+        resumed.frames.map((f) => f.data.id),
+        sent.slice(3).map((e) => e.id),
+        'exactly 4..8, in order, no duplicates',
+      );
 
       const everything = await connect('', { ...auth, 'last-event-id': '0' });
       await everything.waitFor(() => everything.frames.some((f) => f.data.id === sent[7]!.id), 'a full replay');
       const ids = everything.frames.map((f) => Number(f.id));
-      assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'replay is in sequence order');
+      assert.deepEqual(
+        ids,
+        [...ids].sort((a, b) => a - b),
+        'replay is in sequence order',
+      );
       assert.equal(new Set(ids).size, ids.length);
     });
 

@@ -22,7 +22,11 @@ export class SseClient {
     const client = new SseClient();
     // node:http with no agent: one socket per stream, gone on close (fetch's pool reopens sockets).
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      const request = get(url, { headers: { accept: 'text/event-stream', ...headers }, agent: false, signal: client.#controller.signal }, resolve);
+      const request = get(
+        url,
+        { headers: { accept: 'text/event-stream', ...headers }, agent: false, signal: client.#controller.signal },
+        resolve,
+      );
       request.once('error', reject);
     });
     client.status = response.statusCode ?? 0;

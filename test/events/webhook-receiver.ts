@@ -47,7 +47,13 @@ export class WebhookReceiver {
         } catch {
           json = undefined;
         }
-        const hook: ReceivedWebhook = { url: request.url ?? '', headers: request.headers, body, json, receivedAt: performance.now() };
+        const hook: ReceivedWebhook = {
+          url: request.url ?? '',
+          headers: request.headers,
+          body,
+          json,
+          receivedAt: performance.now(),
+        };
         const status = this.respond(hook);
         this.received.push(hook);
         if (status >= 200 && status < 300) this.accepted.push(hook);
@@ -75,7 +81,11 @@ export class WebhookReceiver {
   }
 
   /** Waits (bounded) until `predicate` holds over the accepted webhooks. */
-  async waitFor(predicate: (accepted: readonly ReceivedWebhook[]) => boolean, timeoutMs = 15_000, what = 'webhooks'): Promise<void> {
+  async waitFor(
+    predicate: (accepted: readonly ReceivedWebhook[]) => boolean,
+    timeoutMs = 15_000,
+    what = 'webhooks',
+  ): Promise<void> {
     if (predicate(this.accepted)) return;
     await new Promise<void>((resolve, reject) => {
       const check = () => {
@@ -85,7 +95,11 @@ export class WebhookReceiver {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`timed out waiting for ${what}; accepted ${this.accepted.length}, received ${this.received.length}`));
+        reject(
+          new Error(
+            `timed out waiting for ${what}; accepted ${this.accepted.length}, received ${this.received.length}`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);

@@ -10,8 +10,12 @@ describe('webhook and delivery routes (real SQLite, real receiver)', () => {
   let t: EventsApp;
   let receiver: WebhookReceiver;
 
-  const inject = (method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = auth) =>
-    t.app.inject({ method, url, headers, ...(payload !== undefined && { payload: payload as object }) });
+  const inject = (
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+    url: string,
+    payload?: unknown,
+    headers: Record<string, string> = auth,
+  ) => t.app.inject({ method, url, headers, ...(payload !== undefined && { payload: payload as object }) });
   const webhookRows = async () => t.database.db.selectFrom('webhook_endpoints').selectAll().execute();
   const assertRefused = (response: { statusCode: number; json(): unknown }, status: number, code?: string) => {
     assert.equal(response.statusCode, status, JSON.stringify(response.json()));
@@ -37,7 +41,12 @@ describe('webhook and delivery routes (real SQLite, real receiver)', () => {
       ['/sessions/hooked/webhook', { url: 'ftp://example.test/x' }, 400, 'INVALID_WEBHOOK_URL'],
       ['/sessions/hooked/webhook', { url: 'not a url' }, 400, 'INVALID_WEBHOOK_URL'],
       ['/sessions/hooked/webhook', { url: 'javascript:alert(1)' }, 400, 'INVALID_WEBHOOK_URL'],
-      ['/sessions/hooked/webhook', { url: receiver.url(), events: ['message.received', 'session.nope'] }, 400, 'VALIDATION_FAILED'],
+      [
+        '/sessions/hooked/webhook',
+        { url: receiver.url(), events: ['message.received', 'session.nope'] },
+        400,
+        'VALIDATION_FAILED',
+      ],
       ['/sessions/hooked/webhook', { url: receiver.url(), events: [] }, 400, 'VALIDATION_FAILED'],
       ['/sessions/hooked/webhook', { url: receiver.url(), secret: 'too-weak' }, 400, 'INVALID_WEBHOOK_SECRET'],
       ['/sessions/hooked/webhook', { url: receiver.url(), extra: 1 }, 400, 'VALIDATION_FAILED'],
@@ -46,7 +55,16 @@ describe('webhook and delivery routes (real SQLite, real receiver)', () => {
       ['/sessions/nobody/webhook', { url: receiver.url() }, 404, 'SESSION_NOT_FOUND'],
     ];
     for (const [url, body, status, code] of cases) assertRefused(await inject('PUT', url, body), status, code);
-    assertRefused(await t.app.inject({ method: 'PUT', url: '/sessions/hooked/webhook', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"url":' }), 400, 'MALFORMED_JSON');
+    assertRefused(
+      await t.app.inject({
+        method: 'PUT',
+        url: '/sessions/hooked/webhook',
+        headers: { ...auth, 'content-type': 'application/json' },
+        payload: '{"url":',
+      }),
+      400,
+      'MALFORMED_JSON',
+    );
     assertRefused(await inject('PUT', '/sessions/hooked/webhook', { url: receiver.url() }, {}), 401, 'INVALID_API_KEY');
     assert.deepEqual(await webhookRows(), [], 'no webhook was stored');
     assertRefused(await inject('GET', '/sessions/hooked/webhook'), 404, 'WEBHOOK_NOT_FOUND');
@@ -63,7 +81,10 @@ describe('webhook and delivery routes (real SQLite, real receiver)', () => {
   });
 
   test('PUT creates with a generated secret shown once; GET never shows it; re-PUT keeps it; DELETE removes', async () => {
-    const created = await inject('PUT', '/sessions/hooked/webhook', { url: receiver.url(), events: ['session.status'] });
+    const created = await inject('PUT', '/sessions/hooked/webhook', {
+      url: receiver.url(),
+      events: ['session.status'],
+    });
     assert.equal(created.statusCode, 200);
     const body = created.json();
     assert.equal(body.success, true);
@@ -101,7 +122,10 @@ describe('webhook and delivery routes (real SQLite, real receiver)', () => {
     const put = await inject('PUT', '/sessions/hooked/webhook', { url: receiver.url('/flaky'), secret: GOOD_SECRET });
     assert.equal(put.statusCode, 200);
     const event = await t.events.publisher.publish('hooked', 'session.qr', { qr: 'ref,1' });
-    await receiver.waitFor(() => receiver.received.some((h) => h.json.id === event.id && h.headers['webhook-id'] === event.id), 10_000);
+    await receiver.waitFor(
+      () => receiver.received.some((h) => h.json.id === event.id && h.headers['webhook-id'] === event.id),
+      10_000,
+    );
     await inject('DELETE', '/sessions/hooked/webhook');
 
     const listed = await inject('GET', '/webhooks/deliveries?status=failed&sessionId=hooked&limit=5');
@@ -116,7 +140,12 @@ describe('webhook and delivery routes (real SQLite, real receiver)', () => {
     assert.equal(failed.endpoint.id, 'session:hooked');
     assert.equal(failed.endpoint.url, null, 'its endpoint is gone');
     assert.ok(!JSON.stringify(list).includes('whsec_'), 'never a secret');
-    assert.equal((await inject('GET', '/webhooks/deliveries?status=delivered&sessionId=hooked')).json().data.every((d: { status: string }) => d.status === 'delivered'), true);
+    assert.equal(
+      (await inject('GET', '/webhooks/deliveries?status=delivered&sessionId=hooked'))
+        .json()
+        .data.every((d: { status: string }) => d.status === 'delivered'),
+      true,
+    );
 
     assertRefused(await inject('POST', `/webhooks/deliveries/${failed.id}/retry`), 409, 'DELIVERY_ENDPOINT_GONE');
     receiver.respond = () => 200;

@@ -51,7 +51,14 @@ describe('bad input over HTTP (fake engine, real SQLite)', () => {
   });
 
   test('missing, wrong and malformed API keys get 401 "Invalid API key"', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: KEY }, { authorization: 'Basic abc' }, { authorization: 'Bearer ' }, { 'x-api-key': 'nope' }]) {
+    for (const headers of [
+      {},
+      { authorization: 'Bearer nope' },
+      { authorization: KEY },
+      { authorization: 'Basic abc' },
+      { authorization: 'Bearer ' },
+      { 'x-api-key': 'nope' },
+    ]) {
       const response = await app.inject({ method: 'GET', url: '/sessions/all/credentials', headers });
       assertRefused(response, 401, 'Invalid API key');
     }
@@ -64,9 +71,15 @@ describe('bad input over HTTP (fake engine, real SQLite)', () => {
 
   test('unknown ids get 404 "Session not found" on every session route', async () => {
     for (const [method, url] of [
-      ['GET', '/sessions/ghost'], ['GET', '/sessions/ghost/credentials'], ['GET', '/sessions/ghost/status'],
-      ['GET', '/sessions/ghost/qr'], ['POST', '/sessions/ghost/start'], ['POST', '/sessions/ghost/stop'],
-      ['POST', '/sessions/ghost/restart'], ['POST', '/sessions/ghost/logout'], ['DELETE', '/sessions/ghost'],
+      ['GET', '/sessions/ghost'],
+      ['GET', '/sessions/ghost/credentials'],
+      ['GET', '/sessions/ghost/status'],
+      ['GET', '/sessions/ghost/qr'],
+      ['POST', '/sessions/ghost/start'],
+      ['POST', '/sessions/ghost/stop'],
+      ['POST', '/sessions/ghost/restart'],
+      ['POST', '/sessions/ghost/logout'],
+      ['DELETE', '/sessions/ghost'],
     ] as const) {
       assertRefused(await app.inject({ method, url, headers: auth }), 404, 'Session not found');
     }
@@ -77,20 +90,41 @@ describe('bad input over HTTP (fake engine, real SQLite)', () => {
       assertRefused(await app.inject({ method: 'POST', url: '/sessions', headers: auth, payload: { sessionId } }), 400);
     }
     for (const sessionId of ['all', 'connected']) {
-      assertRefused(await app.inject({ method: 'POST', url: '/sessions', headers: auth, payload: { sessionId } }), 400, 'Session id is reserved');
+      assertRefused(
+        await app.inject({ method: 'POST', url: '/sessions', headers: auth, payload: { sessionId } }),
+        400,
+        'Session id is reserved',
+      );
     }
     for (const payload of [{}, { sessionId: 42 }, { sessionId: 'ok', extra: true }, []]) {
       assertRefused(await app.inject({ method: 'POST', url: '/sessions', headers: auth, payload }), 400);
     }
-    const text = await app.inject({ method: 'POST', url: '/sessions', headers: { ...auth, 'content-type': 'text/plain' }, payload: 'ok' });
+    const text = await app.inject({
+      method: 'POST',
+      url: '/sessions',
+      headers: { ...auth, 'content-type': 'text/plain' },
+      payload: 'ok',
+    });
     assertRefused(text, 400); // text/plain is parsed, then fails the object schema
     assert.equal((await stores.records.list()).length, 0);
   });
 
   test('malformed JSON, wrong content types and oversized bodies get 4xx', async () => {
     const json = { ...auth, 'content-type': 'application/json' };
-    assertRefused(await app.inject({ method: 'POST', url: '/sessions', headers: json, payload: '{"sessionId":' }), 400, 'Malformed JSON body');
-    assertRefused(await app.inject({ method: 'POST', url: '/sessions', headers: { ...auth, 'content-type': 'application/xml' }, payload: '<a/>' }), 415);
+    assertRefused(
+      await app.inject({ method: 'POST', url: '/sessions', headers: json, payload: '{"sessionId":' }),
+      400,
+      'Malformed JSON body',
+    );
+    assertRefused(
+      await app.inject({
+        method: 'POST',
+        url: '/sessions',
+        headers: { ...auth, 'content-type': 'application/xml' },
+        payload: '<a/>',
+      }),
+      415,
+    );
     const big = JSON.stringify({ sessionId: 'big', pad: 'x'.repeat(4096) });
     assertRefused(await app.inject({ method: 'POST', url: '/sessions', headers: json, payload: big }), 413);
     assert.equal((await stores.records.list()).length, 0);
@@ -98,7 +132,9 @@ describe('bad input over HTTP (fake engine, real SQLite)', () => {
 
   test('concurrent creation of one id: exactly one 201, the rest 409', async () => {
     const responses = await Promise.all(
-      Array.from({ length: 8 }, () => app.inject({ method: 'POST', url: '/sessions', headers: auth, payload: { sessionId: 'race' } })),
+      Array.from({ length: 8 }, () =>
+        app.inject({ method: 'POST', url: '/sessions', headers: auth, payload: { sessionId: 'race' } }),
+      ),
     );
     const codes = responses.map((r) => r.statusCode).sort();
     assert.deepEqual(codes, [201, 409, 409, 409, 409, 409, 409, 409]);
@@ -139,16 +175,34 @@ describe('bad input over HTTP (fake engine, real SQLite)', () => {
   test('pairing code with a malformed phone number is 400', async () => {
     await app.inject({ method: 'POST', url: '/sessions', headers: auth, payload: { sessionId: 'pairme' } });
     for (const phoneNumber of ['abc', '0812', '+62 838', '']) {
-      const response = await app.inject({ method: 'POST', url: '/sessions/pairme/pairing-code', headers: auth, payload: { phoneNumber } });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/sessions/pairme/pairing-code',
+        headers: auth,
+        payload: { phoneNumber },
+      });
       assertRefused(response, 400);
     }
   });
 
   test('/health needs no key; /openapi.json documents the seed endpoints', async () => {
     assert.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
-    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { openapi: string; paths: Record<string, unknown> };
+    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     assert.match(spec.openapi, /^3\./);
-    for (const path of ['/sessions', '/sessions/connected', '/sessions/connected/credentials', '/sessions/all', '/sessions/all/credentials', '/sessions/{sessionId}', '/sessions/{sessionId}/credentials', '/sessions/{sessionId}/status', '/sessions/{sessionId}/qr']) {
+    for (const path of [
+      '/sessions',
+      '/sessions/connected',
+      '/sessions/connected/credentials',
+      '/sessions/all',
+      '/sessions/all/credentials',
+      '/sessions/{sessionId}',
+      '/sessions/{sessionId}/credentials',
+      '/sessions/{sessionId}/status',
+      '/sessions/{sessionId}/qr',
+    ]) {
       assert.ok(spec.paths[path], `${path} documented`);
     }
   });

@@ -30,12 +30,28 @@ describe('the read routes write only what their response schema allows (real app
     // A stored row whose JSON columns carry fields no schema has: written behind the gateway's back.
     await events.database.records.insert('leaky');
     const extra = { secretField: 'LEAKED', noiseKey: 'LEAKED' };
-    await events.database.db.updateTable('sessions').set({
-      status: 'connected',
-      user_info: JSON.stringify({ phoneNumber: '628', name: 'n', jid: '628:1@s.whatsapp.net', lid: null, platform: 'android',
-        registered: false, ...extra }),
-      last_disconnect: JSON.stringify({ code: 428, reason: 'Connection Closed', at: new Date().toISOString(), ...extra }),
-    }).where('session_id', '=', 'leaky').execute();
+    await events.database.db
+      .updateTable('sessions')
+      .set({
+        status: 'connected',
+        user_info: JSON.stringify({
+          phoneNumber: '628',
+          name: 'n',
+          jid: '628:1@s.whatsapp.net',
+          lid: null,
+          platform: 'android',
+          registered: false,
+          ...extra,
+        }),
+        last_disconnect: JSON.stringify({
+          code: 428,
+          reason: 'Connection Closed',
+          at: new Date().toISOString(),
+          ...extra,
+        }),
+      })
+      .where('session_id', '=', 'leaky')
+      .execute();
   });
   after(() => events?.close());
 
@@ -46,7 +62,10 @@ describe('the read routes write only what their response schema allows (real app
         assert.equal(response.statusCode, 200, `${round}: ${response.body}`);
         assert.doesNotMatch(response.body, /LEAKED|secretField|noiseKey/, round);
         const body = response.json<{ data: unknown; count?: number }>();
-        assert.deepEqual(Object.keys(body).sort(), keys(route.list ? ListEnvelope(route.item) : ItemEnvelope(route.item)));
+        assert.deepEqual(
+          Object.keys(body).sort(),
+          keys(route.list ? ListEnvelope(route.item) : ItemEnvelope(route.item)),
+        );
         const items = (route.list ? body.data : [body.data]) as Array<Record<string, Record<string, unknown> | null>>;
         if (route.list) assert.equal(body.count, items.length);
         for (const item of items) {

@@ -13,9 +13,13 @@ const post = (url: string, body: unknown) =>
 describe('npm run sim (CLI) with messaging', () => {
   it('links, exchanges texts both ways and keeps stdout to the three connection lines (no libsignal output)', async () => {
     const restoreConsole = silenceConsole();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/sim/cli.ts', '--port', '0', '--root-seed', 'cli-messaging'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/sim/cli.ts', '--port', '0', '--root-seed', 'cli-messaging'],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
@@ -28,7 +32,10 @@ describe('npm run sim (CLI) with messaging', () => {
       const control = value('SIM_CONTROL_URL');
       assert.ok(control, 'the CLI printed its connection lines');
       // connectClient reads only these two fields of a Simulator.
-      const sim = { wsUrl: value('WA_WS_URL'), rootPublicKey: Buffer.from(value('WA_ROOT_PUBLIC_KEY'), 'hex') } as Simulator;
+      const sim = {
+        wsUrl: value('WA_WS_URL'),
+        rootPublicKey: Buffer.from(value('WA_ROOT_PUBLIC_KEY'), 'hex'),
+      } as Simulator;
       assert.equal((await post(`${control}/phones`, { phoneNumber: '15550008001', name: 'Ann' })).status, 201);
       assert.equal((await post(`${control}/phones`, { phoneNumber: '15550008002', name: 'Cid' })).status, 201);
 
@@ -46,17 +53,25 @@ describe('npm run sim (CLI) with messaging', () => {
       // Each round re-keys sessions on both sides, which is when libsignal logs sessions.
       for (let round = 0; round < 3; round++) {
         await device.sock.sendMessage('15550008002@s.whatsapp.net', { text: `to Cid ${round}` });
-        assert.equal((await post(`${control}/phones/15550008002/messages`, { to: '15550008001', text: `to Ann ${round}` })).status, 201);
+        assert.equal(
+          (await post(`${control}/phones/15550008002/messages`, { to: '15550008001', text: `to Ann ${round}` })).status,
+          201,
+        );
       }
       let texts: string[] = [];
       for (let i = 0; i < 250 && texts.length < 3; i++) {
-        const body = (await (await fetch(`${control}/phones/15550008002/messages`)).json()) as { messages: { text: string }[] };
+        const body = (await (await fetch(`${control}/phones/15550008002/messages`)).json()) as {
+          messages: { text: string }[];
+        };
         texts = body.messages.map((m) => m.text);
         if (texts.length < 3) await new Promise((r) => setTimeout(r, 20));
       }
       assert.deepEqual(texts, ['to Cid 0', 'to Cid 1', 'to Cid 2']);
       assert.deepEqual(
-        stdout.trim().split('\n').map((line) => line.split('=')[0]),
+        stdout
+          .trim()
+          .split('\n')
+          .map((line) => line.split('=')[0]),
         ['WA_WS_URL', 'WA_ROOT_PUBLIC_KEY', 'SIM_CONTROL_URL'],
       );
     } finally {

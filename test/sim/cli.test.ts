@@ -25,9 +25,13 @@ async function firstLines(child: ChildProcess, count: number, timeoutMs: number)
 
 describe('npm run sim (CLI)', () => {
   it('prints the three connection lines and serves the control API', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/sim/cli.ts', '--port', '0', '--root-seed', 'cli-test'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/sim/cli.ts', '--port', '0', '--root-seed', 'cli-test'],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     try {
       const lines = await firstLines(child, 3, 15_000);
       assert.equal(lines.length, 3);

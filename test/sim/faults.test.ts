@@ -58,7 +58,10 @@ describe('faults on demand map to the expected DisconnectReason', () => {
   }
 
   it('silent (no pong, no frames) → 408 connectionLost', async () => {
-    assert.equal(await closeCodeAfter({ kind: 'silent' }, { keepAliveIntervalMs: 1_000 }), DisconnectReason.connectionLost);
+    assert.equal(
+      await closeCodeAfter({ kind: 'silent' }, { keepAliveIntervalMs: 1_000 }),
+      DisconnectReason.connectionLost,
+    );
   });
 
   it('a failure armed while offline refuses the next login', async () => {

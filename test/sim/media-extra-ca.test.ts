@@ -8,7 +8,10 @@ import { describe, it } from 'node:test';
 import { createMediaTlsIdentity } from '../../src/sim/media/media-cert.ts';
 
 /** Runs the probe in a child process with the given extra env; resolves with its exit code and output. */
-async function runProbe(seed: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function runProbe(
+  seed: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   // Start from an environment without the variable, so only `env` decides what the child trusts.
   const { NODE_EXTRA_CA_CERTS: _inherited, ...base } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/sim/support/extra-ca-probe.ts', seed], {

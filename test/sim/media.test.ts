@@ -11,7 +11,10 @@ import { silenceConsole } from './support/silence-console.ts';
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 // A valid 1×1 PNG, so Baileys' thumbnail step (sharp) has a real image to read.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 describe('media through the simulator media host against the real Baileys client', () => {
   let sim: Simulator;
@@ -75,9 +78,16 @@ describe('media through the simulator media host against the real Baileys client
   });
 
   it('location, contact card, reaction and a quoted reply arrive with the exact content', async () => {
-    const place = await send({ location: { degreesLatitude: 52.520008, degreesLongitude: 13.404954, name: 'Alexanderplatz', address: 'Berlin' } });
+    const place = await send({
+      location: { degreesLatitude: 52.520008, degreesLongitude: 13.404954, name: 'Alexanderplatz', address: 'Berlin' },
+    });
     assert.equal(place.got.type, 'location');
-    assert.deepEqual(place.got.location, { latitude: 52.520008, longitude: 13.404954, name: 'Alexanderplatz', address: 'Berlin' });
+    assert.deepEqual(place.got.location, {
+      latitude: 52.520008,
+      longitude: 13.404954,
+      name: 'Alexanderplatz',
+      address: 'Berlin',
+    });
 
     const vcard = 'BEGIN:VCARD\nVERSION:3.0\nFN:Dora Ü\nTEL;type=CELL;waid=15550008009:+15550008009\nEND:VCARD';
     const card = await send({ contacts: { contacts: [{ displayName: 'Dora Ü', vcard }] } });
@@ -99,7 +109,9 @@ describe('media through the simulator media host against the real Baileys client
     const upsert = waitForBaileysEvent(alice.client.sock, 'messages.upsert', ({ messages }) =>
       messages.find((m): m is WAMessage => m.message?.imageMessage?.caption === 'from Carol'),
     );
-    const result = await sim.phone(CAROL).sendMedia(ALICE, { kind: 'image', bytes: photo, caption: 'from Carol', mimetype: 'image/png' });
+    const result = await sim
+      .phone(CAROL)
+      .sendMedia(ALICE, { kind: 'image', bytes: photo, caption: 'from Carol', mimetype: 'image/png' });
     const message = await upsert;
     assert.equal(message.key.id, result.id);
     const image = message.message?.imageMessage;
@@ -117,25 +129,35 @@ describe('media through the simulator media host against the real Baileys client
     );
     const post = await fetch(`${sim.controlUrl}/phones/${CAROL}/messages`, {
       method: 'POST',
-      body: JSON.stringify({ to: ALICE, document: { base64: bytes.toString('base64'), fileName: 'notes.txt', mimetype: 'text/plain' } }),
+      body: JSON.stringify({
+        to: ALICE,
+        document: { base64: bytes.toString('base64'), fileName: 'notes.txt', mimetype: 'text/plain' },
+      }),
     });
     assert.equal(post.status, 201);
-    const downloaded = await downloadMediaMessage(await upsert, 'buffer', { options: { dispatcher: trust.dispatcher } });
+    const downloaded = await downloadMediaMessage(await upsert, 'buffer', {
+      options: { dispatcher: trust.dispatcher },
+    });
     assert.deepEqual(downloaded, bytes);
 
     const { got } = await send({ image: PNG, caption: 'listed', mimetype: 'image/png' });
-    const list = (await (await fetch(`${sim.controlUrl}/phones/${CAROL}/messages`)).json()) as { messages: Record<string, unknown>[] };
+    const list = (await (await fetch(`${sim.controlUrl}/phones/${CAROL}/messages`)).json()) as {
+      messages: Record<string, unknown>[];
+    };
     const listed = list.messages.find((m) => m.id === got.id);
     assert.equal(listed?.type, 'image');
     assert.equal(listed?.text, 'listed');
     assert.equal(listed?.message, undefined, 'no protobuf (media keys) on the wire');
     assert.deepEqual((listed?.media as { bytes?: unknown }).bytes, { length: PNG.length, sha256: sha256(PNG) });
-    const media = (await (await fetch(`${sim.controlUrl}/phones/${CAROL}/messages/${got.id}/media`)).json()) as { media: { base64: string } };
+    const media = (await (await fetch(`${sim.controlUrl}/phones/${CAROL}/messages/${got.id}/media`)).json()) as {
+      media: { base64: string };
+    };
     assert.deepEqual(Buffer.from(media.media.base64, 'base64'), PNG);
   });
 
   it('control API: bad media input gets a 4xx and sends nothing', async () => {
-    const post = (body: unknown) => fetch(`${sim.controlUrl}/phones/${CAROL}/messages`, { method: 'POST', body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(`${sim.controlUrl}/phones/${CAROL}/messages`, { method: 'POST', body: JSON.stringify(body) });
     const before = sim.phone(CAROL).sent().length;
     const stored = sim.media.store.size;
     assert.equal((await post({ to: ALICE, image: 'not an object' })).status, 400);

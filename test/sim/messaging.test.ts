@@ -10,7 +10,11 @@ import { silenceConsole } from './support/silence-console.ts';
 const textOf = (message: proto.IMessage | null | undefined): string | undefined =>
   message?.conversation ?? message?.extendedTextMessage?.text ?? undefined;
 
-function upsertWith(device: OpenDevice, text: string, timeoutMs?: number): Promise<{ type: string; message: WAMessage }> {
+function upsertWith(
+  device: OpenDevice,
+  text: string,
+  timeoutMs?: number,
+): Promise<{ type: string; message: WAMessage }> {
   return waitForBaileysEvent(
     device.client.sock,
     'messages.upsert',
@@ -58,7 +62,10 @@ describe('1:1 messaging with real Signal encryption against the real Baileys cli
 
   it('onWhatsApp: a simulated number is on WhatsApp, an unknown one is not', async () => {
     const results = await alice.client.sock.onWhatsApp(CAROL, '19999999999');
-    assert.deepEqual(results?.map((r) => [r.jid, r.exists]), [[carolJid, true]]);
+    assert.deepEqual(
+      results?.map((r) => [r.jid, r.exists]),
+      [[carolJid, true]],
+    );
   });
 
   it('sendMessage → the contact decrypts the exact text', async () => {
@@ -104,7 +111,7 @@ describe('1:1 messaging with real Signal encryption against the real Baileys cli
     assert.equal((await second).type, 'notify');
   });
 
-  it('receipts from the device raise the contact\'s sent status: delivered, then read after readMessages', async () => {
+  it("receipts from the device raise the contact's sent status: delivered, then read after readMessages", async () => {
     const carol = sim.phone(CAROL);
     const upsert = upsertWith(alice, 'please read me');
     const { id } = await carol.sendText(ALICE, 'please read me');
@@ -131,7 +138,7 @@ describe('1:1 messaging with real Signal encryption against the real Baileys cli
     assert.equal(type, 'append');
   });
 
-  it('companion to companion: another account\'s device gets it, and so does the sender\'s second device', async () => {
+  it("companion to companion: another account's device gets it, and so does the sender's second device", async () => {
     const BOB = '15550004003';
     sim.createPhone({ phoneNumber: BOB, name: 'Bob' });
     const bob = await linkAndOpen(sim, BOB);
@@ -153,7 +160,9 @@ describe('1:1 messaging with real Signal encryption against the real Baileys cli
   });
 
   /** The first ERROR status Baileys reports: a messages.update, or folded into the own-message upsert. */
-  function firstError(device: OpenDevice): Promise<{ id: string | null | undefined; stub: string[] | null | undefined }> {
+  function firstError(
+    device: OpenDevice,
+  ): Promise<{ id: string | null | undefined; stub: string[] | null | undefined }> {
     return new Promise((resolve) => {
       const { ev } = device.client.sock;
       const done = (found: { id: string | null | undefined; stub: string[] | null | undefined }) => {
@@ -181,16 +190,31 @@ describe('1:1 messaging with real Signal encryption against the real Baileys cli
         assert.equal(refused.status, 200);
         // Listen first: the ack can beat sendMessage's own resolution.
         const failed = firstError(alice);
-        const sent = await alice.client.sock.sendMessage(carolJid, { text: `refused by the server after ${delayMs} ms` });
+        const sent = await alice.client.sock.sendMessage(carolJid, {
+          text: `refused by the server after ${delayMs} ms`,
+        });
         assert.deepEqual(await failed, { id: sent?.key.id, stub: ['479'] });
-        assert.ok(!sim.phone(CAROL).received().some((m) => m.id === sent?.key.id), 'nothing routed to the contact');
+        assert.ok(
+          !sim
+            .phone(CAROL)
+            .received()
+            .some((m) => m.id === sent?.key.id),
+          'nothing routed to the contact',
+        );
       }
     } finally {
       assert.equal((await request(sim, 'DELETE', `/phones/${CAROL}/refusal`)).status, 200);
     }
     const again = await alice.client.sock.sendMessage(carolJid, { text: 'accepted again' });
     await sim.phone(CAROL).waitForMessage((m) => m.id === again?.key.id);
-    for (const body of [{ error: 399 }, { error: 600 }, { error: 479.5 }, { error: '479' }, { delayMs: -1 }, { delayMs: 10_001 }]) {
+    for (const body of [
+      { error: 399 },
+      { error: 600 },
+      { error: 479.5 },
+      { error: '479' },
+      { delayMs: -1 },
+      { delayMs: 10_001 },
+    ]) {
       assert.equal((await request(sim, 'PUT', `/phones/${CAROL}/refusal`, body)).status, 400, JSON.stringify(body));
     }
     assert.equal((await request(sim, 'PUT', '/phones/19999999999/refusal', {})).status, 404);
@@ -212,10 +236,20 @@ describe('1:1 messaging with real Signal encryption against the real Baileys cli
 
     assert.equal((await request(sim, 'POST', '/phones/19999999999/messages', { to: ALICE, text: 'x' })).status, 404);
     assert.equal((await request(sim, 'POST', `/phones/${CAROL}/messages`, { to: ALICE })).status, 400);
-    assert.equal((await request(sim, 'POST', `/phones/${CAROL}/messages`, { to: '19999999999', text: 'x' })).status, 404);
-    assert.equal((await request(sim, 'POST', `/phones/${ALICE}/messages`, { to: CAROL, text: 'x' })).status, 409, 'Carol has no linked device');
+    assert.equal(
+      (await request(sim, 'POST', `/phones/${CAROL}/messages`, { to: '19999999999', text: 'x' })).status,
+      404,
+    );
+    assert.equal(
+      (await request(sim, 'POST', `/phones/${ALICE}/messages`, { to: CAROL, text: 'x' })).status,
+      409,
+      'Carol has no linked device',
+    );
     assert.equal((await request(sim, 'GET', '/phones/19999999999/messages')).status, 404);
     assert.equal((await request(sim, 'POST', `/phones/${CAROL}/receipts`, { messageId: 'nope' })).status, 404);
-    assert.equal((await request(sim, 'POST', `/phones/${CAROL}/receipts`, { messageId: 'x', type: 'seen' })).status, 400);
+    assert.equal(
+      (await request(sim, 'POST', `/phones/${CAROL}/receipts`, { messageId: 'x', type: 'seen' })).status,
+      400,
+    );
   });
 });

@@ -15,7 +15,10 @@ async function codeRequested(sim: Simulator, phoneNumber: string): Promise<void>
 }
 
 /** A fresh companion that shows a pairing code for the phone. */
-async function companionWithCode(sim: Simulator, phoneNumber: string): Promise<{ auth: MemoryAuth; client: TestClient; code: string }> {
+async function companionWithCode(
+  sim: Simulator,
+  phoneNumber: string,
+): Promise<{ auth: MemoryAuth; client: TestClient; code: string }> {
   const auth = createMemoryAuth();
   const client = connectClient(sim, auth);
   await client.waitForUpdate((u) => typeof u.qr === 'string');
@@ -25,7 +28,11 @@ async function companionWithCode(sim: Simulator, phoneNumber: string): Promise<{
 }
 
 const post = (sim: Simulator, path: string, body: unknown) =>
-  fetch(`${sim.controlUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${sim.controlUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe('pairing code against the real Baileys client', () => {
   let sim: Simulator;
@@ -101,6 +108,10 @@ describe('pairing code against the real Baileys client', () => {
     assert.equal((await post(sim, '/phones/19999999999/pairing-code', { code: 'ABCDEFGH' })).status, 404);
     assert.equal((await post(sim, `/phones/${phone.phoneNumber}/pairing-code`, {})).status, 400);
     assert.equal((await post(sim, `/phones/${phone.phoneNumber}/pairing-code`, { code: 'ABC' })).status, 400);
-    assert.equal((await post(sim, `/phones/${phone.phoneNumber}/pairing-code`, { code: 'ABCDEFGH' })).status, 404, 'no companion asked');
+    assert.equal(
+      (await post(sim, `/phones/${phone.phoneNumber}/pairing-code`, { code: 'ABCDEFGH' })).status,
+      404,
+      'no companion asked',
+    );
   });
 });

@@ -44,7 +44,8 @@ describe('QR linking and login against the real Baileys client', () => {
     const { auth, client, jid } = await linkAndOpen(sim, phone.phoneNumber);
     client.end();
     // Key fetches consume the lowest ids; an upload would add higher ones.
-    const highestPreKeyId = (): number => Math.max(...(sim.core.accounts.findDevice(jid)?.signal.oneTimePreKeys.keys() ?? []));
+    const highestPreKeyId = (): number =>
+      Math.max(...(sim.core.accounts.findDevice(jid)?.signal.oneTimePreKeys.keys() ?? []));
     const uploaded = highestPreKeyId();
     assert.ok(uploaded > 5);
     const again = connectClient(sim, auth);
@@ -59,7 +60,7 @@ describe('QR linking and login against the real Baileys client', () => {
     }
   });
 
-  it('the first login gets the phone\'s history-sync notification, so the initial sync completes', async () => {
+  it("the first login gets the phone's history-sync notification, so the initial sync completes", async () => {
     const phone = sim.createPhone({ phoneNumber: '15550001004', name: 'Dan' });
     const auth = createMemoryAuth();
     const registering = connectClient(sim, auth);
@@ -74,7 +75,12 @@ describe('QR linking and login against the real Baileys client', () => {
     try {
       const history = waitForBaileysEvent(client.sock, 'messaging-history.set', (set) => set.syncType ?? -1);
       // Without the notification Baileys would only bump the counter after its 20 s wait (> this timeout).
-      const synced = waitForBaileysEvent(client.sock, 'creds.update', (update) => update.accountSyncCounter || undefined, 10_000);
+      const synced = waitForBaileysEvent(
+        client.sock,
+        'creds.update',
+        (update) => update.accountSyncCounter || undefined,
+        10_000,
+      );
       await client.waitForUpdate((u) => u.connection === 'open');
       assert.equal(await history, 0 /* INITIAL_BOOTSTRAP */);
       assert.equal(await synced, 1);

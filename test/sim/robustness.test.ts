@@ -36,7 +36,10 @@ describe('robustness against malformed clients', () => {
   });
 
   it('drops a client whose ClientHello is not a HandshakeMessage', async () => {
-    const frame = Buffer.concat([Buffer.from([0x57, 0x41, 6, 3, 0, 0, 5]), Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff])]);
+    const frame = Buffer.concat([
+      Buffer.from([0x57, 0x41, 6, 3, 0, 0, 5]),
+      Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff]),
+    ]);
     assert.equal(await sendRaw(sim.wsUrl, [frame]), 1006);
   });
 

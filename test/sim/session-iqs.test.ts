@@ -38,7 +38,10 @@ describe('iqs around open are answered (fact sheet Appendix A)', () => {
     const iq = (xmlns: string, type: string, content: { tag: string; attrs: Record<string, string> }[]) =>
       sock.query({ tag: 'iq', attrs: { to: S_WHATSAPP_NET, type, xmlns }, content });
     assert.equal((await iq('w:p', 'get', [{ tag: 'ping', attrs: {} }])).attrs.type, 'result');
-    assert.equal((await iq('urn:xmpp:whatsapp:dirty', 'set', [{ tag: 'clean', attrs: { type: 'account_sync' } }])).attrs.type, 'result');
+    assert.equal(
+      (await iq('urn:xmpp:whatsapp:dirty', 'set', [{ tag: 'clean', attrs: { type: 'account_sync' } }])).attrs.type,
+      'result',
+    );
     const synced = await sock.query({
       tag: 'iq',
       attrs: { to: S_WHATSAPP_NET, type: 'set', xmlns: 'w:sync:app:state' },
@@ -51,7 +54,9 @@ describe('iqs around open are answered (fact sheet Appendix A)', () => {
       ],
     });
     const sync = Array.isArray(synced.content) ? synced.content[0] : undefined;
-    const collections = Array.isArray(sync?.content) ? sync.content.map((c: BinaryNode) => [c.attrs.name, c.attrs.version]) : [];
+    const collections = Array.isArray(sync?.content)
+      ? sync.content.map((c: BinaryNode) => [c.attrs.name, c.attrs.version])
+      : [];
     assert.deepEqual(collections, [
       ['regular', '3'],
       ['critical_block', '3'],
@@ -65,7 +70,11 @@ describe('iqs around open are answered (fact sheet Appendix A)', () => {
   it('an unknown iq gets a 501 error', async () => {
     const { sock } = device.client;
     await assert.rejects(
-      sock.query({ tag: 'iq', attrs: { to: S_WHATSAPP_NET, type: 'get', xmlns: 'sim:nothing' }, content: [{ tag: 'x', attrs: {} }] }),
+      sock.query({
+        tag: 'iq',
+        attrs: { to: S_WHATSAPP_NET, type: 'get', xmlns: 'sim:nothing' },
+        content: [{ tag: 'x', attrs: {} }],
+      }),
       /feature-not-implemented/,
     );
   });

@@ -11,7 +11,9 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * Tests and benchmarks run the gateway exactly like that.
  */
 export function gatewayNodeArgs(extraFlags: readonly string[] = []): string[] {
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { config?: { gatewayNodeFlags?: string } };
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    config?: { gatewayNodeFlags?: string };
+  };
   const flags = (manifest.config?.gatewayNodeFlags ?? '').split(/\s+/).filter(Boolean);
   return [...flags, ...extraFlags, '--import', 'tsx', 'src/main.ts'];
 }

@@ -2,7 +2,12 @@ import type { Simulator } from '../../src/sim/simulator.ts';
 import { waitForConnectionStatus, type GatewayProcess } from './gateway-process.ts';
 
 /** Creates a session over HTTP, scans its QR with the phone, and waits for AUTHENTICATED. Returns the device JID. */
-export async function createAndLink(gateway: GatewayProcess, sim: Simulator, sessionId: string, phone: string): Promise<string> {
+export async function createAndLink(
+  gateway: GatewayProcess,
+  sim: Simulator,
+  sessionId: string,
+  phone: string,
+): Promise<string> {
   const created = await gateway.request('POST', '/sessions', { sessionId });
   if (created.status !== 201) throw new Error(`create ${sessionId}: ${created.status} ${JSON.stringify(created.body)}`);
   await waitForConnectionStatus(gateway, sessionId, 'QR_REQUIRED');

@@ -40,7 +40,9 @@ async function adminQuery(text: string): Promise<void> {
 }
 
 /** A brand-new empty database: a temp SQLite file, or a uniquely named PostgreSQL database. */
-export async function freshDatabaseConfig(dialect: StoreDialect): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
+export async function freshDatabaseConfig(
+  dialect: StoreDialect,
+): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'wagate-store-'));
     return {
@@ -87,20 +89,40 @@ export interface InsertFault {
  * aborts: a trigger on SQLite, a trigger function on PostgreSQL. Test constants only; they are spliced
  * into the DDL because identifiers and PL/pgSQL bodies cannot be bound.
  */
-export async function installInsertFault(database: Pick<Store, 'db'>, dialect: StoreDialect, fault: InsertFault): Promise<void> {
+export async function installInsertFault(
+  database: Pick<Store, 'db'>,
+  dialect: StoreDialect,
+  fault: InsertFault,
+): Promise<void> {
   const { name, table, column, value, message } = fault;
   if (dialect === 'sqlite') {
-    await sql.raw(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} WHEN NEW.${column} = '${value}'
-      BEGIN SELECT RAISE(ABORT, '${message}'); END`).execute(database.db);
+    await sql
+      .raw(
+        `CREATE TRIGGER ${name} BEFORE INSERT ON ${table} WHEN NEW.${column} = '${value}'
+      BEGIN SELECT RAISE(ABORT, '${message}'); END`,
+      )
+      .execute(database.db);
     return;
   }
-  await sql.raw(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN IF NEW.${column} = '${value}' THEN RAISE EXCEPTION '${message}'; END IF; RETURN NEW; END $$`).execute(database.db);
-  await sql.raw(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${name}()`).execute(database.db);
+  await sql
+    .raw(
+      `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW.${column} = '${value}' THEN RAISE EXCEPTION '${message}'; END IF; RETURN NEW; END $$`,
+    )
+    .execute(database.db);
+  await sql
+    .raw(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${name}()`)
+    .execute(database.db);
 }
 
 /** The auth-state stores' fault: inserting key_id 'poison' aborts. */
-export const POISONED_KEY: InsertFault = { name: 'poison', table: 'auth_keys', column: 'key_id', value: 'poison', message: 'poisoned key' };
+export const POISONED_KEY: InsertFault = {
+  name: 'poison',
+  table: 'auth_keys',
+  column: 'key_id',
+  value: 'poison',
+  message: 'poisoned key',
+};
 
 /** A DATABASE_URL for a brand-new, empty database of the given dialect (for a gateway process). */
 export async function freshDatabaseUrl(dialect: Dialect): Promise<string> {

@@ -1,4 +1,9 @@
-import makeWASocket, { Browsers, type ConnectionState, type SocketConfig, type WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, {
+  Browsers,
+  type ConnectionState,
+  type SocketConfig,
+  type WASocket,
+} from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors/app-error.ts';
 import type { AuthStateStore } from '../auth-state-store.ts';

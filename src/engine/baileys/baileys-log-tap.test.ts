@@ -48,10 +48,13 @@ describe('BaileysLogTap', () => {
     baileys.error('plain text error');
     await flush();
     assert.equal(restarts, 1);
-    assert.deepEqual(lines.map((line) => line.msg), ['stream errored out', 'plain text error']);
+    assert.deepEqual(
+      lines.map((line) => line.msg),
+      ['stream errored out', 'plain text error'],
+    );
   });
 
-  test('the level is the wrapped logger\'s, both ways', () => {
+  test("the level is the wrapped logger's, both ways", () => {
     const { logger } = capture('warn');
     const baileys = new BaileysLogTap(() => undefined).wrap(logger);
     assert.equal(baileys.level, 'warn');

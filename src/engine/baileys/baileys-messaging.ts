@@ -1,10 +1,23 @@
-import { downloadMediaMessage, generateMessageIDV2, type WAMessage, type WAMessageKey, type WASocket } from '@whiskeysockets/baileys';
+import {
+  downloadMediaMessage,
+  generateMessageIDV2,
+  type WAMessage,
+  type WAMessageKey,
+  type WASocket,
+} from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors/app-error.ts';
 import { phoneOf, userJid } from '../jid.ts';
 import type { EngineEvent } from '../engine.ts';
 import type { MessageStore } from '../message-store.ts';
-import type { ContactLookup, DownloadedMedia, MessageStatusChange, OutgoingMessage, Party, SentMessage } from '../messaging-types.ts';
+import type {
+  ContactLookup,
+  DownloadedMedia,
+  MessageStatusChange,
+  OutgoingMessage,
+  Party,
+  SentMessage,
+} from '../messaging-types.ts';
 import type { UploadFailure } from './baileys-log-tap.ts';
 import { explainEngineError } from './engine-errors.ts';
 import { isUserMessage, toIncomingMessage } from './incoming-message.ts';
@@ -12,9 +25,11 @@ import { toMessageStatus } from './message-status.ts';
 import { toBaileysContent } from './outgoing-content.ts';
 import { decodeStoredMessage, encodeStoredMessage } from './stored-message.ts';
 
-const rethrowAs = (action: string) => (err: unknown): never => {
-  throw explainEngineError(err, action);
-};
+const rethrowAs =
+  (action: string) =>
+  (err: unknown): never => {
+    throw explainEngineError(err, action);
+  };
 
 /** How many ids of our own API sends to remember, to tell their echo apart from phone-sent messages. */
 const OWN_SEND_MEMORY = 1000;
@@ -57,7 +72,8 @@ export class BaileysMessaging {
   async send(request: OutgoingMessage): Promise<SentMessage> {
     const { sock } = this.#o;
     const quoted = request.quotedMessageId ? await this.#load(request.quotedMessageId) : undefined;
-    const reactionKey = request.content.kind === 'reaction' ? (await this.#load(request.content.messageId)).key : undefined;
+    const reactionKey =
+      request.content.kind === 'reaction' ? (await this.#load(request.content.messageId)).key : undefined;
     // Our own id, known before the stanza leaves: its echo and its early statuses are recognised.
     const messageId = generateMessageIDV2(sock.user?.id);
     this.#remember(messageId);
@@ -101,24 +117,38 @@ export class BaileysMessaging {
   async downloadMedia(messageId: string): Promise<DownloadedMedia> {
     const message = await this.#load(messageId);
     const content = message.message;
-    const media = content?.imageMessage ?? content?.videoMessage ?? content?.audioMessage ?? content?.documentMessage ?? content?.stickerMessage;
+    const media =
+      content?.imageMessage ??
+      content?.videoMessage ??
+      content?.audioMessage ??
+      content?.documentMessage ??
+      content?.stickerMessage;
     if (!media) throw new AppError('MESSAGE_HAS_NO_MEDIA');
-    const data = await downloadMediaMessage(message, 'buffer', {}, {
-      logger: this.#o.logger,
-      reuploadRequest: this.#o.sock.updateMediaMessage,
-    }).catch((err: unknown) => {
+    const data = await downloadMediaMessage(
+      message,
+      'buffer',
+      {},
+      {
+        logger: this.#o.logger,
+        reuploadRequest: this.#o.sock.updateMediaMessage,
+      },
+    ).catch((err: unknown) => {
       const explained = explainEngineError(err, 'media download');
       if (explained.code !== 'ENGINE_FAILURE') throw explained;
       throw new AppError('ENGINE_FAILURE', 'media download failed', { cause: err });
     });
-    return { data, mimetype: media.mimetype ?? 'application/octet-stream', fileName: content?.documentMessage?.fileName ?? null };
+    return {
+      data,
+      mimetype: media.mimetype ?? 'application/octet-stream',
+      fileName: content?.documentMessage?.fileName ?? null,
+    };
   }
 
   /** For Baileys' `getMessage`: WhatsApp asks for a message again when a recipient could not decrypt it. */
   static async find(store: MessageStore, sessionId: string, key: WAMessageKey) {
     if (!key.id) return undefined;
     const stored = await store.find(sessionId, key.id);
-    return stored ? decodeStoredMessage(stored.payload).message ?? undefined : undefined;
+    return stored ? (decodeStoredMessage(stored.payload).message ?? undefined) : undefined;
   }
 
   async #onIncoming(message: WAMessage): Promise<void> {
@@ -129,7 +159,9 @@ export class BaileysMessaging {
       const me = this.#o.sock.user;
       const own: Party = { phoneNumber: phoneOf(me?.id), jid: userJid(me?.id), lid: userJid(me?.lid) };
       const resolve = (jid: string) =>
-        phoneOf(jid) ? this.#o.sock.signalRepository.lidMapping.getLIDForPN(jid) : this.#o.sock.signalRepository.lidMapping.getPNForLID(jid);
+        phoneOf(jid)
+          ? this.#o.sock.signalRepository.lidMapping.getLIDForPN(jid)
+          : this.#o.sock.signalRepository.lidMapping.getPNForLID(jid);
       this.#o.emit({ type: 'message', message: await toIncomingMessage(message, own, resolve) });
     } catch (err) {
       this.#o.logger.error({ err, messageId: id }, 'failed to process an incoming message');
@@ -158,7 +190,12 @@ export class BaileysMessaging {
     const status = key.fromMe ? toMessageStatus(update.status) : null;
     if (!status || !key.id) return;
     const error = status === 'failed' ? update.messageStubParameters?.[0] : undefined;
-    const change: MessageStatusChange = { messageId: key.id, chatId: key.remoteJid ?? '', status, ...(error ? { error } : {}) };
+    const change: MessageStatusChange = {
+      messageId: key.id,
+      chatId: key.remoteJid ?? '',
+      status,
+      ...(error ? { error } : {}),
+    };
     const early = this.#sending.get(key.id);
     if (early) early.push(change);
     else this.#emitStatus(change);

@@ -17,7 +17,8 @@ test('DisconnectReason codes map to the reconnect policy', () => {
     [400, 'certification match failed', 'failed'],
     [408, 'QR refs attempts ended', 'qr_expired'],
   ];
-  for (const [code, message, kind] of cases) assert.equal(classifyDisconnect(code, message), kind, `${code} ${message}`);
+  for (const [code, message, kind] of cases)
+    assert.equal(classifyDisconnect(code, message), kind, `${code} ${message}`);
 });
 
 test('status codes are read from Boom-shaped errors only', () => {

@@ -24,7 +24,8 @@ function classify(content: Content): { type: IncomingType; media?: Media | null 
 
 function contextOf(content: Content): proto.IContextInfo | null | undefined {
   for (const part of Object.values(content)) {
-    if (part && typeof part === 'object' && 'contextInfo' in part) return (part as { contextInfo?: proto.IContextInfo | null }).contextInfo;
+    if (part && typeof part === 'object' && 'contextInfo' in part)
+      return (part as { contextInfo?: proto.IContextInfo | null }).contextInfo;
   }
   return undefined;
 }
@@ -36,7 +37,9 @@ const HOUSEKEEPING = new Set(['protocolMessage', 'senderKeyDistributionMessage',
 export function isUserMessage(message: WAMessage): boolean {
   const content = normalizeMessageContent(message.message);
   if (!content || message.key.remoteJid === 'status@broadcast') return false;
-  return Object.entries(content).some(([key, value]) => !HOUSEKEEPING.has(key) && value !== null && value !== undefined);
+  return Object.entries(content).some(
+    ([key, value]) => !HOUSEKEEPING.has(key) && value !== null && value !== undefined,
+  );
 }
 
 /** Resolves the other identity of a party (LID for a PN, PN for a LID) when Baileys knows it. */
@@ -51,7 +54,11 @@ async function partyOf(jid: string, alt: string | null | undefined, resolve: Alt
 }
 
 /** Baileys' WAMessage → the normalised `message.received` payload. */
-export async function toIncomingMessage(message: WAMessage, ownUser: Party, resolve: AltResolver): Promise<IncomingMessage> {
+export async function toIncomingMessage(
+  message: WAMessage,
+  ownUser: Party,
+  resolve: AltResolver,
+): Promise<IncomingMessage> {
   const content = normalizeMessageContent(message.message) ?? {};
   const { key } = message;
   const chat = await partyOf(key.remoteJid ?? '', key.remoteJidAlt, resolve);
@@ -92,7 +99,9 @@ export async function toIncomingMessage(message: WAMessage, ownUser: Party, reso
           address: content.locationMessage.address ?? null,
         }
       : null,
-    contact: content.contactMessage ? { name: content.contactMessage.displayName ?? null, vcard: content.contactMessage.vcard ?? '' } : null,
+    contact: content.contactMessage
+      ? { name: content.contactMessage.displayName ?? null, vcard: content.contactMessage.vcard ?? '' }
+      : null,
     reaction: content.reactionMessage
       ? { messageId: content.reactionMessage.key?.id ?? '', emoji: content.reactionMessage.text ?? '' }
       : null,

@@ -45,7 +45,7 @@ describe('key writes made after their transaction (SQLite, Baileys transactions)
   test('Baileys alone loses them (the bug this works around)', async () => {
     const auth = await open('bare');
     const keys = addTransactionCapability(auth.state.keys, logger, { maxCommitRetries: 1, delayBetweenTriesMs: 0 });
-    await (await sendWithLateIssuance(keys));
+    await await sendWithLateIssuance(keys);
     assert.deepEqual(await reread('bare', 'tctoken', 'carol@lid'), {});
     assert.deepEqual(await reread('bare', 'session', 'carol.0'), { 'carol.0': 'ratchet step' });
   });
@@ -62,8 +62,12 @@ describe('key writes made after their transaction (SQLite, Baileys transactions)
     assert.deepEqual(seenBeforeCommit, {}, 'a write inside the transaction is not in the database before the commit');
     assert.deepEqual(await reread('wrapped', 'session', 'dave.0'), { 'dave.0': 'inside' });
 
-    await (await sendWithLateIssuance(keys));
+    await await sendWithLateIssuance(keys);
     assert.deepEqual(await reread('wrapped', 'tctoken', 'carol@lid'), { 'carol@lid': token(1_700_000_000) });
-    assert.deepEqual(await keys.get('tctoken', ['carol@lid']), { 'carol@lid': token(1_700_000_000) }, 'and the socket reads it back');
+    assert.deepEqual(
+      await keys.get('tctoken', ['carol@lid']),
+      { 'carol@lid': token(1_700_000_000) },
+      'and the socket reads it back',
+    );
   });
 });

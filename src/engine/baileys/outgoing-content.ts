@@ -4,7 +4,13 @@ import type { OutgoingContent } from '../messaging-types.ts';
 /** A vCard 3.0 for one contact; WhatsApp shows `waid` as a tappable number. */
 export function vcardFor(name: string, phoneNumber: string): string {
   const clean = name.replace(/[\r\n;]/g, ' ');
-  return ['BEGIN:VCARD', 'VERSION:3.0', `FN:${clean}`, `TEL;type=CELL;type=VOICE;waid=${phoneNumber}:+${phoneNumber}`, 'END:VCARD'].join('\n');
+  return [
+    'BEGIN:VCARD',
+    'VERSION:3.0',
+    `FN:${clean}`,
+    `TEL;type=CELL;type=VOICE;waid=${phoneNumber}:+${phoneNumber}`,
+    'END:VCARD',
+  ].join('\n');
 }
 
 /** Our content union → Baileys' `sendMessage` content. `reactionKey` is the key of the message reacted to. */
@@ -13,9 +19,17 @@ export function toBaileysContent(content: OutgoingContent, reactionKey?: WAMessa
     case 'text':
       return { text: content.text };
     case 'image':
-      return { image: content.data, mimetype: content.mimetype, ...(content.caption ? { caption: content.caption } : {}) };
+      return {
+        image: content.data,
+        mimetype: content.mimetype,
+        ...(content.caption ? { caption: content.caption } : {}),
+      };
     case 'video':
-      return { video: content.data, mimetype: content.mimetype, ...(content.caption ? { caption: content.caption } : {}) };
+      return {
+        video: content.data,
+        mimetype: content.mimetype,
+        ...(content.caption ? { caption: content.caption } : {}),
+      };
     case 'audio':
       return { audio: content.data, mimetype: content.mimetype, ptt: content.ptt ?? false };
     case 'document':

@@ -48,7 +48,10 @@ describe('MultiplexedAsyncLocalStorage', () => {
 
   it('passes arguments and return values through, and disable() hides the store until the next run', () => {
     const storage = new MultiplexedAsyncLocalStorage<string>();
-    assert.equal(storage.run('s', (x: number, y: number) => `${storage.getStore()}${x + y}`, 1, 2), 's3');
+    assert.equal(
+      storage.run('s', (x: number, y: number) => `${storage.getStore()}${x + y}`, 1, 2),
+      's3',
+    );
     storage.run('s', () => {
       storage.disable();
       assert.equal(storage.getStore(), undefined);
@@ -74,6 +77,9 @@ describe('MultiplexedAsyncLocalStorage', () => {
     // The same check fails for native storages, which is what this module is for.
     const natives = Array.from({ length: 5 }, () => new NativeAsyncLocalStorage<number>());
     for (const storage of natives) storage.run(1, () => undefined);
-    assert.equal(natives[0]!.run(1, () => Object.getOwnPropertySymbols(Promise.resolve()).length), before + 5);
+    assert.equal(
+      natives[0]!.run(1, () => Object.getOwnPropertySymbols(Promise.resolve()).length),
+      before + 5,
+    );
   });
 });

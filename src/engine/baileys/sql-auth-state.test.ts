@@ -4,7 +4,12 @@ import { BufferJSON, type SignalDataTypeMap } from '@whiskeysockets/baileys';
 import { SessionRecord } from 'libsignal';
 import type { AuthStateStore } from '../auth-state-store.ts';
 import type { Store as Database } from '../../store/store.ts';
-import { installInsertFault, openTestDatabase, POISONED_KEY, TEST_DIALECTS } from '../../../test/support/test-databases.ts';
+import {
+  installInsertFault,
+  openTestDatabase,
+  POISONED_KEY,
+  TEST_DIALECTS,
+} from '../../../test/support/test-databases.ts';
 import { SignalKeyCache } from './signal-key-cache.ts';
 import { loadAuthState, serialiseKey } from './sql-auth-state.ts';
 
@@ -34,7 +39,10 @@ function observedStore(store: AuthStateStore) {
   return observed;
 }
 
-const record = (tag: string) => ({ _sessions: { [tag]: { registrationId: 7, rootKey: Buffer.from(tag) } }, version: 'v1' });
+const record = (tag: string) => ({
+  _sessions: { [tag]: { registrationId: 7, rootKey: Buffer.from(tag) } },
+  version: 'v1',
+});
 type SessionValue = SignalDataTypeMap['session'];
 
 for (const dialect of TEST_DIALECTS) {
@@ -71,19 +79,34 @@ for (const dialect of TEST_DIALECTS) {
 
     test('set resolves only once the keys are in the database; another connection reads them back', async () => {
       const first = await open('durable');
-      await first.keys.set({ session: { 'carol.0': record('c1') as unknown as SessionValue, 'carol.1': record('c2') as unknown as SessionValue } });
+      await first.keys.set({
+        session: {
+          'carol.0': record('c1') as unknown as SessionValue,
+          'carol.1': record('c2') as unknown as SessionValue,
+        },
+      });
       const second = await open('durable');
       const got = await second.keys.get('session', ['carol.0', 'carol.1', 'carol.2']);
       assert.equal(second.observed.reads, 1);
       assert.deepEqual(got, { 'carol.0': record('c1'), 'carol.1': record('c2') });
-      assert.ok(Buffer.isBuffer((got['carol.0'] as unknown as ReturnType<typeof record>)._sessions.c1?.rootKey), 'buffers revive');
+      assert.ok(
+        Buffer.isBuffer((got['carol.0'] as unknown as ReturnType<typeof record>)._sessions.c1?.rootKey),
+        'buffers revive',
+      );
     });
 
     // A failed COMMIT (a dropped PostgreSQL connection) does not say whether it happened: only the database knows.
     test('after a failed write the next read of its keys asks the database, which kept the old values', async () => {
       const { observed, keys } = await open('failed');
       await keys.set({ session: { 'dave.0': record('d1') as unknown as SessionValue } });
-      await assert.rejects(async () => keys.set({ session: { 'dave.0': record('d2') as unknown as SessionValue, poison: record('p') as unknown as SessionValue } }));
+      await assert.rejects(async () =>
+        keys.set({
+          session: {
+            'dave.0': record('d2') as unknown as SessionValue,
+            poison: record('p') as unknown as SessionValue,
+          },
+        }),
+      );
       assert.deepEqual(await keys.get('session', ['dave.0']), { 'dave.0': record('d1') });
       assert.equal(observed.reads, 1, 'dave.0 was asked from the database');
       assert.deepEqual(await keys.get('session', ['poison']), {});
@@ -107,7 +130,10 @@ for (const dialect of TEST_DIALECTS) {
 
 test('the key cache keeps the most recently used entries within its bound', () => {
   const cache = new SignalKeyCache(2);
-  cache.committed([['session', 'a', 1], ['session', 'b', 2]]);
+  cache.committed([
+    ['session', 'a', 1],
+    ['session', 'b', 2],
+  ]);
   assert.equal(cache.get('session', 'a'), 1); // a is now the most recent
   cache.committed([['session', 'c', 3]]);
   assert.equal(cache.get('session', 'b'), undefined);
@@ -120,7 +146,11 @@ test('the key cache keeps the most recently used entries within its bound', () =
 });
 
 /** The parts of libsignal's session classes its bundled typings leave out. */
-interface Chain { chainKey: { counter: number; key: Buffer }; chainType: number; messageKeys: Record<number, Buffer> }
+interface Chain {
+  chainKey: { counter: number; key: Buffer };
+  chainType: number;
+  messageKeys: Record<number, Buffer>;
+}
 interface Entry {
   registrationId: number;
   currentRatchet: object;
@@ -129,8 +159,16 @@ interface Entry {
   addChain(key: Buffer, chain: Chain): void;
   getChain(key: Buffer): Chain | undefined;
 }
-interface Record_ { setSession(entry: Entry): void; getOpenSession(): Entry | undefined; serialize(): unknown }
-const Sessions = SessionRecord as unknown as { new (): Record_; createEntry(): Entry; deserialize(data: unknown): Record_ };
+interface Record_ {
+  setSession(entry: Entry): void;
+  getOpenSession(): Entry | undefined;
+  serialize(): unknown;
+}
+const Sessions = SessionRecord as unknown as {
+  new (): Record_;
+  createEntry(): Entry;
+  deserialize(data: unknown): Record_;
+};
 
 test('a Signal session is stored as the exact text the Buffer replacer writes, and reads back whole', () => {
   // A session as libsignal builds it: Buffers everywhere, a sending and a receiving chain with a skipped
@@ -138,10 +176,26 @@ test('a Signal session is stored as the exact text the Buffer replacer writes, a
   const bytes = (fill: number, length = 32) => Buffer.alloc(length, fill);
   const entry = Sessions.createEntry();
   entry.registrationId = 4242;
-  entry.currentRatchet = { ephemeralKeyPair: { pubKey: bytes(1, 33), privKey: bytes(2) }, lastRemoteEphemeralKey: bytes(3, 33), previousCounter: 7, rootKey: bytes(4) };
-  entry.indexInfo = { baseKey: bytes(5, 33), baseKeyType: 1, closed: -1, used: 1_700_000_000_000, created: 1_690_000_000_000, remoteIdentityKey: bytes(6, 33) };
+  entry.currentRatchet = {
+    ephemeralKeyPair: { pubKey: bytes(1, 33), privKey: bytes(2) },
+    lastRemoteEphemeralKey: bytes(3, 33),
+    previousCounter: 7,
+    rootKey: bytes(4),
+  };
+  entry.indexInfo = {
+    baseKey: bytes(5, 33),
+    baseKeyType: 1,
+    closed: -1,
+    used: 1_700_000_000_000,
+    created: 1_690_000_000_000,
+    remoteIdentityKey: bytes(6, 33),
+  };
   entry.addChain(bytes(1, 33), { chainKey: { counter: 3, key: bytes(8) }, chainType: 1, messageKeys: {} });
-  entry.addChain(bytes(3, 33), { chainKey: { counter: 9, key: bytes(9) }, chainType: 2, messageKeys: { 5: bytes(10) } });
+  entry.addChain(bytes(3, 33), {
+    chainKey: { counter: 9, key: bytes(9) },
+    chainType: 2,
+    messageKeys: { 5: bytes(10) },
+  });
   entry.pendingPreKey = { signedKeyId: 1, preKeyId: 31, baseKey: bytes(11, 33) };
   const record = new Sessions();
   record.setSession(entry);

@@ -71,7 +71,9 @@ export async function loadAuthState(
   const cache = new SignalKeyCache(KEY_CACHE_ENTRIES);
   const revive = (type: string, text: string): unknown => {
     const value = deserialise(text);
-    return type === 'app-state-sync-key' && value ? proto.Message.AppStateSyncKeyData.fromObject(value as object) : value;
+    return type === 'app-state-sync-key' && value
+      ? proto.Message.AppStateSyncKeyData.fromObject(value as object)
+      : value;
   };
 
   const keys = {

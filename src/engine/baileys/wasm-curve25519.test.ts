@@ -86,7 +86,10 @@ describe('wasm Curve25519', () => {
     // libsignal's quirk for session set-up is kept: with isInit it checks shapes only.
     assert.equal(libsignal.verifySignature(a.pubKey, message, forged, true), true);
     // Malformed input still fails the way libsignal fails.
-    assert.throws(() => libsignal.calculateAgreement(b.pubKey, a.privKey.subarray(0, 31)), /Incorrect private key length/);
+    assert.throws(
+      () => libsignal.calculateAgreement(b.pubKey, a.privKey.subarray(0, 31)),
+      /Incorrect private key length/,
+    );
     assert.throws(() => libsignal.verifySignature(a.pubKey, message, forged.subarray(0, 10)), /Invalid signature/);
     assert.throws(() => libsignal.calculateSignature(a.privKey, undefined as unknown as Buffer), /Invalid message/);
   });

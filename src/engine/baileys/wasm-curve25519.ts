@@ -71,14 +71,23 @@ export function installWasmCurve25519(): void {
   // Well-formed input takes the wasm path; anything else goes to libsignal's original, which throws
   // its own errors (or, for `isInit`, answers without arithmetic), so its contract is unchanged.
   libsignal.calculateAgreement = (pubKey, privKey) =>
-    isSignalPublicKey(pubKey) && isPrivateKey(privKey) ? sharedKey(privKey, pubKey) : original.calculateAgreement(pubKey, privKey);
+    isSignalPublicKey(pubKey) && isPrivateKey(privKey)
+      ? sharedKey(privKey, pubKey)
+      : original.calculateAgreement(pubKey, privKey);
   libsignal.calculateSignature = (privKey, message) =>
-    isPrivateKey(privKey) && message instanceof Uint8Array ? sign(privKey, message) : original.calculateSignature(privKey, message);
+    isPrivateKey(privKey) && message instanceof Uint8Array
+      ? sign(privKey, message)
+      : original.calculateSignature(privKey, message);
   libsignal.verifySignature = (pubKey, message, signature, isInit) =>
-    !isInit && isSignalPublicKey(pubKey) && message instanceof Uint8Array && signature instanceof Uint8Array && signature.byteLength === 64
+    !isInit &&
+    isSignalPublicKey(pubKey) &&
+    message instanceof Uint8Array &&
+    signature instanceof Uint8Array &&
+    signature.byteLength === 64
       ? verify(pubKey, message, signature)
       : original.verifySignature(pubKey, message, signature, isInit);
 }
 
-const isSignalPublicKey = (key: unknown): key is Buffer => key instanceof Buffer && key.byteLength === 33 && key[0] === KEY_TYPE;
+const isSignalPublicKey = (key: unknown): key is Buffer =>
+  key instanceof Buffer && key.byteLength === 33 && key[0] === KEY_TYPE;
 const isPrivateKey = (key: unknown): key is Buffer => key instanceof Buffer && key.byteLength === 32;

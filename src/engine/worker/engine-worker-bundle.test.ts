@@ -18,7 +18,11 @@ test('the engine thread compiles to one plain JavaScript module that loads packa
     assert.match(text, /function createBaileysEngine\(/);
     const specs = importedSpecifiers(text);
     assert.ok(specs.length > 0, 'the bundle imports its packages');
-    assert.deepEqual(specs.filter((spec) => spec.endsWith('.ts')), [], 'no TypeScript module is imported');
+    assert.deepEqual(
+      specs.filter((spec) => spec.endsWith('.ts')),
+      [],
+      'no TypeScript module is imported',
+    );
     // Packages are imported by the very file Node resolves them to from the source tree: the same
     // modules (and the same Baileys) as the gateway's main thread, although the bundle lives in a temp dir.
     const packages = specs.filter((spec) => !spec.startsWith('node:'));

@@ -18,7 +18,8 @@ export function remoteAuthStore(channel: RpcChannel): AuthStateStore {
 export function remoteMessageStore(channel: RpcChannel): MessageStore {
   return {
     save: (sessionId, message) => channel.call(STORE_OPS.saveMessage, { sessionId, message }),
-    find: (sessionId, messageId) => channel.call<StoredMessage | undefined>(STORE_OPS.findMessage, { sessionId, messageId }),
+    find: (sessionId, messageId) =>
+      channel.call<StoredMessage | undefined>(STORE_OPS.findMessage, { sessionId, messageId }),
     prune: () => Promise.reject(new Error('messages are pruned by the gateway, not by an engine worker')),
   };
 }
@@ -26,17 +27,26 @@ export function remoteMessageStore(channel: RpcChannel): MessageStore {
 /** The gateway's side of the same calls: answers them from its real stores. */
 export function serveStores(channel: RpcChannel, auth: AuthStateStore, messages: MessageStore): void {
   channel
-    .handle<{ sessionId: string }, string | undefined>(STORE_OPS.readCreds, ({ sessionId }) => auth.readCreds(sessionId))
-    .handle<{ sessionId: string; creds: string }, void>(STORE_OPS.writeCreds, ({ sessionId, creds }) => auth.writeCreds(sessionId, creds))
-    .handle<{ sessionId: string; type: string; ids: string[] }, Map<string, string>>(STORE_OPS.readKeys, ({ sessionId, type, ids }) =>
-      auth.readKeys(sessionId, type, ids),
+    .handle<{ sessionId: string }, string | undefined>(STORE_OPS.readCreds, ({ sessionId }) =>
+      auth.readCreds(sessionId),
     )
-    .handle<{ sessionId: string; writes: KeyWrite[] }, void>(STORE_OPS.writeKeys, ({ sessionId, writes }) => auth.writeKeys(sessionId, writes))
+    .handle<{ sessionId: string; creds: string }, void>(STORE_OPS.writeCreds, ({ sessionId, creds }) =>
+      auth.writeCreds(sessionId, creds),
+    )
+    .handle<{ sessionId: string; type: string; ids: string[] }, Map<string, string>>(
+      STORE_OPS.readKeys,
+      ({ sessionId, type, ids }) => auth.readKeys(sessionId, type, ids),
+    )
+    .handle<{ sessionId: string; writes: KeyWrite[] }, void>(STORE_OPS.writeKeys, ({ sessionId, writes }) =>
+      auth.writeKeys(sessionId, writes),
+    )
     .handle<{ sessionId: string }, void>(STORE_OPS.clear, ({ sessionId }) => auth.clear(sessionId))
-    .handle<{ sessionId: string; message: Omit<StoredMessage, 'createdAt'> }, void>(STORE_OPS.saveMessage, ({ sessionId, message }) =>
-      messages.save(sessionId, message),
+    .handle<{ sessionId: string; message: Omit<StoredMessage, 'createdAt'> }, void>(
+      STORE_OPS.saveMessage,
+      ({ sessionId, message }) => messages.save(sessionId, message),
     )
-    .handle<{ sessionId: string; messageId: string }, StoredMessage | undefined>(STORE_OPS.findMessage, ({ sessionId, messageId }) =>
-      messages.find(sessionId, messageId),
+    .handle<{ sessionId: string; messageId: string }, StoredMessage | undefined>(
+      STORE_OPS.findMessage,
+      ({ sessionId, messageId }) => messages.find(sessionId, messageId),
     );
 }

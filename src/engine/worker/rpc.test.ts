@@ -15,9 +15,18 @@ describe('RpcChannel over a real MessageChannel', () => {
   test('calls go both ways; values cross by structured clone', async () => {
     const { a, b } = pair();
     b.handle<{ n: number }, number>('double', ({ n }) => n * 2);
-    a.handle<{ ids: string[] }, Map<string, string>>('keys', async ({ ids }) => new Map(ids.map((id) => [id, `v-${id}`])));
+    a.handle<{ ids: string[] }, Map<string, string>>(
+      'keys',
+      async ({ ids }) => new Map(ids.map((id) => [id, `v-${id}`])),
+    );
     assert.equal(await a.call('double', { n: 21 }), 42);
-    assert.deepEqual(await b.call('keys', { ids: ['x', 'y'] }), new Map([['x', 'v-x'], ['y', 'v-y']]));
+    assert.deepEqual(
+      await b.call('keys', { ids: ['x', 'y'] }),
+      new Map([
+        ['x', 'v-x'],
+        ['y', 'v-y'],
+      ]),
+    );
     const bytes = await (b.handle('echo', (u8: Uint8Array) => u8), a.call<Uint8Array>('echo', Buffer.from('héllo')));
     assert.equal(Buffer.from(bytes).toString(), 'héllo');
   });
@@ -62,7 +71,9 @@ describe('RpcChannel over a real MessageChannel', () => {
   test('notes arrive in order with no answer; a closed channel fails waiting and later calls', async () => {
     const { a, b } = pair();
     const seen: number[] = [];
-    const done = new Promise<void>((resolve) => b.handle<number, void>('tick', (n) => void (seen.push(n) === 3 && resolve())));
+    const done = new Promise<void>((resolve) =>
+      b.handle<number, void>('tick', (n) => void (seen.push(n) === 3 && resolve())),
+    );
     a.notify('tick', 1);
     a.notify('tick', 2);
     a.notify('tick', 3);

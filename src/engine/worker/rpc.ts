@@ -27,10 +27,12 @@ interface Pending {
   reject(err: Error): void;
 }
 
-const isCode = (code: string | undefined): code is ErrorCode => code !== undefined && Object.hasOwn(errorCatalogue, code);
+const isCode = (code: string | undefined): code is ErrorCode =>
+  code !== undefined && Object.hasOwn(errorCatalogue, code);
 
 export function toWireError(err: unknown): WireError {
-  if (err instanceof AppError) return { message: err.message, code: err.code, ...(err.detail !== undefined ? { detail: err.detail } : {}) };
+  if (err instanceof AppError)
+    return { message: err.message, code: err.code, ...(err.detail !== undefined ? { detail: err.detail } : {}) };
   return { message: err instanceof Error ? err.message : String(err) };
 }
 

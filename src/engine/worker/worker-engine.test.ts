@@ -85,23 +85,37 @@ describe('WorkerEngine: Baileys in worker threads, stores on the main thread', (
     assert.equal((await registering.log.next('close')).kind, 'restart');
 
     // The creds the worker wrote went through the gateway's store: the main thread's database has them.
-    const stored = await database.db.selectFrom('auth_creds').select('session_id').where('session_id', '=', 'shop').executeTakeFirst();
+    const stored = await database.db
+      .selectFrom('auth_creds')
+      .select('session_id')
+      .where('session_id', '=', 'shop')
+      .executeTakeFirst();
     assert.ok(stored, 'creds row in the main database');
     assert.equal((await engine.readUser('shop'))?.phoneNumber, ME);
 
     const first = await open('shop');
     assert.ok(first.connection.lastSeenAt(), 'the open event carried the last frame time');
-    const sent = await first.connection.sendMessage({ to: `${CAROL}@s.whatsapp.net`, content: { kind: 'text', text: 'from a worker thread' } });
+    const sent = await first.connection.sendMessage({
+      to: `${CAROL}@s.whatsapp.net`,
+      content: { kind: 'text', text: 'from a worker thread' },
+    });
     const got = await t.sim.phone(CAROL).waitForMessage((m) => m.id === sent.id, 15_000);
     assert.equal(got.text, 'from a worker thread');
     const statuses = first.log.events.filter((e) => e.type === 'message-status');
     assert.ok(statuses.some((e) => e.type === 'message-status' && e.messageId === sent.id && e.status === 'sent'));
     // The sent message is in the main database (getMessage retries and quotes find it there).
-    const row = await database.db.selectFrom('messages').select('message_id').where('message_id', '=', sent.id).executeTakeFirst();
+    const row = await database.db
+      .selectFrom('messages')
+      .select('message_id')
+      .where('message_id', '=', sent.id)
+      .executeTakeFirst();
     assert.ok(row, 'message row stored by the main thread');
 
     // An error thrown in the worker arrives as the same AppError (code, status, detail).
-    const missing = await first.connection.markRead('NO-SUCH-MESSAGE').then(() => undefined, (err: unknown) => err);
+    const missing = await first.connection.markRead('NO-SUCH-MESSAGE').then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     assert.ok(missing instanceof AppError, String(missing));
     assert.equal(missing.code, 'MESSAGE_NOT_FOUND');
     assert.equal(missing.status, 404);
@@ -110,11 +124,16 @@ describe('WorkerEngine: Baileys in worker threads, stores on the main thread', (
     await engine.crashThreadOf('shop');
     const lost = await first.log.next('close');
     assert.equal(lost.kind, 'retry', 'a session on a dead thread reconnects, it is not logged out');
-    await assert.rejects(first.connection.sendMessage({ to: `${CAROL}@s.whatsapp.net`, content: { kind: 'text', text: 'lost' } }));
+    await assert.rejects(
+      first.connection.sendMessage({ to: `${CAROL}@s.whatsapp.net`, content: { kind: 'text', text: 'lost' } }),
+    );
 
     const second = await open('shop');
     assert.notDeepEqual(engine.threadIds, before, 'a new thread took over');
-    const again = await second.connection.sendMessage({ to: `${CAROL}@s.whatsapp.net`, content: { kind: 'text', text: 'after the crash' } });
+    const again = await second.connection.sendMessage({
+      to: `${CAROL}@s.whatsapp.net`,
+      content: { kind: 'text', text: 'after the crash' },
+    });
     assert.equal((await t.sim.phone(CAROL).waitForMessage((m) => m.id === again.id, 15_000)).text, 'after the crash');
 
     await second.connection.close();

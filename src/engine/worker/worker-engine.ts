@@ -62,7 +62,8 @@ class EngineThread {
       this.alive = false;
       if (!this.stopping) options.logger.error({ code }, 'engine worker exited; its sessions reconnect');
       this.channel.close(new AppError('ENGINE_FAILURE', 'the engine worker stopped'));
-      for (const connection of [...this.connections.values()]) connection.lost('the engine worker stopped', this.stopping ? 'stopped' : 'retry');
+      for (const connection of [...this.connections.values()])
+        connection.lost('the engine worker stopped', this.stopping ? 'stopped' : 'retry');
       onExit(this);
     });
   }
@@ -148,7 +149,11 @@ class RemoteConnection implements EngineConnection {
   #call<R>(method: ConnectionMethod, args: unknown[]): Promise<R> {
     // As in-process: a closed connection refuses at once (its worker may be gone and never answer).
     if (this.#closed) return Promise.reject(new AppError('SESSION_NOT_AUTHENTICATED', 'the connection is closed'));
-    return this.#thread.channel.call<R>(WORKER_OPS.call, { connId: this.#connId, method, args } satisfies ConnectionCallArgs);
+    return this.#thread.channel.call<R>(WORKER_OPS.call, {
+      connId: this.#connId,
+      method,
+      args,
+    } satisfies ConnectionCallArgs);
   }
 }
 
@@ -174,7 +179,8 @@ export class WorkerEngine implements Engine {
 
   /** Compiles the threads' code (`engine-worker-bundle.ts`); threads start with the first session each one gets. */
   static async start(options: WorkerEngineOptions): Promise<WorkerEngine> {
-    if (!Number.isInteger(options.threads) || options.threads < 1) throw new Error('WorkerEngine needs at least one thread');
+    if (!Number.isInteger(options.threads) || options.threads < 1)
+      throw new Error('WorkerEngine needs at least one thread');
     return new WorkerEngine(options, await buildEngineWorkerBundle());
   }
 

@@ -43,7 +43,11 @@ const BEARER = 'bearer ';
  * step of a GET needs that object. Same rules as the object: the first `Authorization` wins, and a
  * repeated `X-API-Key` is refused (Node would join the values, which never verifies).
  */
-function keyHeaders(rawHeaders: readonly string[]): { authorization?: string; apiKey?: string; apiKeyRepeated: boolean } {
+function keyHeaders(rawHeaders: readonly string[]): {
+  authorization?: string;
+  apiKey?: string;
+  apiKeyRepeated: boolean;
+} {
   const found: { authorization?: string; apiKey?: string; apiKeyRepeated: boolean } = { apiKeyRepeated: false };
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
@@ -61,7 +65,8 @@ function keyHeaders(rawHeaders: readonly string[]): { authorization?: string; ap
 export function presentedKey(rawHeaders: readonly string[]): string | undefined {
   const { authorization, apiKey, apiKeyRepeated } = keyHeaders(rawHeaders);
   if (authorization !== undefined) {
-    if (authorization.length <= BEARER.length || authorization.slice(0, BEARER.length).toLowerCase() !== BEARER) return undefined;
+    if (authorization.length <= BEARER.length || authorization.slice(0, BEARER.length).toLowerCase() !== BEARER)
+      return undefined;
     const key = authorization.slice(BEARER.length).trim();
     return key.length > 0 && !/\s/.test(key) ? key : undefined;
   }
@@ -96,7 +101,8 @@ const limited = (reply: FastifyReply, seconds: number, error: AppError): AppErro
  */
 export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   const { limits } = options;
-  const isPublic = (url: string) => options.publicPrefixes.some((prefix) => url === prefix || url.startsWith(`${prefix}/`));
+  const isPublic = (url: string) =>
+    options.publicPrefixes.some((prefix) => url === prefix || url.startsWith(`${prefix}/`));
   app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
     if (!isPublic(route.url)) return;
@@ -107,21 +113,29 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
 
   const refuseKey = (request: FastifyRequest, reply: FastifyReply, done: Done) => {
     // Only failures count against the address, so its valid keys are still served.
-    limits.failedAuthentication(request).then(
-      (wait) =>
-        done(wait === undefined ? new AppError('INVALID_API_KEY') : limited(reply, wait, new AppError('TOO_MANY_FAILED_LOGINS'))),
-      done,
-    );
+    limits
+      .failedAuthentication(request)
+      .then(
+        (wait) =>
+          done(
+            wait === undefined
+              ? new AppError('INVALID_API_KEY')
+              : limited(reply, wait, new AppError('TOO_MANY_FAILED_LOGINS')),
+          ),
+        done,
+      );
   };
   const admit = (request: FastifyRequest, reply: FastifyReply, principal: Principal | undefined, done: Done) => {
     if (!principal) return refuseKey(request, reply, done);
     request.principal = principal;
     if (principal.rateLimitPerMinute === null) return done(refusal(request, principal));
-    limits.keyRequest(request).then(
-      (wait) =>
-        done(wait === undefined ? refusal(request, principal) : limited(reply, wait, new AppError('RATE_LIMITED'))),
-      done,
-    );
+    limits
+      .keyRequest(request)
+      .then(
+        (wait) =>
+          done(wait === undefined ? refusal(request, principal) : limited(reply, wait, new AppError('RATE_LIMITED'))),
+        done,
+      );
   };
   app.addHook('onRequest', (request, reply, done) => {
     if (request.routeOptions.config.public === true) return done();

@@ -69,6 +69,9 @@ describe('error handling', () => {
     assert.ok(aborted, JSON.stringify(lines));
     assert.equal(aborted.level, 30);
     assert.ok(!JSON.stringify(lines).includes('"stack"'), 'no stack anywhere');
-    assert.ok(lines.every((line) => Number(line.level) < 50), 'nothing logged as an error');
+    assert.ok(
+      lines.every((line) => Number(line.level) < 50),
+      'nothing logged as an error',
+    );
   });
 });

@@ -68,9 +68,10 @@ export function errorEnvelope(appError: AppError): ErrorBody {
  * otherwise be answered outside the seed's envelope.
  */
 export function answerFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const error = err.code === 'FST_ERR_BAD_URL'
-    ? new AppError('MALFORMED_URL', 'the path is not valid percent-encoded UTF-8')
-    : toAppError(err, request);
+  const error =
+    err.code === 'FST_ERR_BAD_URL'
+      ? new AppError('MALFORMED_URL', 'the path is not valid percent-encoded UTF-8')
+      : toAppError(err, request);
   if (error.status >= 500) request.log.error({ err }, 'request could not be routed');
   void reply.status(error.status).send(errorEnvelope(error));
 }
@@ -105,9 +106,11 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): v
 function answerOnSocket(socket: Duplex, error: AppError): void {
   const body = JSON.stringify(errorEnvelope(error));
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\n`
-      + `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n`
-      + `connection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\n` +
+        `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `connection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy();
 }

@@ -3,11 +3,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { DOCS_CSS, DOCS_TITLE, FAVICON_SVG, WORDMARK_SVG } from './docs-branding.ts';
 
-const KEY_DESCRIPTION = 'The admin key (API_KEY or DATA_DIR/api-key) or a scoped key, wgk_<id>_<secret>, from '
-  + 'POST /api-keys. A scoped key covers some sessions (or "*") with scopes: read (GETs, status, QR, contacts, media), '
-  + 'send (messages, presence, read receipts), manage (start, stop, restart, logout, pairing code, the session webhook). '
-  + 'Creating and deleting sessions, /webhooks/deliveries, /metrics and /api-keys need the admin key. '
-  + 'A session the key does not cover answers 404; a missing scope 403; over the key\'s rate limit 429 with Retry-After.';
+const KEY_DESCRIPTION =
+  'The admin key (API_KEY or DATA_DIR/api-key) or a scoped key, wgk_<id>_<secret>, from ' +
+  'POST /api-keys. A scoped key covers some sessions (or "*") with scopes: read (GETs, status, QR, contacts, media), ' +
+  'send (messages, presence, read receipts), manage (start, stop, restart, logout, pairing code, the session webhook). ' +
+  'Creating and deleting sessions, /webhooks/deliveries, /metrics and /api-keys need the admin key. ' +
+  "A session the key does not cover answers 404; a missing scope 403; over the key's rate limit 429 with Retry-After.";
 
 /** OpenAPI 3 at /openapi.json and an interactive reference at /docs, both generated from route schemas. */
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {

@@ -4,7 +4,12 @@ import Fastify from 'fastify';
 import type { TSchema } from '@sinclair/typebox';
 import type { SessionView } from '../../sessions/session-view.ts';
 import { ItemEnvelope, ListEnvelope } from '../schemas/envelope.ts';
-import { SessionBasicSchema, SessionCredentialsSchema, UserInfoSchema, DisconnectSchema } from '../schemas/session-schemas.ts';
+import {
+  SessionBasicSchema,
+  SessionCredentialsSchema,
+  UserInfoSchema,
+  DisconnectSchema,
+} from '../schemas/session-schemas.ts';
 import { itemEnvelopeText, listEnvelopeText } from './envelope-text.ts';
 import { presentBasic, presentCredentials, serialiseView, type ViewShape } from './session-presenter.ts';
 
@@ -38,7 +43,14 @@ const linked: SessionView = {
     status: 'connected',
     createdAt: at,
     updatedAt: at,
-    userInfo: { phoneNumber: '6283876013551', name: 'Toko "Maju"', jid: '6283876013551:12@s.whatsapp.net', platform: 'android', registered: false, lid: '123456789:12@lid' },
+    userInfo: {
+      phoneNumber: '6283876013551',
+      name: 'Toko "Maju"',
+      jid: '6283876013551:12@s.whatsapp.net',
+      platform: 'android',
+      registered: false,
+      lid: '123456789:12@lid',
+    },
     lastSeenAt: null,
     lastDisconnect: { code: 428, reason: 'Connection Closed', at: at.toISOString() },
   },
@@ -57,11 +69,15 @@ const fresh: SessionView = {
   lastSeenAt: null,
 };
 
-test('an item envelope around a view\'s JSON is the seed envelope of the presented object, byte for byte as the route schema writes it', async () => {
+test("an item envelope around a view's JSON is the seed envelope of the presented object, byte for byte as the route schema writes it", async () => {
   const [credentials = ''] = await viewTexts([linked], 'credentials');
   const text = itemEnvelopeText('Session credentials retrieved successfully')(credentials);
   const parsed: unknown = JSON.parse(text);
-  assert.deepEqual(parsed, { success: true, message: 'Session credentials retrieved successfully', data: presentCredentials(linked) });
+  assert.deepEqual(parsed, {
+    success: true,
+    message: 'Session credentials retrieved successfully',
+    data: presentCredentials(linked),
+  });
   assert.equal(text, await serialisedByFastify(ItemEnvelope(SessionCredentialsSchema), parsed));
 
   const [basicJson = ''] = await viewTexts([fresh], 'basic');
@@ -84,10 +100,22 @@ test('a list envelope carries every item in order and the count; an empty list t
   });
   assert.equal(text, await serialisedByFastify(ListEnvelope(SessionCredentialsSchema), parsed));
   const empty: unknown = JSON.parse(list([]));
-  assert.deepEqual(empty, { success: true, message: 'All sessions with credentials retrieved successfully', data: [], count: 0 });
+  assert.deepEqual(empty, {
+    success: true,
+    message: 'All sessions with credentials retrieved successfully',
+    data: [],
+    count: 0,
+  });
   assert.equal(list([]), await serialisedByFastify(ListEnvelope(SessionCredentialsSchema), empty));
-  assert.equal(listEnvelopeText('x')(await viewTexts([fresh], 'basic')),
-    await serialisedByFastify(ListEnvelope(SessionBasicSchema), { success: true, message: 'x', data: [presentBasic(fresh)], count: 1 }));
+  assert.equal(
+    listEnvelopeText('x')(await viewTexts([fresh], 'basic')),
+    await serialisedByFastify(ListEnvelope(SessionBasicSchema), {
+      success: true,
+      message: 'x',
+      data: [presentBasic(fresh)],
+      count: 1,
+    }),
+  );
 });
 
 test('the schema is an allow-list: a field outside it, at any level of any view, never reaches the text', async () => {
@@ -95,19 +123,33 @@ test('the schema is an allow-list: a field outside it, at any level of any view,
   const leaky = {
     ...linked,
     ...extra,
-    record: { ...linked.record, ...extra, userInfo: { ...linked.record.userInfo!, ...extra }, lastDisconnect: { ...linked.record.lastDisconnect!, ...extra } },
+    record: {
+      ...linked.record,
+      ...extra,
+      userInfo: { ...linked.record.userInfo!, ...extra },
+      lastDisconnect: { ...linked.record.lastDisconnect!, ...extra },
+    },
   } as SessionView;
   const keys = (schema: TSchema) => Object.keys((schema as unknown as { properties: object }).properties).sort();
   for (const shape of ['basic', 'credentials'] as const) {
     const [text = ''] = await viewTexts([leaky], shape);
     assert.doesNotMatch(text, /leak|secret|noiseKey/, shape);
     const data = JSON.parse(text) as Record<string, Record<string, unknown>>;
-    assert.deepEqual(Object.keys(data).sort(), keys(shape === 'basic' ? SessionBasicSchema : SessionCredentialsSchema), shape);
+    assert.deepEqual(
+      Object.keys(data).sort(),
+      keys(shape === 'basic' ? SessionBasicSchema : SessionCredentialsSchema),
+      shape,
+    );
     assert.deepEqual(Object.keys(data.lastDisconnect ?? {}).sort(), keys(DisconnectSchema), `${shape}: lastDisconnect`);
-    if (shape === 'credentials') assert.deepEqual(Object.keys(data.userInfo ?? {}).sort(), keys(UserInfoSchema), 'userInfo');
+    if (shape === 'credentials')
+      assert.deepEqual(Object.keys(data.userInfo ?? {}).sort(), keys(UserInfoSchema), 'userInfo');
   }
 });
 
 test('messages are written as JSON strings, quotes and all', () => {
-  assert.deepEqual(JSON.parse(itemEnvelopeText('say "hi"\n')('null')), { success: true, message: 'say "hi"\n', data: null });
+  assert.deepEqual(JSON.parse(itemEnvelopeText('say "hi"\n')('null')), {
+    success: true,
+    message: 'say "hi"\n',
+    data: null,
+  });
 });

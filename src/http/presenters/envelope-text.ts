@@ -27,7 +27,12 @@ export function listEnvelopeText(message: string): (itemsJson: readonly string[]
  * memory pays no promise chain), else when `later` resolves; its rejection becomes Fastify's error
  * reply. Return the result from a route handler.
  */
-export function sendJsonText<V>(reply: FastifyReply, now: V | undefined, later: () => Promise<V>, text: (value: V) => string): Promise<void> | undefined {
+export function sendJsonText<V>(
+  reply: FastifyReply,
+  now: V | undefined,
+  later: () => Promise<V>,
+  text: (value: V) => string,
+): Promise<void> | undefined {
   if (now !== undefined) {
     reply.type(JSON_TYPE).send(text(now));
     return undefined;

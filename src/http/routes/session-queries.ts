@@ -26,30 +26,108 @@ export const sessionQueryRoutes: FastifyPluginAsyncTypebox<{ manager: SessionMan
 
   for (const { url, filter, what } of lists) {
     const basicList = listEnvelopeText(`${what} retrieved successfully`);
-    app.get(url, { config, schema: { tags, summary: `${what} (basic)`, response: { 200: ListEnvelope(SessionBasicSchema), ...errorResponses } } }, (request, reply) =>
-      sendJsonText(reply, manager.peekList(filter), () => manager.list(filter), (views) =>
-        basicList(visibleSessions(request, views).map((view) => viewJson(manager.reads, reply, view, 'basic')))));
+    app.get(
+      url,
+      {
+        config,
+        schema: {
+          tags,
+          summary: `${what} (basic)`,
+          response: { 200: ListEnvelope(SessionBasicSchema), ...errorResponses },
+        },
+      },
+      (request, reply) =>
+        sendJsonText(
+          reply,
+          manager.peekList(filter),
+          () => manager.list(filter),
+          (views) =>
+            basicList(visibleSessions(request, views).map((view) => viewJson(manager.reads, reply, view, 'basic'))),
+        ),
+    );
     if (filter === 'active') continue;
     const credentialsList = listEnvelopeText(`${what} with credentials retrieved successfully`);
-    app.get(`${url}/credentials`, { config, schema: { tags, summary: `${what} with credentials`, response: { 200: ListEnvelope(SessionCredentialsSchema), ...errorResponses } } }, (request, reply) =>
-      sendJsonText(reply, manager.peekList(filter), () => manager.list(filter), (views) =>
-        credentialsList(visibleSessions(request, views).map((view) => viewJson(manager.reads, reply, view, 'credentials')))));
+    app.get(
+      `${url}/credentials`,
+      {
+        config,
+        schema: {
+          tags,
+          summary: `${what} with credentials`,
+          response: { 200: ListEnvelope(SessionCredentialsSchema), ...errorResponses },
+        },
+      },
+      (request, reply) =>
+        sendJsonText(
+          reply,
+          manager.peekList(filter),
+          () => manager.list(filter),
+          (views) =>
+            credentialsList(
+              visibleSessions(request, views).map((view) => viewJson(manager.reads, reply, view, 'credentials')),
+            ),
+        ),
+    );
   }
 
   const basicItem = itemEnvelopeText('Session retrieved successfully');
-  app.get('/sessions/:sessionId', { config, schema: { tags, summary: 'One session (basic)', params: SessionIdParams, response: { 200: ItemEnvelope(SessionBasicSchema), ...errorResponses } } }, ({ params: { sessionId } }, reply) =>
-    sendJsonText(reply, manager.peek(sessionId), () => manager.get(sessionId), (view) =>
-      basicItem(viewJson(manager.reads, reply, view, 'basic'))));
+  app.get(
+    '/sessions/:sessionId',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'One session (basic)',
+        params: SessionIdParams,
+        response: { 200: ItemEnvelope(SessionBasicSchema), ...errorResponses },
+      },
+    },
+    ({ params: { sessionId } }, reply) =>
+      sendJsonText(
+        reply,
+        manager.peek(sessionId),
+        () => manager.get(sessionId),
+        (view) => basicItem(viewJson(manager.reads, reply, view, 'basic')),
+      ),
+  );
 
   const credentialsItem = itemEnvelopeText('Session credentials retrieved successfully');
-  app.get('/sessions/:sessionId/credentials', { config, schema: { tags, summary: 'One session with credentials', params: SessionIdParams, response: { 200: ItemEnvelope(SessionCredentialsSchema), ...errorResponses } } }, ({ params: { sessionId } }, reply) =>
-    sendJsonText(reply, manager.peek(sessionId), () => manager.get(sessionId), (view) =>
-      credentialsItem(viewJson(manager.reads, reply, view, 'credentials'))));
+  app.get(
+    '/sessions/:sessionId/credentials',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'One session with credentials',
+        params: SessionIdParams,
+        response: { 200: ItemEnvelope(SessionCredentialsSchema), ...errorResponses },
+      },
+    },
+    ({ params: { sessionId } }, reply) =>
+      sendJsonText(
+        reply,
+        manager.peek(sessionId),
+        () => manager.get(sessionId),
+        (view) => credentialsItem(viewJson(manager.reads, reply, view, 'credentials')),
+      ),
+  );
 
-  app.get('/sessions/:sessionId/status', { config, schema: { tags, summary: 'Live status and status history', params: SessionIdParams, response: { 200: ItemEnvelope(SessionStatusSchema), ...errorResponses } } }, async (request) => {
-    const { sessionId } = request.params;
-    const view = await manager.get(sessionId);
-    const data = presentStatus(view, await manager.history(sessionId, STATUS_HISTORY_KEPT));
-    return { success: true as const, message: 'Session status retrieved successfully', data };
-  });
+  app.get(
+    '/sessions/:sessionId/status',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Live status and status history',
+        params: SessionIdParams,
+        response: { 200: ItemEnvelope(SessionStatusSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { sessionId } = request.params;
+      const view = await manager.get(sessionId);
+      const data = presentStatus(view, await manager.history(sessionId, STATUS_HISTORY_KEPT));
+      return { success: true as const, message: 'Session status retrieved successfully', data };
+    },
+  );
 };

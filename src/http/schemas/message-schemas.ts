@@ -15,7 +15,11 @@ const Media = Type.Object(
 
 export const SendMessageBodySchema = Type.Object(
   {
-    to: Type.String({ description: 'Phone number with country code (digits, optional +) or a JID', minLength: 1, maxLength: 64 }),
+    to: Type.String({
+      description: 'Phone number with country code (digits, optional +) or a JID',
+      minLength: 1,
+      maxLength: 64,
+    }),
     text: Type.Optional(Type.String({ minLength: 1, maxLength: 65_536 })),
     image: Type.Optional(Media),
     video: Type.Optional(Media),
@@ -33,11 +37,17 @@ export const SendMessageBodySchema = Type.Object(
       ),
     ),
     contact: Type.Optional(
-      Type.Object({ name: Type.String({ minLength: 1, maxLength: 256 }), phoneNumber: Type.String() }, { additionalProperties: false }),
+      Type.Object(
+        { name: Type.String({ minLength: 1, maxLength: 256 }), phoneNumber: Type.String() },
+        { additionalProperties: false },
+      ),
     ),
     reaction: Type.Optional(
       Type.Object(
-        { messageId: Type.String({ minLength: 1, maxLength: 128 }), emoji: Type.String({ maxLength: 16, description: 'empty removes the reaction' }) },
+        {
+          messageId: Type.String({ minLength: 1, maxLength: 128 }),
+          emoji: Type.String({ maxLength: 16, description: 'empty removes the reaction' }),
+        },
         { additionalProperties: false },
       ),
     ),

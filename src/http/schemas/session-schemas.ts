@@ -69,11 +69,14 @@ export const QR_WAIT_DEFAULT_MS = 15_000;
 export const QR_WAIT_MAX_MS = 60_000;
 export const QrQuery = Type.Object(
   {
-    waitMs: Type.Optional(Type.String({
-      pattern: '^(?:0|[1-9][0-9]{0,3}|[1-5][0-9]{4}|60000)$',
-      description: `How long to wait for the first QR of a session that is still connecting: 0 to ${QR_WAIT_MAX_MS} ms `
-        + `(default ${QR_WAIT_DEFAULT_MS}). 0 answers at once.`,
-    })),
+    waitMs: Type.Optional(
+      Type.String({
+        pattern: '^(?:0|[1-9][0-9]{0,3}|[1-5][0-9]{4}|60000)$',
+        description:
+          `How long to wait for the first QR of a session that is still connecting: 0 to ${QR_WAIT_MAX_MS} ms ` +
+          `(default ${QR_WAIT_DEFAULT_MS}). 0 answers at once.`,
+      }),
+    ),
   },
   { additionalProperties: false },
 );

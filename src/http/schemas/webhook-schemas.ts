@@ -10,8 +10,15 @@ const SESSION_ID_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
 export const PutWebhookBody = Type.Object(
   {
     url: Type.String({ maxLength: 2048, description: 'http or https URL that receives the POSTs' }),
-    secret: Type.Optional(Type.String({ maxLength: 200, description: 'whsec_<base64>; generated (and returned once) when left out on creation' })),
-    events: Type.Optional(Type.Array(EventTypeSchema, { minItems: 1, maxItems: 16, description: 'Event types to send; all when left out' })),
+    secret: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description: 'whsec_<base64>; generated (and returned once) when left out on creation',
+      }),
+    ),
+    events: Type.Optional(
+      Type.Array(EventTypeSchema, { minItems: 1, maxItems: 16, description: 'Event types to send; all when left out' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -32,7 +39,9 @@ export const DeliveryQuery = Type.Object(
   {
     status: Type.Optional(StringEnum(DELIVERY_STATUSES)),
     sessionId: Type.Optional(Type.String({ pattern: SESSION_ID_PATTERN })),
-    limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]{0,2}|1000)$', description: '1 to 1000 (default 100)' })),
+    limit: Type.Optional(
+      Type.String({ pattern: '^(?:[1-9][0-9]{0,2}|1000)$', description: '1 to 1000 (default 100)' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -12,7 +12,8 @@ export class AccountStore {
   /** Creates an account; a phone number or LID already in use is a conflict. */
   createPhone(options: PhoneAccountOptions): PhoneAccount {
     const phone = createPhoneAccount(options);
-    if (this.#phones.has(phone.phoneNumber)) throw new SimError('conflict', `phone ${phone.phoneNumber} already exists`);
+    if (this.#phones.has(phone.phoneNumber))
+      throw new SimError('conflict', `phone ${phone.phoneNumber} already exists`);
     if (this.#byLid.has(phone.lid)) throw new SimError('conflict', `lid ${phone.lid} already in use`);
     this.#phones.set(phone.phoneNumber, phone);
     this.#byLid.set(phone.lid, phone);

@@ -22,7 +22,13 @@ function text(body: Readonly<Record<string, unknown>>, field: string, required: 
 }
 
 function presentPhone(phone: SimPhone): Record<string, string> {
-  return { phoneNumber: phone.phoneNumber, name: phone.name, platform: phone.platform, jid: phone.jid, lid: phone.lidJid };
+  return {
+    phoneNumber: phone.phoneNumber,
+    name: phone.name,
+    platform: phone.platform,
+    jid: phone.jid,
+    lid: phone.lidJid,
+  };
 }
 
 function deviceId(raw: string | undefined): number {

@@ -36,7 +36,10 @@ export function registerSessionIqs(router: StanzaRouter<SimCore>): void {
         {
           tag: 'privacy',
           attrs: {},
-          content: Object.entries(PRIVACY_CATEGORIES).map(([name, value]) => ({ tag: 'category', attrs: { name, value } })),
+          content: Object.entries(PRIVACY_CATEGORIES).map(([name, value]) => ({
+            tag: 'category',
+            attrs: { name, value },
+          })),
         },
       ]),
     )
@@ -59,7 +62,10 @@ export function registerSessionIqs(router: StanzaRouter<SimCore>): void {
       const sync = kids(ctx.node).find((c) => c.tag === 'sync');
       const collections = kids(sync)
         .filter((c) => c.tag === 'collection' && c.attrs.name)
-        .map((c): BinaryNode => ({ tag: 'collection', attrs: { name: c.attrs.name ?? '', version: c.attrs.version ?? '0' } }));
+        .map((c): BinaryNode => ({
+          tag: 'collection',
+          attrs: { name: c.attrs.name ?? '', version: c.attrs.version ?? '0' },
+        }));
       return iqResult(ctx.node, [{ tag: 'sync', attrs: {}, content: collections }]);
     })
     .iq({ xmlns: 'md', type: 'set', child: 'remove-companion-device' }, (ctx) => {

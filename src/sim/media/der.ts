@@ -50,6 +50,7 @@ export function objectId(dotted: string): Buffer {
 /** UTCTime `YYMMDDHHMMSSZ` (valid for years 1950–2049). */
 export function utcTime(date: Date): Buffer {
   const iso = date.toISOString();
-  const digits = iso.slice(2, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19);
+  const digits =
+    iso.slice(2, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19);
   return tlv(0x17, Buffer.from(`${digits}Z`, 'ascii'));
 }

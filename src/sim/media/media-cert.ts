@@ -1,6 +1,18 @@
 import { createPrivateKey, createPublicKey, type KeyObject, sign } from 'node:crypto';
 import { sha256 } from '../transport/noise-crypto.ts';
-import { bitString, boolean, explicit, objectId, octetString, sequence, set, tlv, unsignedInteger, utcTime, utf8String } from './der.ts';
+import {
+  bitString,
+  boolean,
+  explicit,
+  objectId,
+  octetString,
+  sequence,
+  set,
+  tlv,
+  unsignedInteger,
+  utcTime,
+  utf8String,
+} from './der.ts';
 
 /** The media host's TLS identity: one self-signed end-entity certificate that is also the trust anchor. */
 export interface MediaTlsIdentity {
@@ -45,12 +57,21 @@ function tbsCertificate(serial: Buffer, publicKey: KeyObject): Buffer {
 }
 
 const pem = (label: string, der: Buffer): string =>
-  `-----BEGIN ${label}-----\n${der.toString('base64').match(/.{1,64}/g)?.join('\n') ?? ''}\n-----END ${label}-----\n`;
+  `-----BEGIN ${label}-----\n${
+    der
+      .toString('base64')
+      .match(/.{1,64}/g)
+      ?.join('\n') ?? ''
+  }\n-----END ${label}-----\n`;
 
 /** Derives the media host's Ed25519 key and self-signed certificate from the simulator seed. */
 export function createMediaTlsIdentity(seed: string): MediaTlsIdentity {
   const privateSeed = sha256(Buffer.from(`wagate-sim:media-tls:${seed}`));
-  const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, privateSeed]), format: 'der', type: 'pkcs8' });
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([ED25519_PKCS8_PREFIX, privateSeed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   const serial = sha256(Buffer.from(`wagate-sim:media-serial:${seed}`)).subarray(0, 16);
   const tbs = tbsCertificate(serial, createPublicKey(privateKey));
   const certificate = sequence(tbs, ED25519, bitString(sign(null, tbs, privateKey)));

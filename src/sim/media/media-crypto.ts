@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /** Media kinds a phone sends and receives; each has its own HKDF info string. */
 export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
@@ -62,7 +70,12 @@ export class MediaIntegrityError extends Error {
 const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && timingSafeEqual(a, b);
 
 /** Checks the MAC (and the announced hashes), then decrypts; throws MediaIntegrityError on any mismatch. */
-export function decryptMedia(blob: Uint8Array, mediaKey: Uint8Array, kind: MediaKind, expect: MediaExpectation = {}): Buffer {
+export function decryptMedia(
+  blob: Uint8Array,
+  mediaKey: Uint8Array,
+  kind: MediaKind,
+  expect: MediaExpectation = {},
+): Buffer {
   if (blob.length < MAC_LENGTH + 16) throw new MediaIntegrityError('media blob is too short');
   if (expect.fileEncSha256?.length && !same(sha256(blob), expect.fileEncSha256)) {
     throw new MediaIntegrityError('fileEncSha256 does not match the downloaded blob');

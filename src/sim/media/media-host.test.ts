@@ -11,7 +11,12 @@ interface Answer {
 }
 
 /** One HTTPS request that trusts `ca` (or nothing extra when ca is undefined). */
-function call(host: MediaHost, method: string, path: string, options: { body?: Buffer; ca?: string | undefined } = {}): Promise<Answer> {
+function call(
+  host: MediaHost,
+  method: string,
+  path: string,
+  options: { body?: Buffer; ca?: string | undefined } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(`${host.origin}${path}`, { method, ...(options.ca ? { ca: options.ca } : {}) }, (res) => {
       const chunks: Buffer[] = [];
@@ -34,7 +39,12 @@ describe('media host (HTTPS, what Baileys uploads to and downloads from)', () =>
 
   it('stores an upload that carries the media_conn auth and the body hash, and serves it at direct_path', async () => {
     const blob = randomBytes(4_000);
-    const up = await call(host, 'POST', `/mms/image/${token(blob)}?auth=${encodeURIComponent(host.auth)}&token=${token(blob)}`, { body: blob, ca: host.caPem });
+    const up = await call(
+      host,
+      'POST',
+      `/mms/image/${token(blob)}?auth=${encodeURIComponent(host.auth)}&token=${token(blob)}`,
+      { body: blob, ca: host.caPem },
+    );
     assert.equal(up.status, 200);
     const answer = JSON.parse(up.body.toString()) as { url: string; direct_path: string };
     assert.ok(answer.url.startsWith(`${host.origin}${answer.direct_path}`));
@@ -47,12 +57,28 @@ describe('media host (HTTPS, what Baileys uploads to and downloads from)', () =>
 
   it('refuses a wrong auth (401), a hash mismatch (400), an oversized body (413), an unknown type or path (404)', async () => {
     const blob = randomBytes(64);
-    const path = (type: string, auth: string, t = token(blob)) => `/mms/${type}/${t}?auth=${encodeURIComponent(auth)}&token=${t}`;
+    const path = (type: string, auth: string, t = token(blob)) =>
+      `/mms/${type}/${t}?auth=${encodeURIComponent(auth)}&token=${t}`;
     assert.equal((await call(host, 'POST', path('image', 'wrong'), { body: blob, ca: host.caPem })).status, 401);
-    assert.equal((await call(host, 'POST', path('image', host.auth, token(randomBytes(8))), { body: blob, ca: host.caPem })).status, 400);
+    assert.equal(
+      (await call(host, 'POST', path('image', host.auth, token(randomBytes(8))), { body: blob, ca: host.caPem }))
+        .status,
+      400,
+    );
     const big = randomBytes(10_001);
-    assert.equal((await call(host, 'POST', `/mms/video/${token(big)}?auth=${encodeURIComponent(host.auth)}`, { body: big, ca: host.caPem })).status, 413);
-    assert.equal((await call(host, 'POST', path('md-app-state', host.auth), { body: blob, ca: host.caPem })).status, 404);
+    assert.equal(
+      (
+        await call(host, 'POST', `/mms/video/${token(big)}?auth=${encodeURIComponent(host.auth)}`, {
+          body: big,
+          ca: host.caPem,
+        })
+      ).status,
+      413,
+    );
+    assert.equal(
+      (await call(host, 'POST', path('md-app-state', host.auth), { body: blob, ca: host.caPem })).status,
+      404,
+    );
     assert.equal((await call(host, 'GET', '/v/t62.7118-24/nothing.enc', { ca: host.caPem })).status, 404);
     assert.equal(host.store.size, 1, 'only the upload of the previous test is stored');
   });

@@ -40,7 +40,12 @@ export interface MediaHost {
 }
 
 // Baileys' MEDIA_PATH_MAP: stickers and link thumbnails upload under /mms/image.
-const UPLOAD_KINDS: Readonly<Record<string, MediaKind>> = { image: 'image', video: 'video', audio: 'audio', document: 'document' };
+const UPLOAD_KINDS: Readonly<Record<string, MediaKind>> = {
+  image: 'image',
+  video: 'video',
+  audio: 'audio',
+  document: 'document',
+};
 
 const json = (res: ServerResponse, status: number, body: unknown): void => {
   res.writeHead(status, { 'content-type': 'application/json' });
@@ -81,7 +86,8 @@ export async function startMediaHost(options: MediaHostOptions): Promise<MediaHo
       const blob = await readBody(req, maxUploadBytes);
       if (!blob) return json(res, 413, { error: 'too large' });
       // The path token is the base64url fileEncSha256 of the body (Baileys' encodeBase64EncodedStringForUpload).
-      if (createHash('sha256').update(blob).digest('base64url') !== token) return json(res, 400, { error: 'hash mismatch' });
+      if (createHash('sha256').update(blob).digest('base64url') !== token)
+        return json(res, 400, { error: 'hash mismatch' });
       const { url: mediaUrl, directPath } = upload(kind, blob);
       return json(res, 200, { url: mediaUrl, direct_path: directPath });
     }

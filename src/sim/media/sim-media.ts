@@ -23,7 +23,10 @@ export function attachMediaHost(core: SimCore, control: ControlRouter, host: Med
     ]),
   );
   control.route('GET', '/media', () => ({
-    body: { success: true, media: { url: host.origin, host: host.host, caPem: host.caPem, stored: host.store.size, bytes: host.store.bytes } },
+    body: {
+      success: true,
+      media: { url: host.origin, host: host.host, caPem: host.caPem, stored: host.store.size, bytes: host.store.bytes },
+    },
   }));
   return {
     download: (ref) => host.find(ref)?.blob,

@@ -34,7 +34,14 @@ function remember(senders: SenderIndex, id: string, from: DeviceRef): void {
   if (!oldest.done) senders.delete(oldest.value);
 }
 
-async function receiveOnPhone(ctx: HubContext, sender: HubAccount, from: DeviceRef, target: HubAccount, msg: OutgoingMessage, copy: EncryptedCopy): Promise<void> {
+async function receiveOnPhone(
+  ctx: HubContext,
+  sender: HubAccount,
+  from: DeviceRef,
+  target: HubAccount,
+  msg: OutgoingMessage,
+  copy: EncryptedCopy,
+): Promise<void> {
   if (copy.type === 'skmsg') throw new Error('group messages are not simulated');
   const plain = await ctx.primary(target).decrypt(lidJid(sender, from.deviceId), copy.type, copy.ciphertext);
   const message = decodeMessage(plain);
@@ -54,7 +61,15 @@ async function receiveOnPhone(ctx: HubContext, sender: HubAccount, from: DeviceR
   });
 }
 
-function forwardToDevice(ctx: HubContext, sender: HubAccount, from: DeviceRef, target: HubAccount, deviceId: number, msg: OutgoingMessage, copy: EncryptedCopy): void {
+function forwardToDevice(
+  ctx: HubContext,
+  sender: HubAccount,
+  from: DeviceRef,
+  target: HubAccount,
+  deviceId: number,
+  msg: OutgoingMessage,
+  copy: EncryptedCopy,
+): void {
   const own = target.phoneNumber === sender.phoneNumber;
   const attrs: Record<string, string> = {
     from: pnJid(sender, from.deviceId),
@@ -68,7 +83,8 @@ function forwardToDevice(ctx: HubContext, sender: HubAccount, from: DeviceRef, t
   else if (own) attrs.recipient = msg.to;
   if (!own) attrs.notify = sender.pushName;
   const content: BinaryNode[] = [{ tag: 'enc', attrs: { v: '2', type: copy.type }, content: copy.ciphertext }];
-  if (copy.type === 'pkmsg' && msg.deviceIdentity) content.push({ tag: 'device-identity', attrs: {}, content: msg.deviceIdentity });
+  if (copy.type === 'pkmsg' && msg.deviceIdentity)
+    content.push({ tag: 'device-identity', attrs: {}, content: msg.deviceIdentity });
   ctx.deliverOrQueue(target, deviceId, { tag: 'message', attrs, content });
 }
 
@@ -77,11 +93,17 @@ function forwardToDevice(ctx: HubContext, sender: HubAccount, from: DeviceRef, t
  * phone's virtual device and logged; copies for linked devices are forwarded (or queued).
  * Returns the server ack and whatever could not be routed.
  */
-export async function routeDeviceMessage(ctx: HubContext, senders: SenderIndex, from: DeviceRef, node: BinaryNode): Promise<{ ack: BinaryNode; issues: RouteIssue[] }> {
+export async function routeDeviceMessage(
+  ctx: HubContext,
+  senders: SenderIndex,
+  from: DeviceRef,
+  node: BinaryNode,
+): Promise<{ ack: BinaryNode; issues: RouteIssue[] }> {
   const msg = parseOutgoingMessage(node);
   const sender = ctx.port.accountByPhone(from.phoneNumber);
   const issues: RouteIssue[] = [];
-  if (!sender) return { ack: buildMessageAck(msg.id, msg.to), issues: [{ jid: from.phoneNumber, reason: 'unknown sender' }] };
+  if (!sender)
+    return { ack: buildMessageAck(msg.id, msg.to), issues: [{ jid: from.phoneNumber, reason: 'unknown sender' }] };
   const refusal = ctx.refusals.get(ctx.resolve(msg.to)?.account.phoneNumber ?? '');
   if (refusal !== undefined) {
     // The server rejects the stanza: nothing is routed, and the sender learns it from the ack alone.

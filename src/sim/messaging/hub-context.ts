@@ -78,7 +78,10 @@ export const lidJid = (account: HubAccount, deviceId = 0): string =>
 export const newMessageId = (): string => `3A${randomBytes(9).toString('hex').toUpperCase()}`;
 
 /** Builds the shared context. */
-export function createHubContext(port: MessagingPort, parts: Pick<HubContext, 'preKeys' | 'queue' | 'log' | 'media'>): HubContext {
+export function createHubContext(
+  port: MessagingPort,
+  parts: Pick<HubContext, 'preKeys' | 'queue' | 'log' | 'media'>,
+): HubContext {
   const primaries = new Map<string, VirtualDevice>();
   return {
     port,

@@ -25,7 +25,12 @@ export interface MessageContent {
   readonly text: string;
   /** `contextInfo.stanzaId`: the id of the message this one replies to. */
   readonly quotedId?: string;
-  readonly location?: { readonly latitude: number; readonly longitude: number; readonly name?: string; readonly address?: string };
+  readonly location?: {
+    readonly latitude: number;
+    readonly longitude: number;
+    readonly name?: string;
+    readonly address?: string;
+  };
   readonly contact?: { readonly displayName?: string; readonly vcard: string };
   readonly reaction?: { readonly targetId: string; readonly emoji: string };
   readonly media?: MediaReference;
@@ -50,7 +55,8 @@ function unwrap(message: proto.IMessage): proto.IMessage {
 
 const text = (value: string | null | undefined): string => value ?? '';
 const quoted = (info: proto.IContextInfo | null | undefined) => (info?.stanzaId ? { quotedId: info.stanzaId } : {});
-const optional = <K extends string>(key: K, value: string | null | undefined) => (value ? ({ [key]: value } as Record<K, string>) : {});
+const optional = <K extends string>(key: K, value: string | null | undefined) =>
+  value ? ({ [key]: value } as Record<K, string>) : {};
 
 function mediaContent(kind: MediaKind, media: Media): MessageContent {
   const reference: MediaReference = {
@@ -83,15 +89,29 @@ export function describeMessage(raw: proto.IMessage | null | undefined): Message
   if (m.stickerMessage) return mediaContent('sticker', m.stickerMessage);
   if (m.locationMessage) {
     const l = m.locationMessage;
-    const location = { latitude: l.degreesLatitude ?? 0, longitude: l.degreesLongitude ?? 0, ...optional('name', l.name), ...optional('address', l.address) };
+    const location = {
+      latitude: l.degreesLatitude ?? 0,
+      longitude: l.degreesLongitude ?? 0,
+      ...optional('name', l.name),
+      ...optional('address', l.address),
+    };
     return { type: 'location', text: '', location, ...quoted(l.contextInfo) };
   }
   if (m.contactMessage) {
     const c = m.contactMessage;
-    return { type: 'contact', text: '', contact: { ...optional('displayName', c.displayName), vcard: text(c.vcard) }, ...quoted(c.contextInfo) };
+    return {
+      type: 'contact',
+      text: '',
+      contact: { ...optional('displayName', c.displayName), vcard: text(c.vcard) },
+      ...quoted(c.contextInfo),
+    };
   }
   if (m.reactionMessage) {
-    return { type: 'reaction', text: '', reaction: { targetId: text(m.reactionMessage.key?.id), emoji: text(m.reactionMessage.text) } };
+    return {
+      type: 'reaction',
+      text: '',
+      reaction: { targetId: text(m.reactionMessage.key?.id), emoji: text(m.reactionMessage.text) },
+    };
   }
   return undefined;
 }

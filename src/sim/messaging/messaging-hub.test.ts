@@ -19,7 +19,11 @@ import { MessagingError } from './phone-actions.ts';
 
 const roundTrip = (node: BinaryNode): Promise<BinaryNode> => decodeBinaryNode(encodeBinaryNode(node));
 const kids = (node: BinaryNode | undefined): BinaryNode[] => (Array.isArray(node?.content) ? node.content : []);
-const iq = (attrs: Record<string, string>, content: BinaryNode[]): BinaryNode => ({ tag: 'iq', attrs: { to: '@s.whatsapp.net', ...attrs }, content });
+const iq = (attrs: Record<string, string>, content: BinaryNode[]): BinaryNode => ({
+  tag: 'iq',
+  attrs: { to: '@s.whatsapp.net', ...attrs },
+  content,
+});
 
 let unmute: () => void;
 before(() => {
@@ -29,8 +33,20 @@ after(() => unmute());
 
 /** Account A (with linked device 5, driven by Baileys' real Signal repository) and contact C. */
 async function world() {
-  const alice: HubAccount = { phoneNumber: '15550001111', lidUser: '111000111', pushName: 'Alice', identity: generateX25519KeyPair(), deviceIds: [5] };
-  const carol: HubAccount = { phoneNumber: '15550002222', lidUser: '222000222', pushName: 'Carol', identity: generateX25519KeyPair(), deviceIds: [] };
+  const alice: HubAccount = {
+    phoneNumber: '15550001111',
+    lidUser: '111000111',
+    pushName: 'Alice',
+    identity: generateX25519KeyPair(),
+    deviceIds: [5],
+  };
+  const carol: HubAccount = {
+    phoneNumber: '15550002222',
+    lidUser: '222000222',
+    pushName: 'Carol',
+    identity: generateX25519KeyPair(),
+    deviceIds: [],
+  };
   const accounts = [alice, carol];
   const online = new Set<string>(['15550001111:5']);
   const inbox: BinaryNode[] = [];
@@ -46,7 +62,10 @@ async function world() {
   const hub = createMessagingHub(port);
   const device = createBaileysDevice();
   const me = { phoneNumber: alice.phoneNumber, deviceId: 5 };
-  const upload = await roundTrip({ ...(await device.preKeyUpload(10)), attrs: { id: 'up1', xmlns: 'encrypt', type: 'set' } });
+  const upload = await roundTrip({
+    ...(await device.preKeyUpload(10)),
+    attrs: { id: 'up1', xmlns: 'encrypt', type: 'set' },
+  });
   assert.equal(hub.answerIq(me, upload)?.attrs.type, 'result');
   return { hub, device, me, alice, carol, online, inbox };
 }
@@ -63,7 +82,14 @@ async function deviceSends({ hub, device, me }: World, text: string): Promise<Bi
           tag: 'usync',
           attrs: { sid: 's', context: 'message', mode: 'query', last: 'true', index: '0' },
           content: [
-            { tag: 'query', attrs: {}, content: [{ tag: 'devices', attrs: { version: '2' } }, { tag: 'lid', attrs: {} }] },
+            {
+              tag: 'query',
+              attrs: {},
+              content: [
+                { tag: 'devices', attrs: { version: '2' } },
+                { tag: 'lid', attrs: {} },
+              ],
+            },
             { tag: 'list', attrs: {}, content: [{ tag: 'user', attrs: { jid: '15550002222@s.whatsapp.net' } }] },
           ],
         },
@@ -73,10 +99,20 @@ async function deviceSends({ hub, device, me }: World, text: string): Promise<Bi
   const user = kids(kids(kids(usync)[0]).find((c) => c.tag === 'list'))[0];
   const lid = kids(user).find((c) => c.tag === 'lid')?.attrs.val;
   assert.equal(lid, '222000222@lid');
-  const keys = hub.answerIq(me, await roundTrip(iq({ id: 'k1', xmlns: 'encrypt', type: 'get' }, [{ tag: 'key', attrs: {}, content: [{ tag: 'user', attrs: { jid: lid, reason: 'identity' } }] }])));
+  const keys = hub.answerIq(
+    me,
+    await roundTrip(
+      iq({ id: 'k1', xmlns: 'encrypt', type: 'get' }, [
+        { tag: 'key', attrs: {}, content: [{ tag: 'user', attrs: { jid: lid, reason: 'identity' } }] },
+      ]),
+    ),
+  );
   assert.ok(keys);
   await parseAndInjectE2ESessions(await roundTrip(keys), device.repository);
-  const enc = await device.repository.encryptMessage({ jid: lid, data: encodeWAMessage({ extendedTextMessage: { text } }) });
+  const enc = await device.repository.encryptMessage({
+    jid: lid,
+    data: encodeWAMessage({ extendedTextMessage: { text } }),
+  });
   return roundTrip({
     tag: 'message',
     attrs: { id: `3EB0${text.length}`, to: '15550002222@s.whatsapp.net', type: 'text' },
@@ -84,7 +120,13 @@ async function deviceSends({ hub, device, me }: World, text: string): Promise<Bi
       {
         tag: 'participants',
         attrs: {},
-        content: [{ tag: 'to', attrs: { jid: '15550002222@s.whatsapp.net' }, content: [{ tag: 'enc', attrs: { v: '2', type: enc.type }, content: enc.ciphertext }] }],
+        content: [
+          {
+            tag: 'to',
+            attrs: { jid: '15550002222@s.whatsapp.net' },
+            content: [{ tag: 'enc', attrs: { v: '2', type: enc.type }, content: enc.ciphertext }],
+          },
+        ],
       },
     ],
   });
@@ -128,7 +170,10 @@ describe('messaging hub with a Baileys Signal repository as the linked device', 
     const got = await waiting;
     assert.equal(got.from, '15550001111@s.whatsapp.net');
     assert.equal(got.fromDevice, '15550001111:5@s.whatsapp.net');
-    assert.deepEqual(w.hub.received('15550002222').map((m) => m.text), ['hello Carol ✓']);
+    assert.deepEqual(
+      w.hub.received('15550002222').map((m) => m.text),
+      ['hello Carol ✓'],
+    );
   });
 
   it('contact → device, then receipts both ways', async () => {
@@ -140,7 +185,10 @@ describe('messaging hub with a Baileys Signal repository as the linked device', 
     assert.equal(message.attrs.notify, 'Carol');
     assert.equal(await deviceReads(w, message), 'hi Alice');
 
-    w.hub.routeReceipt(w.me, { tag: 'receipt', attrs: { id: sent.id, to: '15550002222@s.whatsapp.net', type: 'read' } });
+    w.hub.routeReceipt(w.me, {
+      tag: 'receipt',
+      attrs: { id: sent.id, to: '15550002222@s.whatsapp.net', type: 'read' },
+    });
     assert.equal(w.hub.sent('15550002222')[0]?.status, 'read');
 
     await w.hub.routeMessage(w.me, await deviceSends(w, 'reply'));
@@ -173,10 +221,16 @@ describe('messaging hub with a Baileys Signal repository as the linked device', 
     assert.ok(node);
     assert.equal(node.attrs.category, 'peer');
     assert.equal(node.attrs.from, '15550001111@s.whatsapp.net');
-    await w.device.repository.lidMapping.storeLIDPNMappings([{ lid: '111000111@lid', pn: '15550001111@s.whatsapp.net' }]);
+    await w.device.repository.lidMapping.storeLIDPNMappings([
+      { lid: '111000111@lid', pn: '15550001111@s.whatsapp.net' },
+    ]);
     const enc = kids(node).find((c) => c.tag === 'enc');
     assert.ok(enc?.content instanceof Uint8Array && enc.attrs.type === 'pkmsg');
-    const plain = await w.device.repository.decryptMessage({ jid: '15550001111@s.whatsapp.net', type: 'pkmsg', ciphertext: enc.content });
+    const plain = await w.device.repository.decryptMessage({
+      jid: '15550001111@s.whatsapp.net',
+      type: 'pkmsg',
+      ciphertext: enc.content,
+    });
     const notification = proto.Message.decode(unpadRandomMax16(plain)).protocolMessage?.historySyncNotification;
     assert.equal(notification?.progress, 100);
     const inline = notification?.initialHistBootstrapInlinePayload;
@@ -195,15 +249,26 @@ describe('messaging hub with a Baileys Signal repository as the linked device', 
           tag: 'participants',
           attrs: {},
           content: [
-            { tag: 'to', attrs: { jid: '15550002222@s.whatsapp.net' }, content: [{ tag: 'enc', attrs: { v: '2', type: 'pkmsg' }, content: Buffer.from([0x33, 1, 2, 3]) }] },
-            { tag: 'to', attrs: { jid: '19999999999@s.whatsapp.net' }, content: [{ tag: 'enc', attrs: { v: '2', type: 'msg' }, content: Buffer.from([1]) }] },
+            {
+              tag: 'to',
+              attrs: { jid: '15550002222@s.whatsapp.net' },
+              content: [{ tag: 'enc', attrs: { v: '2', type: 'pkmsg' }, content: Buffer.from([0x33, 1, 2, 3]) }],
+            },
+            {
+              tag: 'to',
+              attrs: { jid: '19999999999@s.whatsapp.net' },
+              content: [{ tag: 'enc', attrs: { v: '2', type: 'msg' }, content: Buffer.from([1]) }],
+            },
           ],
         },
       ],
     };
     const { ack, issues } = await w.hub.routeMessage(w.me, node);
     assert.equal(ack.attrs.id, 'BAD1');
-    assert.deepEqual(issues.map((i) => i.jid), ['15550002222@s.whatsapp.net', '19999999999@s.whatsapp.net']);
+    assert.deepEqual(
+      issues.map((i) => i.jid),
+      ['15550002222@s.whatsapp.net', '19999999999@s.whatsapp.net'],
+    );
     assert.equal(w.hub.received('15550002222').length, 0);
   });
 
@@ -215,6 +280,9 @@ describe('messaging hub with a Baileys Signal repository as the linked device', 
     await assert.rejects(hub.sendText('15550001111', '15550002222', 'x'), reason('no-linked-devices'));
     await assert.rejects(hub.sendText('15550002222', '15550001111', ''), reason('bad-input'));
     assert.throws(() => hub.sendReceipt('15550002222', 'nope', 'read'), reason('unknown-message'));
-    await assert.rejects(hub.waitForMessage('15550002222', () => true, 10), /no matching message/);
+    await assert.rejects(
+      hub.waitForMessage('15550002222', () => true, 10),
+      /no matching message/,
+    );
   });
 });

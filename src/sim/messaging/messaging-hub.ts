@@ -1,8 +1,21 @@
 import type { BinaryNode } from '@whiskeysockets/baileys';
 import type { ReceiptKind } from '../signal/message-stanzas.ts';
-import { type DeviceRef, routeDeviceMessage, routeDeviceReceipt, type RouteIssue, type SenderIndex } from './device-messages.ts';
+import {
+  type DeviceRef,
+  routeDeviceMessage,
+  routeDeviceReceipt,
+  type RouteIssue,
+  type SenderIndex,
+} from './device-messages.ts';
 import { sendHistorySync } from './history-sync.ts';
-import { createHubContext, deviceKey, type HubContext, type MediaAccess, type MessagingPort, type Refusal } from './hub-context.ts';
+import {
+  createHubContext,
+  deviceKey,
+  type HubContext,
+  type MediaAccess,
+  type MessagingPort,
+  type Refusal,
+} from './hub-context.ts';
 import { answerMessagingIq } from './messaging-iq.ts';
 import { createOfflineQueue } from './offline-queue.ts';
 import {
@@ -43,7 +56,11 @@ export interface MessagingHub {
   sendRetryReceipt(phoneNumber: string, messageId: string): void;
   received(phoneNumber: string): readonly ReceivedText[];
   sent(phoneNumber: string): readonly SentText[];
-  waitForMessage(phoneNumber: string, predicate: (text: ReceivedText) => boolean, timeoutMs: number): Promise<ReceivedText>;
+  waitForMessage(
+    phoneNumber: string,
+    predicate: (text: ReceivedText) => boolean,
+    timeoutMs: number,
+  ): Promise<ReceivedText>;
   /** Shared state, for the simulator's own use (e.g. the phone's Signal device for peer messages). */
   readonly context: HubContext;
 }

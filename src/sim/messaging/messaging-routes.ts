@@ -29,7 +29,8 @@ function mediaFrom(body: Readonly<Record<string, unknown>>): PhoneMedia | undefi
   const kind = MEDIA_KINDS.find((k) => body[k] !== undefined);
   if (!kind) return undefined;
   const spec = body[kind];
-  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new SimError('bad-input', `${kind} must be an object`);
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
+    throw new SimError('bad-input', `${kind} must be an object`);
   const fields = spec as Record<string, unknown>;
   const bytes = Buffer.from(field(fields, 'base64'), 'base64');
   if (bytes.length === 0) throw new SimError('bad-input', `${kind}.base64 decodes to no bytes`);
@@ -67,7 +68,12 @@ export function registerMessagingRoutes(router: ControlRouter, phone: (phoneNumb
     })
     .route('GET', '/phones/:phoneNumber/messages/:messageId/media', ({ params }) => {
       const { bytes, mimetype } = phone(params.phoneNumber ?? '').downloadMedia(params.messageId ?? '');
-      return { body: { success: true, media: { mimetype: mimetype ?? null, length: bytes.length, base64: bytes.toString('base64') } } };
+      return {
+        body: {
+          success: true,
+          media: { mimetype: mimetype ?? null, length: bytes.length, base64: bytes.toString('base64') },
+        },
+      };
     })
     .route('POST', '/phones/:phoneNumber/receipts', ({ params, body }) => {
       const owner = phone(params.phoneNumber ?? '');
@@ -81,7 +87,8 @@ export function registerMessagingRoutes(router: ControlRouter, phone: (phoneNumb
     .route('PUT', '/phones/:phoneNumber/refusal', ({ params, body }) => {
       const error = body.error ?? DEFAULT_REFUSAL;
       const delayMs = body.delayMs ?? 0;
-      if (typeof error !== 'number' || typeof delayMs !== 'number') throw new SimError('bad-input', 'error and delayMs must be numbers');
+      if (typeof error !== 'number' || typeof delayMs !== 'number')
+        throw new SimError('bad-input', 'error and delayMs must be numbers');
       phone(params.phoneNumber ?? '').refuseIncoming(error, delayMs);
       return { body: { success: true, refusal: { error, delayMs } } };
     })

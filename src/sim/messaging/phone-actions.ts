@@ -7,7 +7,8 @@ import { describeMessage } from './message-content.ts';
 import { buildMediaMessage, type PhoneMedia } from './phone-media.ts';
 
 /** Why a phone action was refused; each maps to a 4xx on the control API. */
-export type MessagingFailure = 'unknown-phone' | 'unknown-recipient' | 'no-linked-devices' | 'unknown-message' | 'bad-input';
+export type MessagingFailure =
+  'unknown-phone' | 'unknown-recipient' | 'no-linked-devices' | 'unknown-message' | 'bad-input';
 
 /** A refused phone action with a machine-readable reason. */
 export class MessagingError extends Error {
@@ -28,14 +29,26 @@ export interface SendTextResult {
 }
 
 /** The phone `fromPhone` sends `text` to every linked device of `to` (a phone number or JID). */
-export async function sendTextFromPhone(ctx: HubContext, fromPhone: string, to: string, text: string): Promise<SendTextResult> {
-  if (typeof text !== 'string' || text.length === 0) throw new MessagingError('bad-input', 'text must be a non-empty string');
+export async function sendTextFromPhone(
+  ctx: HubContext,
+  fromPhone: string,
+  to: string,
+  text: string,
+): Promise<SendTextResult> {
+  if (typeof text !== 'string' || text.length === 0)
+    throw new MessagingError('bad-input', 'text must be a non-empty string');
   return sendFromPhone(ctx, fromPhone, to, { conversation: text });
 }
 
 /** The phone encrypts and uploads media to the simulator's media host, then sends the media message. */
-export async function sendMediaFromPhone(ctx: HubContext, fromPhone: string, to: string, media: PhoneMedia): Promise<SendTextResult> {
-  if (!(media.bytes instanceof Uint8Array) || media.bytes.length === 0) throw new MessagingError('bad-input', 'media bytes must not be empty');
+export async function sendMediaFromPhone(
+  ctx: HubContext,
+  fromPhone: string,
+  to: string,
+  media: PhoneMedia,
+): Promise<SendTextResult> {
+  if (!(media.bytes instanceof Uint8Array) || media.bytes.length === 0)
+    throw new MessagingError('bad-input', 'media bytes must not be empty');
   if (!ctx.media) throw new MessagingError('bad-input', 'the simulator runs without a media host');
   // Resolve first, so a refused send uploads nothing.
   recipientDevices(ctx, fromPhone, to);
@@ -49,13 +62,21 @@ function recipientDevices(ctx: HubContext, fromPhone: string, to: string) {
   if (!target) throw new MessagingError('unknown-recipient', `no account for ${to}`);
   const recipient = target.account;
   const ids = target.deviceId !== undefined ? [target.deviceId] : recipient.deviceIds;
-  const devices = ids.filter((id) => id !== 0 && recipient.deviceIds.includes(id) && ctx.preKeys.bundle(deviceKey(recipient.phoneNumber, id)));
-  if (devices.length === 0) throw new MessagingError('no-linked-devices', `${to} has no linked device that can receive`);
+  const devices = ids.filter(
+    (id) => id !== 0 && recipient.deviceIds.includes(id) && ctx.preKeys.bundle(deviceKey(recipient.phoneNumber, id)),
+  );
+  if (devices.length === 0)
+    throw new MessagingError('no-linked-devices', `${to} has no linked device that can receive`);
   return { sender, recipient, devices };
 }
 
 /** Signal-encrypts one message for every receiving device of `to` and delivers (or queues) it. */
-async function sendFromPhone(ctx: HubContext, fromPhone: string, to: string, message: proto.IMessage): Promise<SendTextResult> {
+async function sendFromPhone(
+  ctx: HubContext,
+  fromPhone: string,
+  to: string,
+  message: proto.IMessage,
+): Promise<SendTextResult> {
   const { sender, recipient, devices } = recipientDevices(ctx, fromPhone, to);
   const content = describeMessage(message);
   const type = content?.type ?? 'text';
@@ -71,13 +92,29 @@ async function sendFromPhone(ctx: HubContext, fromPhone: string, to: string, mes
     });
     // The stanza type is `media` for every media kind, as on WhatsApp (fact sheet §11.2).
     const stanzaType = type === 'text' ? 'text' : type === 'reaction' ? 'reaction' : 'media';
-    const node = buildDeviceMessage({ id, from: pnJid(sender), enc, t, type: stanzaType, notify: sender.pushName, senderLid: lidJid(sender) });
+    const node = buildDeviceMessage({
+      id,
+      from: pnJid(sender),
+      enc,
+      t,
+      type: stanzaType,
+      notify: sender.pushName,
+      senderLid: lidJid(sender),
+    });
     const outcome = ctx.deliverOrQueue(recipient, deviceId, node);
     if (outcome === 'delivered') delivered++;
     if (outcome === 'queued') queued++;
   }
   const text = content?.text ?? '';
-  ctx.log.recordSent(sender.phoneNumber, { id, to: pnJid(recipient), type, text, t, deviceCount: devices.length, status: 'sent' });
+  ctx.log.recordSent(sender.phoneNumber, {
+    id,
+    to: pnJid(recipient),
+    type,
+    text,
+    t,
+    deviceCount: devices.length,
+    status: 'sent',
+  });
   return { id, t, delivered, queued };
 }
 
@@ -88,7 +125,8 @@ function receiptRoute(ctx: HubContext, phoneNumber: string, messageId: string) {
   const text = ctx.log.find(phoneNumber, messageId);
   if (!text) throw new MessagingError('unknown-message', `${phoneNumber} received no message ${messageId}`);
   const origin = ctx.resolve(text.fromDevice);
-  if (!origin || origin.deviceId === undefined) throw new MessagingError('unknown-recipient', `sender ${text.fromDevice} is gone`);
+  if (!origin || origin.deviceId === undefined)
+    throw new MessagingError('unknown-recipient', `sender ${text.fromDevice} is gone`);
   return { reader, account: origin.account, deviceId: origin.deviceId };
 }
 

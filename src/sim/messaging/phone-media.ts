@@ -29,9 +29,15 @@ const DEFAULT_MIMETYPE: Readonly<Record<MediaKind, string>> = {
 export function openMedia(media: MediaAccess | undefined, ref: MediaReference): Buffer {
   if (!media) throw new Error('the simulator runs without a media host');
   if (!ref.mediaKey?.length) throw new Error('the message has no mediaKey');
-  const blob = media.download({ ...(ref.directPath ? { directPath: ref.directPath } : {}), ...(ref.url ? { url: ref.url } : {}) });
+  const blob = media.download({
+    ...(ref.directPath ? { directPath: ref.directPath } : {}),
+    ...(ref.url ? { url: ref.url } : {}),
+  });
   if (!blob) throw new Error('the media is not on the simulator media host');
-  return decryptMedia(blob, ref.mediaKey, ref.kind, { fileEncSha256: ref.fileEncSha256 ?? null, fileSha256: ref.fileSha256 ?? null });
+  return decryptMedia(blob, ref.mediaKey, ref.kind, {
+    fileEncSha256: ref.fileEncSha256 ?? null,
+    fileSha256: ref.fileSha256 ?? null,
+  });
 }
 
 /** What the received-message log keeps of a media message: metadata plus the opened bytes' length and hash. */
@@ -46,7 +52,10 @@ export function receivedMedia(media: MediaAccess | undefined, ref: MediaReferenc
 }
 
 /** Re-opens the media of a logged message (the log keeps only a hash, the host keeps the blob). */
-export function openLoggedMedia(media: MediaAccess | undefined, message: proto.IMessage): { bytes: Buffer; mimetype?: string } {
+export function openLoggedMedia(
+  media: MediaAccess | undefined,
+  message: proto.IMessage,
+): { bytes: Buffer; mimetype?: string } {
   const ref = describeMessage(message)?.media;
   if (!ref) throw new Error('the message has no media');
   return { bytes: openMedia(media, ref), ...(ref.mimetype ? { mimetype: ref.mimetype } : {}) };

@@ -88,8 +88,10 @@ export function createPhoneMessaging(hub: MessagingHub, phoneNumber: string): Ph
     },
     refuseIncoming(error, delayMs = 0) {
       if (error === null) return hub.refuseMessagesTo(phoneNumber, null);
-      if (!(Number.isInteger(error) && error >= 400 && error <= 599)) throw new SimError('bad-input', 'error must be an integer from 400 to 599, or null');
-      if (!(Number.isInteger(delayMs) && delayMs >= 0 && delayMs <= 10_000)) throw new SimError('bad-input', 'delayMs must be an integer from 0 to 10000');
+      if (!(Number.isInteger(error) && error >= 400 && error <= 599))
+        throw new SimError('bad-input', 'error must be an integer from 400 to 599, or null');
+      if (!(Number.isInteger(delayMs) && delayMs >= 0 && delayMs <= 10_000))
+        throw new SimError('bad-input', 'delayMs must be an integer from 0 to 10000');
       hub.refuseMessagesTo(phoneNumber, { error, delayMs });
     },
   };

@@ -10,7 +10,13 @@ import type { PreKeyRegistry } from './pre-key-registry.ts';
 function hubAccount(phone: PhoneAccount | undefined): HubAccount | undefined {
   if (!phone) return undefined;
   const deviceIds = [...phone.devices.values()].filter((d) => d.status === 'linked').map((d) => d.deviceId);
-  return { phoneNumber: phone.phoneNumber, lidUser: phone.lid, pushName: phone.name, identity: phone.accountKey, deviceIds };
+  return {
+    phoneNumber: phone.phoneNumber,
+    lidUser: phone.lid,
+    pushName: phone.name,
+    identity: phone.accountKey,
+    deviceIds,
+  };
 }
 
 function linkedDevice(sim: SimCore, key: string): LinkedDevice | undefined {
@@ -60,13 +66,16 @@ export function attachMessaging(sim: SimCore, media?: MediaAccess): MessagingHub
     .iq({ xmlns: 'encrypt', type: 'get', child: 'key' }, answer)
     .stanza('message', async (ctx) => {
       const { ack, issues } = await hub.routeMessage(deviceRef(ctx), ctx.node);
-      if (issues.length > 0) sim.logger.warn({ id: ctx.node.attrs.id, issues }, 'sim could not route every copy of a message');
+      if (issues.length > 0)
+        sim.logger.warn({ id: ctx.node.attrs.id, issues }, 'sim could not route every copy of a message');
       return ack;
     })
     .stanza('receipt', (ctx) => {
       hub.routeReceipt(deviceRef(ctx), ctx.node);
     });
   sim.offlineSources.push((device) => hub.drainOffline({ phoneNumber: device.phoneNumber, deviceId: device.deviceId }));
-  sim.events.on('device-removed', (device) => hub.forgetDevice({ phoneNumber: device.phoneNumber, deviceId: device.deviceId }));
+  sim.events.on('device-removed', (device) =>
+    hub.forgetDevice({ phoneNumber: device.phoneNumber, deviceId: device.deviceId }),
+  );
   return hub;
 }

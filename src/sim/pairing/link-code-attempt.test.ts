@@ -52,15 +52,27 @@ describe('pairing code, phone side against the Baileys client steps', () => {
 
   it('fails with wrong-code when the typed code differs', async () => {
     const { attempt, finish } = await exchange('K7PQ2MXZ', 'K7PQ2MXY');
-    assert.throws(() => attempt.finish(finish), (err: unknown) => err instanceof LinkCodeError && err.reason === 'wrong-code');
+    assert.throws(
+      () => attempt.finish(finish),
+      (err: unknown) => err instanceof LinkCodeError && err.reason === 'wrong-code',
+    );
   });
 
   it('rejects a code that is not 8 letters or digits before any crypto', async () => {
     const hello = parseCompanionHello(await roundTrip(await makeCompanion('ABCDEFGH').hello()));
     const start = (code: string) =>
-      startLinkCodeAttempt({ hello, code, primaryIdentity: generateX25519KeyPair(), ref: Buffer.from('r'), notificationId: 'n' });
+      startLinkCodeAttempt({
+        hello,
+        code,
+        primaryIdentity: generateX25519KeyPair(),
+        ref: Buffer.from('r'),
+        notificationId: 'n',
+      });
     for (const code of ['ABC', 'ABCDEFGHJ', 'ABCD EF!H', '']) {
-      await assert.rejects(start(code), (err: unknown) => err instanceof LinkCodeError && err.reason === 'malformed-code');
+      await assert.rejects(
+        start(code),
+        (err: unknown) => err instanceof LinkCodeError && err.reason === 'malformed-code',
+      );
     }
   });
 

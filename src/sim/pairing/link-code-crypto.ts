@@ -14,13 +14,7 @@ const GCM_TAG_BYTES = 16;
 
 /** Why a pairing-code step failed; `wrong-code` is what a mistyped code produces. */
 export type LinkCodeFailure =
-  | 'malformed-code'
-  | 'malformed-node'
-  | 'wrong-code'
-  | 'identity-mismatch'
-  | 'no-request'
-  | 'busy'
-  | 'timeout';
+  'malformed-code' | 'malformed-node' | 'wrong-code' | 'identity-mismatch' | 'no-request' | 'busy' | 'timeout';
 
 /** A pairing-code failure with a machine-readable reason. */
 export class LinkCodeError extends Error {

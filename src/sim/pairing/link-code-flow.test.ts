@@ -30,7 +30,12 @@ async function run(companionCode: string, typedCode: string) {
   const flow = createLinkCodeFlow<Stream>();
   const { companion, stream } = companionStream(companionCode);
   const helloAnswer = flow.onCompanionHello(stream, await roundTrip(await companion.hello()));
-  const entering = flow.enterCode({ phoneNumber: '+15550001111', code: typedCode, primaryIdentity: generateX25519KeyPair(), notificationId: 'n1' });
+  const entering = flow.enterCode({
+    phoneNumber: '+15550001111',
+    code: typedCode,
+    primaryIdentity: generateX25519KeyPair(),
+    notificationId: 'n1',
+  });
   // Let the phone's PBKDF2 run and the notification go out, then the companion answers.
   for (let i = 0; i < 400 && !stream.finish; i++) await new Promise((r) => setTimeout(r, 5));
   assert.ok(stream.finish, 'primary_hello was pushed to the companion');
@@ -40,8 +45,11 @@ async function run(companionCode: string, typedCode: string) {
 }
 
 describe('pairing-code flow (server side)', () => {
-  it('answers companion_hello with a ref, pushes primary_hello, links with the companion\'s advSecret', async () => {
-    const { helloAnswer, entering, finishAnswer, advSecret, stream, companion, flow } = await run('ZX8K4MQP', 'zx8k-4mqp');
+  it("answers companion_hello with a ref, pushes primary_hello, links with the companion's advSecret", async () => {
+    const { helloAnswer, entering, finishAnswer, advSecret, stream, companion, flow } = await run(
+      'ZX8K4MQP',
+      'zx8k-4mqp',
+    );
     assert.equal(helloAnswer.attrs.type, 'result');
     assert.ok(reg(helloAnswer));
     const notification = stream.sent.find((n) => n.tag === 'notification');
@@ -64,10 +72,16 @@ describe('pairing-code flow (server side)', () => {
   it('refuses a code when no companion asked, and a malformed code before any exchange', async () => {
     const flow = createLinkCodeFlow<Stream>();
     const identity = generateX25519KeyPair();
-    await assert.rejects(flow.enterCode({ phoneNumber: '15550001111', code: 'ABCDEFGH', primaryIdentity: identity, notificationId: 'n' }), reason('no-request'));
+    await assert.rejects(
+      flow.enterCode({ phoneNumber: '15550001111', code: 'ABCDEFGH', primaryIdentity: identity, notificationId: 'n' }),
+      reason('no-request'),
+    );
     const { companion, stream } = companionStream('ABCDEFGH');
     flow.onCompanionHello(stream, await roundTrip(await companion.hello()));
-    await assert.rejects(flow.enterCode({ phoneNumber: '15550001111', code: 'AB', primaryIdentity: identity, notificationId: 'n' }), reason('malformed-code'));
+    await assert.rejects(
+      flow.enterCode({ phoneNumber: '15550001111', code: 'AB', primaryIdentity: identity, notificationId: 'n' }),
+      reason('malformed-code'),
+    );
     assert.equal(stream.sent.length, 0);
     assert.equal(flow.hasRequest('15550001111'), true, 'a malformed code does not use up the request');
   });
@@ -77,7 +91,13 @@ describe('pairing-code flow (server side)', () => {
     const identity = generateX25519KeyPair();
     const { companion, stream } = companionStream('ABCDEFGH');
     flow.onCompanionHello(stream, await roundTrip(await companion.hello()));
-    const silent = flow.enterCode({ phoneNumber: '15550001111', code: 'ABCDEFGH', primaryIdentity: identity, notificationId: 'n', timeoutMs: 50 });
+    const silent = flow.enterCode({
+      phoneNumber: '15550001111',
+      code: 'ABCDEFGH',
+      primaryIdentity: identity,
+      notificationId: 'n',
+      timeoutMs: 50,
+    });
     await assert.rejects(silent, reason('timeout'));
     flow.onCompanionHello(stream, await roundTrip(await companion.hello()));
     flow.streamClosed(stream);
@@ -90,11 +110,17 @@ describe('pairing-code flow (server side)', () => {
     const hello = await roundTrip(await companion.hello());
     const finish: BinaryNode = {
       ...hello,
-      content: [{ tag: 'link_code_companion_reg', attrs: { jid: '15550001111@s.whatsapp.net', stage: 'companion_finish' }, content: [
-        { tag: 'link_code_pairing_wrapped_key_bundle', attrs: {}, content: Buffer.alloc(140) },
-        { tag: 'companion_identity_public', attrs: {}, content: Buffer.alloc(32) },
-        { tag: 'link_code_pairing_ref', attrs: {}, content: Buffer.from('r') },
-      ] }],
+      content: [
+        {
+          tag: 'link_code_companion_reg',
+          attrs: { jid: '15550001111@s.whatsapp.net', stage: 'companion_finish' },
+          content: [
+            { tag: 'link_code_pairing_wrapped_key_bundle', attrs: {}, content: Buffer.alloc(140) },
+            { tag: 'companion_identity_public', attrs: {}, content: Buffer.alloc(32) },
+            { tag: 'link_code_pairing_ref', attrs: {}, content: Buffer.from('r') },
+          ],
+        },
+      ],
     };
     assert.equal(flow.onCompanionFinish(stream, finish).attrs.type, 'error');
   });

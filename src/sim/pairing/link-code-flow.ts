@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { type BinaryNode, jidDecode } from '@whiskeysockets/baileys';
 import { type LinkCodeAttempt, type LinkCodeLink, startLinkCodeAttempt } from './link-code-attempt.ts';
 import { LinkCodeError, normaliseLinkCode } from './link-code-crypto.ts';
-import { buildCompanionHelloResult, parseCompanionFinish, parseCompanionHello, type CompanionHello } from './link-code-nodes.ts';
+import {
+  buildCompanionHelloResult,
+  parseCompanionFinish,
+  parseCompanionHello,
+  type CompanionHello,
+} from './link-code-nodes.ts';
 import type { RawKeyPair } from './x25519.ts';
 
 /** The registration stream a companion_hello arrived on. */
@@ -85,7 +90,8 @@ export function createLinkCodeFlow<S extends LinkCodeStream>(): LinkCodeFlow<S> 
       const phoneNumber = options.phoneNumber.replace(/^\+/, '');
       normaliseLinkCode(options.code);
       const pending = byPhone.get(phoneNumber);
-      if (!pending) throw new LinkCodeError('no-request', `no companion is waiting for a pairing code for ${phoneNumber}`);
+      if (!pending)
+        throw new LinkCodeError('no-request', `no companion is waiting for a pairing code for ${phoneNumber}`);
       if (pending.waiter) throw new LinkCodeError('busy', 'a code is already being checked for this phone');
       const attempt = await startLinkCodeAttempt({
         hello: pending.hello,

@@ -88,9 +88,7 @@ export function buildCompanionHelloResult(iqId: string, ref: Uint8Array): Binary
   return {
     tag: 'iq',
     attrs: { from: 's.whatsapp.net', type: 'result', id: iqId },
-    content: [
-      { tag: REG_TAG, attrs: {}, content: [{ tag: 'link_code_pairing_ref', attrs: {}, content: ref }] },
-    ],
+    content: [{ tag: REG_TAG, attrs: {}, content: [{ tag: 'link_code_pairing_ref', attrs: {}, content: ref }] }],
   };
 }
 
@@ -117,7 +115,11 @@ export function buildPrimaryHello(fields: PrimaryHelloFields): BinaryNode {
         content: [
           { tag: 'link_code_pairing_ref', attrs: {}, content: fields.ref },
           { tag: 'primary_identity_pub', attrs: {}, content: fields.primaryIdentityPub },
-          { tag: 'link_code_pairing_wrapped_primary_ephemeral_pub', attrs: {}, content: fields.wrappedPrimaryEphemeralPub },
+          {
+            tag: 'link_code_pairing_wrapped_primary_ephemeral_pub',
+            attrs: {},
+            content: fields.wrappedPrimaryEphemeralPub,
+          },
         ],
       },
     ],

@@ -54,8 +54,11 @@ describe('pair-success and pair-device-sign', () => {
     assert.equal(verifyPairDeviceSign(reply, check), false);
   });
 
-  it('Baileys rejects a pair-success HMAC\'d with another adv secret', () => {
+  it("Baileys rejects a pair-success HMAC'd with another adv secret", () => {
     const { creds, success } = pairing();
-    assert.throws(() => configureSuccessfulPairing(success.node, { ...creds, advSecretKey: randomBytes(32).toString('base64') }), /Invalid account signature/);
+    assert.throws(
+      () => configureSuccessfulPairing(success.node, { ...creds, advSecretKey: randomBytes(32).toString('base64') }),
+      /Invalid account signature/,
+    );
   });
 });

@@ -41,7 +41,11 @@ export function buildPairSuccess(input: PairSuccessInput): PairSuccess {
     Buffer.concat([ACCOUNT_SIG_PREFIX, details, input.companionIdentityPub]),
   );
   const signed = Buffer.from(
-    proto.ADVSignedDeviceIdentity.encode({ details, accountSignatureKey: input.accountKey.public, accountSignature }).finish(),
+    proto.ADVSignedDeviceIdentity.encode({
+      details,
+      accountSignatureKey: input.accountKey.public,
+      accountSignature,
+    }).finish(),
   );
   const hmac = createHmac('sha256', input.advSecret).update(signed).digest();
   const identity = proto.ADVSignedDeviceIdentityHMAC.encode({ details: signed, hmac }).finish();

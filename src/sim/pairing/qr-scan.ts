@@ -27,7 +27,8 @@ export async function linkCompanion(
   stream: ClientStream,
   companion: CompanionToLink,
 ): Promise<LinkedDevice> {
-  if (stream.identity.kind !== 'registration') throw new SimError('conflict', 'that stream is not waiting to be linked');
+  if (stream.identity.kind !== 'registration')
+    throw new SimError('conflict', 'that stream is not waiting to be linked');
   if (stream.linking) throw new SimError('conflict', 'this companion is already being linked');
   const { registration } = stream.identity;
   if (!registration.signal.identityKey.equals(companion.identityPub)) {
@@ -54,7 +55,10 @@ export async function linkCompanion(
   try {
     answer = await reply;
   } catch (err) {
-    throw new SimError('conflict', `the companion did not sign the pairing: ${err instanceof Error ? err.message : String(err)}`);
+    throw new SimError(
+      'conflict',
+      `the companion did not sign the pairing: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   const verified = verifyPairDeviceSign(answer, {
     details,

@@ -42,7 +42,12 @@ export function attachLinkCode(sim: SimCore): LinkCodeFlow<ClientStream> {
  * companion is linked exactly as after a QR scan (pair-success with the derived adv secret → 515).
  * A wrong code links nothing and fails with a 400 SimError.
  */
-export async function enterPairingCode(sim: SimCore, flow: LinkCodeFlow<ClientStream>, phone: PhoneAccount, code: unknown): Promise<LinkedDevice> {
+export async function enterPairingCode(
+  sim: SimCore,
+  flow: LinkCodeFlow<ClientStream>,
+  phone: PhoneAccount,
+  code: unknown,
+): Promise<LinkedDevice> {
   if (typeof code !== 'string') throw new SimError('bad-input', 'code must be a string');
   let exchange;
   try {
@@ -60,7 +65,10 @@ export async function enterPairingCode(sim: SimCore, flow: LinkCodeFlow<ClientSt
     throw err;
   }
   const { stream, link } = exchange;
-  if (stream.identity.kind !== 'registration' || !stream.identity.registration.noiseKey.equals(link.companionNoisePub)) {
+  if (
+    stream.identity.kind !== 'registration' ||
+    !stream.identity.registration.noiseKey.equals(link.companionNoisePub)
+  ) {
     throw new SimError('bad-input', 'the companion that asked for the code is not the one that finished it');
   }
   return linkCompanion(sim, phone, stream, {

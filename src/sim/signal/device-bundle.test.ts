@@ -38,7 +38,11 @@ describe('pre-key bundles', () => {
     const second = parsePreKeyUpload(await roundTrip(await device.preKeyUpload(4)));
     const merged = mergePreKeyUpload(first, second);
     assert.equal(merged, first);
-    assert.deepEqual([...merged.oneTimePreKeys.keys()].sort(), [1, 2, 3, 4, 5, 6], 'Baileys numbers the second batch 3..6');
+    assert.deepEqual(
+      [...merged.oneTimePreKeys.keys()].sort(),
+      [1, 2, 3, 4, 5, 6],
+      'Baileys numbers the second batch 3..6',
+    );
     const other = parsePreKeyUpload(await roundTrip(await createBaileysDevice().preKeyUpload(1)));
     assert.equal(mergePreKeyUpload(first, other), other);
   });
@@ -63,7 +67,9 @@ describe('pre-key bundles', () => {
     });
     const skeyNode = Array.isArray(skey.content) ? skey.content.find((c) => c.tag === 'skey') : undefined;
     assert.ok(skeyNode);
-    const rotated = parseSignedPreKeyRotate(await roundTrip({ tag: 'iq', attrs: {}, content: [{ tag: 'rotate', attrs: {}, content: [skeyNode] }] }));
+    const rotated = parseSignedPreKeyRotate(
+      await roundTrip({ tag: 'iq', attrs: {}, content: [{ tag: 'rotate', attrs: {}, content: [skeyNode] }] }),
+    );
     assert.equal(rotated.id, 9);
     assert.ok(rotated.signature.equals(Buffer.alloc(64, 3)));
   });
@@ -107,7 +113,10 @@ describe('pre-key bundles', () => {
     assert.equal(answer.attrs.type, 'result');
     const list = Array.isArray(answer.content) ? answer.content[0] : undefined;
     const users = Array.isArray(list?.content) ? list.content : [];
-    assert.deepEqual(users.map((u) => u.attrs.jid), ['111000111:5@lid']);
+    assert.deepEqual(
+      users.map((u) => u.attrs.jid),
+      ['111000111:5@lid'],
+    );
     assert.equal(bundle.oneTimePreKeys.size, 2);
   });
 });

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type BinaryNode, decodeBinaryNode, encodeBinaryNode, encodeWAMessage, proto, unpadRandomMax16 } from '@whiskeysockets/baileys';
+import {
+  type BinaryNode,
+  decodeBinaryNode,
+  encodeBinaryNode,
+  encodeWAMessage,
+  proto,
+  unpadRandomMax16,
+} from '@whiskeysockets/baileys';
 import { createBaileysDevice } from './fixtures/baileys-device.ts';
 import { decodeMessage, encodeTextMessage, messageText, padMessage, unpadMessage } from './message-codec.ts';
 import {
@@ -24,8 +31,16 @@ describe('message stanzas', () => {
           tag: 'participants',
           attrs: {},
           content: [
-            { tag: 'to', attrs: { jid: '15550001111@s.whatsapp.net' }, content: [{ tag: 'enc', attrs: { v: '2', type: 'pkmsg' }, content: Buffer.from([1, 2]) }] },
-            { tag: 'to', attrs: { jid: '15550002222:3@s.whatsapp.net' }, content: [{ tag: 'enc', attrs: { v: '2', type: 'msg' }, content: Buffer.from([3]) }] },
+            {
+              tag: 'to',
+              attrs: { jid: '15550001111@s.whatsapp.net' },
+              content: [{ tag: 'enc', attrs: { v: '2', type: 'pkmsg' }, content: Buffer.from([1, 2]) }],
+            },
+            {
+              tag: 'to',
+              attrs: { jid: '15550002222:3@s.whatsapp.net' },
+              content: [{ tag: 'enc', attrs: { v: '2', type: 'msg' }, content: Buffer.from([3]) }],
+            },
           ],
         },
         { tag: 'device-identity', attrs: {}, content: Buffer.from([9, 9]) },
@@ -53,7 +68,10 @@ describe('message stanzas', () => {
       }),
     );
     assert.equal(parsed.category, 'peer');
-    assert.deepEqual(parsed.copies.map((c) => c.jid), ['15550001111@s.whatsapp.net']);
+    assert.deepEqual(
+      parsed.copies.map((c) => c.jid),
+      ['15550001111@s.whatsapp.net'],
+    );
   });
 
   it('rejects a message without id or with an unknown enc type', () => {
@@ -128,14 +146,21 @@ describe('message codec and Signal addresses', () => {
   });
 
   it('reads the text out of a deviceSentMessage copy', () => {
-    const dsm = { deviceSentMessage: { destinationJid: 'x@s.whatsapp.net', message: { extendedTextMessage: { text: 'dsm' } } } };
+    const dsm = {
+      deviceSentMessage: { destinationJid: 'x@s.whatsapp.net', message: { extendedTextMessage: { text: 'dsm' } } },
+    };
     assert.equal(messageText(dsm), 'dsm');
     assert.equal(messageText({ reactionMessage: { text: '👍' } }), undefined);
   });
 
   it('names Signal addresses exactly like Baileys', () => {
     const { repository } = createBaileysDevice();
-    for (const jid of ['15550001111@s.whatsapp.net', '15550001111:5@s.whatsapp.net', '111000111@lid', '111000111:7@lid']) {
+    for (const jid of [
+      '15550001111@s.whatsapp.net',
+      '15550001111:5@s.whatsapp.net',
+      '111000111@lid',
+      '111000111:7@lid',
+    ]) {
       assert.equal(signalAddress(jid), repository.jidToSignalProtocolAddress(jid));
     }
     assert.equal(signalAddress('111000111:7@lid'), '111000111_1.7');

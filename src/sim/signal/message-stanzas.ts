@@ -79,7 +79,9 @@ export function buildDeviceMessage(fields: DeviceMessageFields): BinaryNode {
   if (fields.senderLid) attrs.sender_lid = fields.senderLid;
   if (fields.category) attrs.category = fields.category;
   if (fields.offline) attrs.offline = '1';
-  const content: BinaryNode[] = [{ tag: 'enc', attrs: { v: '2', type: fields.enc.type }, content: fields.enc.ciphertext }];
+  const content: BinaryNode[] = [
+    { tag: 'enc', attrs: { v: '2', type: fields.enc.type }, content: fields.enc.ciphertext },
+  ];
   if (fields.deviceIdentity) content.push({ tag: 'device-identity', attrs: {}, content: fields.deviceIdentity });
   return { tag: 'message', attrs, content };
 }
@@ -93,7 +95,12 @@ export function buildMessageAck(id: string, from: string, t = Math.floor(Date.no
 export type ReceiptKind = 'delivered' | 'read' | 'played';
 
 /** `<receipt from id t [type]/>` from a contact about a message a device sent. */
-export function buildReceipt(id: string, from: string, kind: ReceiptKind, t = Math.floor(Date.now() / 1000)): BinaryNode {
+export function buildReceipt(
+  id: string,
+  from: string,
+  kind: ReceiptKind,
+  t = Math.floor(Date.now() / 1000),
+): BinaryNode {
   const attrs: Record<string, string> = { from, id, t: String(t) };
   if (kind !== 'delivered') attrs.type = kind;
   return { tag: 'receipt', attrs };
@@ -103,7 +110,13 @@ export function buildReceipt(id: string, from: string, kind: ReceiptKind, t = Ma
  * A retry receipt: the phone could not decrypt a message and asks the sender's device to send it again.
  * `registration` is the asking device's registration id (4 bytes BE), so the sender keeps its session.
  */
-export function buildRetryReceipt(id: string, from: string, registrationId: number, count = 1, t = Math.floor(Date.now() / 1000)): BinaryNode {
+export function buildRetryReceipt(
+  id: string,
+  from: string,
+  registrationId: number,
+  count = 1,
+  t = Math.floor(Date.now() / 1000),
+): BinaryNode {
   const registration = Buffer.alloc(4);
   registration.writeUInt32BE(registrationId);
   return {

@@ -1,7 +1,12 @@
 import { jidDecode } from '@whiskeysockets/baileys';
 
 // Baileys' WAJIDDomains: 0 = s.whatsapp.net, 1 = lid, 128 = hosted, 129 = hosted.lid.
-const DOMAIN_BY_SERVER: Readonly<Record<string, number>> = { 's.whatsapp.net': 0, lid: 1, hosted: 128, 'hosted.lid': 129 };
+const DOMAIN_BY_SERVER: Readonly<Record<string, number>> = {
+  's.whatsapp.net': 0,
+  lid: 1,
+  hosted: 128,
+  'hosted.lid': 129,
+};
 
 /**
  * The libsignal address string Baileys uses for a device JID: `user[_domainType].device`

@@ -14,13 +14,11 @@ const roundTrip = (node: BinaryNode): Promise<BinaryNode> => decodeBinaryNode(en
 
 /** The iq Baileys' executeUSyncQuery builds for a USyncQuery. */
 function toIq(query: USyncQuery): BinaryNode {
-  const users = query.users.map(
-    (user): BinaryNode => ({
-      tag: 'user',
-      attrs: user.phone ? {} : { jid: user.id ?? '' },
-      content: query.protocols.map((p) => p.getUserElement(user)).filter((n): n is BinaryNode => n !== null),
-    }),
-  );
+  const users = query.users.map((user): BinaryNode => ({
+    tag: 'user',
+    attrs: user.phone ? {} : { jid: user.id ?? '' },
+    content: query.protocols.map((p) => p.getUserElement(user)).filter((n): n is BinaryNode => n !== null),
+  }));
   return {
     tag: 'iq',
     attrs: { to: '@s.whatsapp.net', type: 'get', xmlns: 'usync', id: 'u1' },
@@ -43,10 +41,13 @@ const accounts: UsyncAccount[] = [
 ];
 const resolve = (user: UsyncUserQuery): UsyncAccount | undefined =>
   accounts.find(
-    (a) => a.pnJid === user.jid || a.lidJid === user.jid || (user.phone && a.pnJid === `${user.phone.replace('+', '')}@s.whatsapp.net`),
+    (a) =>
+      a.pnJid === user.jid ||
+      a.lidJid === user.jid ||
+      (user.phone && a.pnJid === `${user.phone.replace('+', '')}@s.whatsapp.net`),
   );
 
-describe('usync answers read by Baileys\' own USync parsers', () => {
+describe("usync answers read by Baileys' own USync parsers", () => {
   it('devices + lid: key-indexed companions, own device skipped, LID mapping given', async () => {
     const query = new USyncQuery().withContext('message').withDeviceProtocol().withLIDProtocol();
     query.withUser(new USyncUser().withId('15550001111@s.whatsapp.net'));

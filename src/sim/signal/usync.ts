@@ -28,7 +28,8 @@ export interface UsyncAccount {
 }
 
 const kids = (node: BinaryNode | undefined): BinaryNode[] => (Array.isArray(node?.content) ? node.content : []);
-const kid = (node: BinaryNode | undefined, tag: string): BinaryNode | undefined => kids(node).find((c) => c.tag === tag);
+const kid = (node: BinaryNode | undefined, tag: string): BinaryNode | undefined =>
+  kids(node).find((c) => c.tag === tag);
 
 function text(node: BinaryNode | undefined): string | undefined {
   const content = node?.content;
@@ -64,9 +65,10 @@ function protocolNode(protocol: string, account: UsyncAccount | undefined, keyIn
     case 'lid':
       return account ? { tag: 'lid', attrs: { val: account.lidJid } } : { tag: 'lid', attrs: {} };
     case 'devices': {
-      const devices = (account?.devices ?? []).map(
-        (id): BinaryNode => ({ tag: 'device', attrs: id === 0 ? { id: '0' } : { id: String(id), 'key-index': '1' } }),
-      );
+      const devices = (account?.devices ?? []).map((id): BinaryNode => ({
+        tag: 'device',
+        attrs: id === 0 ? { id: '0' } : { id: String(id), 'key-index': '1' },
+      }));
       return {
         tag: 'devices',
         attrs: {},
@@ -89,7 +91,10 @@ function protocolNode(protocol: string, account: UsyncAccount | undefined, keyIn
  * Answers a usync query. Each user comes back under the JID it was asked by (Baileys matches
  * results by `jid`); users asked by phone number come back as `PHONE@s.whatsapp.net`.
  */
-export function answerUsync(query: UsyncQuery, resolve: (user: UsyncUserQuery) => UsyncAccount | undefined): BinaryNode {
+export function answerUsync(
+  query: UsyncQuery,
+  resolve: (user: UsyncUserQuery) => UsyncAccount | undefined,
+): BinaryNode {
   const now = Math.floor(Date.now() / 1000);
   const list = query.users.map((user): BinaryNode => {
     const account = resolve(user);

@@ -41,7 +41,7 @@ async function linkedPair() {
   return { device, bundle, contact: createVirtualDevice() };
 }
 
-describe('virtual contact against Baileys\' libsignal repository', () => {
+describe("virtual contact against Baileys' libsignal repository", () => {
   it('contact → device: pkmsg from the uploaded bundle, Baileys decrypts the exact text', async () => {
     const { device, bundle, contact } = await linkedPair();
     let fetched = 0;
@@ -52,14 +52,22 @@ describe('virtual contact against Baileys\' libsignal repository', () => {
     const first = await contact.encrypt(DEVICE_LID, encodeTextMessage('hello from the contact ✓'), claim);
     assert.equal(first.type, 'pkmsg');
     assert.equal(bundle.oneTimePreKeys.size, 3, 'one one-time pre-key consumed');
-    const plain = await device.repository.decryptMessage({ jid: CONTACT_PN, type: 'pkmsg', ciphertext: first.ciphertext });
+    const plain = await device.repository.decryptMessage({
+      jid: CONTACT_PN,
+      type: 'pkmsg',
+      ciphertext: first.ciphertext,
+    });
     assert.equal(baileysText(plain), 'hello from the contact ✓');
 
     // Until the device answers, libsignal keeps sending pkmsg on the same session (no second fetch).
     const second = await contact.encrypt(DEVICE_LID, encodeTextMessage('second'), claim);
     assert.equal(second.type, 'pkmsg');
     assert.equal(fetched, 1);
-    const plain2 = await device.repository.decryptMessage({ jid: CONTACT_PN, type: 'pkmsg', ciphertext: second.ciphertext });
+    const plain2 = await device.repository.decryptMessage({
+      jid: CONTACT_PN,
+      type: 'pkmsg',
+      ciphertext: second.ciphertext,
+    });
     assert.equal(baileysText(plain2), 'second');
 
     const reply = await device.repository.encryptMessage({
@@ -71,7 +79,11 @@ describe('virtual contact against Baileys\' libsignal repository', () => {
 
     const third = await contact.encrypt(DEVICE_LID, encodeTextMessage('third'), claim);
     assert.equal(third.type, 'msg');
-    const plain3 = await device.repository.decryptMessage({ jid: CONTACT_PN, type: 'msg', ciphertext: third.ciphertext });
+    const plain3 = await device.repository.decryptMessage({
+      jid: CONTACT_PN,
+      type: 'msg',
+      ciphertext: third.ciphertext,
+    });
     assert.equal(baileysText(plain3), 'third');
   });
 
@@ -83,22 +95,33 @@ describe('virtual contact against Baileys\' libsignal repository', () => {
       attrs: { id: 'k1', xmlns: 'encrypt', type: 'get', to: '@s.whatsapp.net' },
       content: [{ tag: 'key', attrs: {}, content: [{ tag: 'user', attrs: { jid: CONTACT_LID, reason: 'identity' } }] }],
     };
-    const answer = await roundTrip(answerKeyFetch(await roundTrip(fetch), (jid) => (jid === CONTACT_LID ? contact.publicBundle() : undefined)));
+    const answer = await roundTrip(
+      answerKeyFetch(await roundTrip(fetch), (jid) => (jid === CONTACT_LID ? contact.publicBundle() : undefined)),
+    );
     await parseAndInjectE2ESessions(answer, device.repository);
     assert.equal(contact.publicBundle().oneTimePreKeys.size, before - 1);
 
     const sent = await device.repository.encryptMessage({
       jid: CONTACT_LID,
-      data: encodeWAMessage({ extendedTextMessage: { text: 'hi contact' }, messageContextInfo: { messageSecret: Buffer.alloc(32, 7) } }),
+      data: encodeWAMessage({
+        extendedTextMessage: { text: 'hi contact' },
+        messageContextInfo: { messageSecret: Buffer.alloc(32, 7) },
+      }),
     });
     assert.equal(sent.type, 'pkmsg');
     const received = decodeMessage(await contact.decrypt(DEVICE_LID, 'pkmsg', sent.ciphertext));
     assert.equal(messageText(received), 'hi contact');
     assert.equal(await contact.hasSession(DEVICE_LID), true);
 
-    const back = await contact.encrypt(DEVICE_LID, encodeTextMessage('back at you'), () => assert.fail('session exists'));
+    const back = await contact.encrypt(DEVICE_LID, encodeTextMessage('back at you'), () =>
+      assert.fail('session exists'),
+    );
     assert.equal(back.type, 'msg');
-    const plain = await device.repository.decryptMessage({ jid: CONTACT_LID, type: 'msg', ciphertext: back.ciphertext });
+    const plain = await device.repository.decryptMessage({
+      jid: CONTACT_LID,
+      type: 'msg',
+      ciphertext: back.ciphertext,
+    });
     assert.equal(baileysText(plain), 'back at you');
   });
 
@@ -111,7 +134,10 @@ describe('virtual contact against Baileys\' libsignal repository', () => {
 
     const first = await contact.encrypt(DEVICE_LID, encodeTextMessage('one'), claim);
     await device.repository.decryptMessage({ jid: CONTACT_PN, type: 'pkmsg', ciphertext: first.ciphertext });
-    const reply = await device.repository.encryptMessage({ jid: CONTACT_LID, data: encodeWAMessage({ conversation: 'r' }) });
+    const reply = await device.repository.encryptMessage({
+      jid: CONTACT_LID,
+      data: encodeWAMessage({ conversation: 'r' }),
+    });
     await contact.decrypt(DEVICE_LID, reply.type, reply.ciphertext);
     const next = await contact.encrypt(DEVICE_LID, encodeTextMessage('two'), claim);
     assert.equal(next.type, 'msg');
@@ -122,7 +148,10 @@ describe('virtual contact against Baileys\' libsignal repository', () => {
   });
 
   it('refuses to encrypt without a session or a bundle', async () => {
-    await assert.rejects(createVirtualDevice().encrypt(DEVICE_LID, encodeTextMessage('x'), () => undefined), /no Signal session/);
+    await assert.rejects(
+      createVirtualDevice().encrypt(DEVICE_LID, encodeTextMessage('x'), () => undefined),
+      /no Signal session/,
+    );
   });
 
   it('uses a given identity and tops up one-time pre-keys', () => {

@@ -123,7 +123,9 @@ export function createVirtualDevice(options: VirtualDeviceOptions = {}): Virtual
     async decrypt(peerJid, type, ciphertext) {
       const cipher = new SessionCipher(store, toAddress(peerJid));
       const plain =
-        type === 'pkmsg' ? await cipher.decryptPreKeyWhisperMessage(ciphertext) : await cipher.decryptWhisperMessage(ciphertext);
+        type === 'pkmsg'
+          ? await cipher.decryptPreKeyWhisperMessage(ciphertext)
+          : await cipher.decryptWhisperMessage(ciphertext);
       return Buffer.from(plain);
     },
     hasSession,

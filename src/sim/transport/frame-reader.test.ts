@@ -10,7 +10,10 @@ describe('frame reader', () => {
     const first = Buffer.concat([WA, frame(Buffer.from('hello')), frame(Buffer.from('x'))]);
     assert.deepEqual(reader.push(first).map(String), ['hello', 'x']);
     // A later message starting with "WA" bytes is payload, not an intro.
-    assert.deepEqual(reader.push(frame(WA)).map((b) => b.toString('hex')), [WA.toString('hex')]);
+    assert.deepEqual(
+      reader.push(frame(WA)).map((b) => b.toString('hex')),
+      [WA.toString('hex')],
+    );
   });
 
   it('buffers partial frames across messages', () => {

@@ -64,7 +64,8 @@ export function createNoiseServerHandshake(options: NoiseServerOptions): NoiseSe
   return {
     serverHello(frame) {
       const hello = proto.HandshakeMessage.decode(frame).clientHello;
-      if (!hello?.ephemeral || hello.ephemeral.length !== 32) throw new Error('noise: ClientHello without ephemeral key');
+      if (!hello?.ephemeral || hello.ephemeral.length !== 32)
+        throw new Error('noise: ClientHello without ephemeral key');
       clientEphemeral = Buffer.from(hello.ephemeral);
       mixHash(clientEphemeral);
       mixHash(ephemeral.public);
@@ -73,7 +74,9 @@ export function createNoiseServerHandshake(options: NoiseServerOptions): NoiseSe
       mixKey(x25519(options.staticKey.private, clientEphemeral));
       const payload = encryptAndHash(options.certChain);
       return Buffer.from(
-        proto.HandshakeMessage.encode({ serverHello: { ephemeral: ephemeral.public, static: encStatic, payload } }).finish(),
+        proto.HandshakeMessage.encode({
+          serverHello: { ephemeral: ephemeral.public, static: encStatic, payload },
+        }).finish(),
       );
     },
     finish(frame) {

@@ -41,7 +41,10 @@ export interface ServerKeys {
   readonly certChain: Buffer;
 }
 
-function certificate(details: proto.CertChain.NoiseCertificate.IDetails, signer: RawKeyPair): proto.CertChain.INoiseCertificate {
+function certificate(
+  details: proto.CertChain.NoiseCertificate.IDetails,
+  signer: RawKeyPair,
+): proto.CertChain.INoiseCertificate {
   const encoded = proto.CertChain.NoiseCertificate.Details.encode(details).finish();
   return { details: encoded, signature: xeddsaSign(signer.private, encoded) };
 }

@@ -39,7 +39,10 @@ export class WaConnection {
     this.#ws = ws;
     this.#handlers = handlers;
     this.#stall = options.stallHandshake ?? false;
-    this.#handshake = createNoiseServerHandshake({ staticKey: options.keys.staticKey, certChain: options.keys.certChain });
+    this.#handshake = createNoiseServerHandshake({
+      staticKey: options.keys.staticKey,
+      certChain: options.keys.certChain,
+    });
     ws.on('message', (data: Buffer) => this.#onMessage(data));
     ws.on('close', () => this.#onClose());
     ws.on('error', (err) => handlers.onError(this, err));

@@ -38,18 +38,28 @@ export function finalKeyWrites(batches: Iterable<{ sessionId: string; writes: re
 export function authStateQueries(db: Kysely<DatabaseSchema>, cipher: RowCipher): Omit<AuthStateStore, 'writeKeys'> {
   return {
     async readCreds(sessionId) {
-      const row = await db.selectFrom('auth_creds').select('creds').where('session_id', '=', sessionId).executeTakeFirst();
+      const row = await db
+        .selectFrom('auth_creds')
+        .select('creds')
+        .where('session_id', '=', sessionId)
+        .executeTakeFirst();
       return row && cipher.open(credsIdentity(sessionId), row.creds);
     },
 
     async writeCreds(sessionId, creds) {
       await db
         .insertInto('auth_creds')
-        .values({ session_id: sessionId, creds: cipher.seal(credsIdentity(sessionId), creds), updated_at: new Date().toISOString() })
-        .onConflict((oc) => oc.column('session_id').doUpdateSet((eb) => ({
-          creds: eb.ref('excluded.creds'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })))
+        .values({
+          session_id: sessionId,
+          creds: cipher.seal(credsIdentity(sessionId), creds),
+          updated_at: new Date().toISOString(),
+        })
+        .onConflict((oc) =>
+          oc.column('session_id').doUpdateSet((eb) => ({
+            creds: eb.ref('excluded.creds'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
         .execute();
     },
 

@@ -16,8 +16,21 @@ export function deliveryQueries(db: Kysely<DatabaseSchema>, cipher: RowCipher): 
       .innerJoin('outbox_events as o', 'o.id', 'd.event_seq')
       .leftJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
       .select([
-        'd.id', 'd.event_id', 'd.event_seq', 'd.session_id', 'd.type', 'd.endpoint_id', 'e.url', 'd.status', 'd.attempts',
-        'd.next_attempt_at', 'd.last_attempt_at', 'd.last_error', 'd.last_status_code', 'd.delivered_at', 'd.created_at',
+        'd.id',
+        'd.event_id',
+        'd.event_seq',
+        'd.session_id',
+        'd.type',
+        'd.endpoint_id',
+        'e.url',
+        'd.status',
+        'd.attempts',
+        'd.next_attempt_at',
+        'd.last_attempt_at',
+        'd.last_error',
+        'd.last_status_code',
+        'd.delivered_at',
+        'd.created_at',
       ]);
   type ListingRow = Awaited<ReturnType<ReturnType<typeof listing>['execute']>>[number];
   const toRecord = (row: ListingRow): DeliveryRecord => ({
@@ -43,7 +56,15 @@ export function deliveryQueries(db: Kysely<DatabaseSchema>, cipher: RowCipher): 
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
       .innerJoin('outbox_events as o', 'o.id', 'd.event_seq')
-      .select(['d.id as delivery_id', 'd.endpoint_id', 'd.attempts', 'd.next_attempt_at', 'e.url', 'e.secret', 'e.failure_count'])
+      .select([
+        'd.id as delivery_id',
+        'd.endpoint_id',
+        'd.attempts',
+        'd.next_attempt_at',
+        'e.url',
+        'e.secret',
+        'e.failure_count',
+      ])
       .selectAll('o')
       .where('d.status', '=', 'pending')
       .where('e.enabled', '=', 1);
@@ -74,7 +95,15 @@ export function deliveryQueries(db: Kysely<DatabaseSchema>, cipher: RowCipher): 
         .crossJoin('webhook_deliveries as d')
         .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
         .innerJoin('outbox_events as o', 'o.id', 'd.event_seq')
-        .select(['d.id as delivery_id', 'd.endpoint_id', 'd.attempts', 'd.next_attempt_at', 'e.url', 'e.secret', 'e.failure_count'])
+        .select([
+          'd.id as delivery_id',
+          'd.endpoint_id',
+          'd.attempts',
+          'd.next_attempt_at',
+          'e.url',
+          'e.secret',
+          'e.failure_count',
+        ])
         .selectAll('o')
         .whereRef('d.endpoint_id', '=', 'h.endpoint_id')
         .whereRef('d.session_id', '=', 'h.session_id')
@@ -104,18 +133,28 @@ export function deliveryQueries(db: Kysely<DatabaseSchema>, cipher: RowCipher): 
       if (delivered.length === 0) return;
       const when = at.toISOString();
       const byStatus = new Map<number, string[]>();
-      for (const { job, statusCode } of delivered) byStatus.set(statusCode, [...(byStatus.get(statusCode) ?? []), job.id]);
+      for (const { job, statusCode } of delivered)
+        byStatus.set(statusCode, [...(byStatus.get(statusCode) ?? []), job.id]);
       await db.transaction().execute(async (trx) => {
         for (const [statusCode, ids] of byStatus) {
           for (const part of chunk(ids, 500)) {
             await trx
               .updateTable('webhook_deliveries')
-              .set((eb) => ({ status: 'delivered', attempts: eb('attempts', '+', 1), last_attempt_at: when, delivered_at: when, last_status_code: statusCode, last_error: null }))
+              .set((eb) => ({
+                status: 'delivered',
+                attempts: eb('attempts', '+', 1),
+                last_attempt_at: when,
+                delivered_at: when,
+                last_status_code: statusCode,
+                last_error: null,
+              }))
               .where('id', 'in', part)
               .execute();
           }
         }
-        const failing = [...new Set(delivered.filter(({ job }) => job.endpointFailing).map(({ job }) => job.endpointId))];
+        const failing = [
+          ...new Set(delivered.filter(({ job }) => job.endpointFailing).map(({ job }) => job.endpointId)),
+        ];
         if (failing.length === 0) return;
         await trx
           .updateTable('webhook_endpoints')
@@ -143,11 +182,17 @@ export function deliveryQueries(db: Kysely<DatabaseSchema>, cipher: RowCipher): 
           .execute();
         const streak = await trx
           .updateTable('webhook_endpoints')
-          .set((eb) => ({ failure_count: eb('failure_count', '+', 1), failing_since: eb.fn.coalesce('failing_since', eb.val(when)) }))
+          .set((eb) => ({
+            failure_count: eb('failure_count', '+', 1),
+            failing_since: eb.fn.coalesce('failing_since', eb.val(when)),
+          }))
           .where('id', '=', job.endpointId)
           .returning(['failure_count', 'failing_since'])
           .executeTakeFirst();
-        return { failureCount: Number(streak?.failure_count ?? 1), failingSince: new Date(streak?.failing_since ?? when) };
+        return {
+          failureCount: Number(streak?.failure_count ?? 1),
+          failingSince: new Date(streak?.failing_since ?? when),
+        };
       });
     },
 
@@ -192,7 +237,14 @@ export function deliveryQueries(db: Kysely<DatabaseSchema>, cipher: RowCipher): 
         if (!row) return false;
         await trx
           .updateTable('webhook_endpoints')
-          .set({ enabled: 1, disabled_reason: null, disabled_at: null, failure_count: 0, failing_since: null, updated_at: when })
+          .set({
+            enabled: 1,
+            disabled_reason: null,
+            disabled_at: null,
+            failure_count: 0,
+            failing_since: null,
+            updated_at: when,
+          })
           .where('id', '=', row.endpoint_id)
           .where('enabled', '=', 0)
           .execute();

@@ -32,7 +32,13 @@ export function createGroupedWrites<W>(commit: (works: readonly W[]) => Promise<
         }
       }
       const outcomes: Outcome[] = [];
-      for (const work of works) outcomes.push(await commit([work]).then(() => null, (error: unknown) => ({ error })));
+      for (const work of works)
+        outcomes.push(
+          await commit([work]).then(
+            () => null,
+            (error: unknown) => ({ error }),
+          ),
+        );
       return outcomes;
     },
     { maxBatch: MAX_BATCH },

@@ -52,18 +52,24 @@ export function outboxQueries(db: Kysely<DatabaseSchema>, cipher: RowCipher): Om
         .select('e.id')
         .where('e.created_at', '<', cutoff)
         .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_seq', '=', 'e.id'))))
+          not(exists(selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_seq', '=', 'e.id'))),
+        )
         .limit(ROWS_PER_PRUNE);
       // Deliveries first: the events they pointed at become unreferenced.
       const deliveries = await deleteInChunks(() =>
-        db.deleteFrom('webhook_deliveries').where('id', 'in', finishedDeliveries).executeTakeFirst());
+        db.deleteFrom('webhook_deliveries').where('id', 'in', finishedDeliveries).executeTakeFirst(),
+      );
       const events = await deleteInChunks(() =>
-        db.deleteFrom('outbox_events').where('id', 'in', unreferencedEvents).executeTakeFirst());
+        db.deleteFrom('outbox_events').where('id', 'in', unreferencedEvents).executeTakeFirst(),
+      );
       return { events, deliveries };
     },
 
     async lastSequence() {
-      const row = await db.selectFrom('outbox_events').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+      const row = await db
+        .selectFrom('outbox_events')
+        .select((eb) => eb.fn.max('id').as('max'))
+        .executeTakeFirst();
       return Number(row?.max ?? 0);
     },
   };

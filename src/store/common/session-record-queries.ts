@@ -109,27 +109,34 @@ export function sessionRecordQueries(db: Kysely<DatabaseSchema>): SessionRecordS
         .orderBy('id', 'desc')
         .limit(Math.max(0, Math.floor(limit)))
         .execute();
-      return rows.map(
-        (row): StatusHistoryEntry => ({
-          status: row.status as SessionStatus,
-          connectionStatus: row.connection_status as ConnectionStatus,
-          reason: row.reason,
-          at: new Date(row.at),
-        }),
-      );
+      return rows.map((row): StatusHistoryEntry => ({
+        status: row.status as SessionStatus,
+        connectionStatus: row.connection_status as ConnectionStatus,
+        reason: row.reason,
+        at: new Date(row.at),
+      }));
     },
 
     async pruneHistory(before, keep) {
-      const ranked = db
-        .selectFrom('session_status_history')
-        .select((eb) => [
-          'id',
-          'at',
-          eb.fn.agg<number>('row_number').over((over) => over.partitionBy('session_id').orderBy('at', 'desc').orderBy('id', 'desc')).as('newness'),
-        ]);
+      const ranked = db.selectFrom('session_status_history').select((eb) => [
+        'id',
+        'at',
+        eb.fn
+          .agg<number>('row_number')
+          .over((over) => over.partitionBy('session_id').orderBy('at', 'desc').orderBy('id', 'desc'))
+          .as('newness'),
+      ]);
       const result = await db
         .deleteFrom('session_status_history')
-        .where('id', 'in', db.selectFrom(ranked.as('r')).select('r.id').where('r.newness', '>', Math.max(0, Math.floor(keep))).where('r.at', '<', before.toISOString()))
+        .where(
+          'id',
+          'in',
+          db
+            .selectFrom(ranked.as('r'))
+            .select('r.id')
+            .where('r.newness', '>', Math.max(0, Math.floor(keep)))
+            .where('r.at', '<', before.toISOString()),
+        )
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },

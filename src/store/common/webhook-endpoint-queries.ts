@@ -48,7 +48,17 @@ export function webhookEndpointQueries(db: Kysely<DatabaseSchema>, cipher: RowCi
   const upsert = async (id: string, sessionId: string | null, url: string, secret: string, events: string | null) => {
     const now = new Date().toISOString();
     const sealed = cipher.seal(endpointIdentity(id), secret);
-    const fresh = { url, secret: sealed, events, enabled: 1, disabled_reason: null, disabled_at: null, failure_count: 0, failing_since: null, updated_at: now };
+    const fresh = {
+      url,
+      secret: sealed,
+      events,
+      enabled: 1,
+      disabled_reason: null,
+      disabled_at: null,
+      failure_count: 0,
+      failing_since: null,
+      updated_at: now,
+    };
     return db
       .insertInto('webhook_endpoints')
       .values({ id, session_id: sessionId, created_at: now, ...fresh })
@@ -59,7 +69,11 @@ export function webhookEndpointQueries(db: Kysely<DatabaseSchema>, cipher: RowCi
 
   return {
     async findForSession(sessionId) {
-      const row = await db.selectFrom('webhook_endpoints').selectAll().where('id', '=', sessionEndpointId(sessionId)).executeTakeFirst();
+      const row = await db
+        .selectFrom('webhook_endpoints')
+        .selectAll()
+        .where('id', '=', sessionEndpointId(sessionId))
+        .executeTakeFirst();
       return row && toEndpoint(row, cipher);
     },
 
@@ -84,8 +98,12 @@ export function webhookEndpointQueries(db: Kysely<DatabaseSchema>, cipher: RowCi
         return;
       }
       await db.transaction().execute(async (trx) => {
-        const result = await trx.deleteFrom('webhook_endpoints').where('id', '=', GLOBAL_ENDPOINT_ID).executeTakeFirst();
-        if (result.numDeletedRows > 0n) await failPending(trx, GLOBAL_ENDPOINT_ID, 'WEBHOOK_URL is no longer configured');
+        const result = await trx
+          .deleteFrom('webhook_endpoints')
+          .where('id', '=', GLOBAL_ENDPOINT_ID)
+          .executeTakeFirst();
+        if (result.numDeletedRows > 0n)
+          await failPending(trx, GLOBAL_ENDPOINT_ID, 'WEBHOOK_URL is no longer configured');
       });
     },
   };

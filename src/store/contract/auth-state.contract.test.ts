@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { KeyWrite } from '../../engine/auth-state-store.ts';
 import type { Store as Database } from '../store.ts';
-import { installInsertFault, openTestDatabase, POISONED_KEY, TEST_DIALECTS } from '../../../test/support/test-databases.ts';
+import {
+  installInsertFault,
+  openTestDatabase,
+  POISONED_KEY,
+  TEST_DIALECTS,
+} from '../../../test/support/test-databases.ts';
 
 const preKeys = (count: number, tag = 'v'): KeyWrite[] =>
   Array.from({ length: count }, (_, i) => ({ type: 'pre-key', id: String(i + 1), value: `${tag}-${i + 1}` }));
@@ -58,11 +63,17 @@ for (const dialect of TEST_DIALECTS) {
       const store = auth(); // one store, one write batch: the three writes share its turn
       for (const id of ['turn-a', 'turn-b']) await newSession(id);
       await Promise.all([
-        store.writeKeys('turn-a', [{ type: 'session', id: 'x.0', value: 'a1' }, { type: 'session', id: 'y.0', value: 'a1' }]),
+        store.writeKeys('turn-a', [
+          { type: 'session', id: 'x.0', value: 'a1' },
+          { type: 'session', id: 'y.0', value: 'a1' },
+        ]),
         store.writeKeys('turn-b', [{ type: 'session', id: 'x.0', value: 'b1' }]),
         store.writeKeys('turn-a', [{ type: 'session', id: 'x.0', value: 'a2' }]),
       ]);
-      assert.deepEqual(Object.fromEntries(await store.readKeys('turn-a', 'session', ['x.0', 'y.0'])), { 'x.0': 'a2', 'y.0': 'a1' });
+      assert.deepEqual(Object.fromEntries(await store.readKeys('turn-a', 'session', ['x.0', 'y.0'])), {
+        'x.0': 'a2',
+        'y.0': 'a1',
+      });
       assert.deepEqual(Object.fromEntries(await store.readKeys('turn-b', 'session', ['x.0'])), { 'x.0': 'b1' });
     });
 
@@ -92,7 +103,11 @@ for (const dialect of TEST_DIALECTS) {
         { type: 'session', id: 'x.0', value: null },
       ];
       await assert.rejects(auth().writeKeys('atomic', batch), /poisoned key/);
-      const after = await auth().readKeys('atomic', 'pre-key', batch.map((w) => w.id));
+      const after = await auth().readKeys(
+        'atomic',
+        'pre-key',
+        batch.map((w) => w.id),
+      );
       assert.deepEqual(Object.fromEntries(after), { 1: 'old-1' });
       assert.equal((await auth().readKeys('atomic', 'session', ['x.0'])).get('x.0'), 'old-session');
     });
@@ -118,7 +133,11 @@ for (const dialect of TEST_DIALECTS) {
       for (const id of ids) await newSession(id);
       await Promise.all(ids.map((id) => auth().writeKeys(id, preKeys(812, id))));
       for (const id of ids) {
-        const read = await auth().readKeys(id, 'pre-key', preKeys(812).map((w) => w.id));
+        const read = await auth().readKeys(
+          id,
+          'pre-key',
+          preKeys(812).map((w) => w.id),
+        );
         assert.equal(read.size, 812);
         assert.equal(read.get('812'), `${id}-812`);
       }

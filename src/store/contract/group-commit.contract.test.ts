@@ -9,17 +9,33 @@ import { openStore } from '../open-store.ts';
 import type { Store as Database } from '../store.ts';
 import { keyIdentity } from '../common/sealed-columns.ts';
 import { createRowCipher } from '../row-cipher.ts';
-import { freshDatabaseConfig, openTestDatabase, TEST_DIALECTS, TEST_ENCRYPTION_KEY } from '../../../test/support/test-databases.ts';
+import {
+  freshDatabaseConfig,
+  openTestDatabase,
+  TEST_DIALECTS,
+  TEST_ENCRYPTION_KEY,
+} from '../../../test/support/test-databases.ts';
 
 const key = (id: string, value: string | null = id) => ({ type: 'session', id, value });
-const message = (id: string, payload: string) => ({ id, chatJid: 'c@s.whatsapp.net', fromMe: true, type: 'text', payload });
+const message = (id: string, payload: string) => ({
+  id,
+  chatJid: 'c@s.whatsapp.net',
+  fromMe: true,
+  type: 'text',
+  payload,
+});
 
 const cipher = createRowCipher(TEST_ENCRYPTION_KEY);
 /** The rows as stored, opened (the values are sealed at rest). */
 const keyValues = async (database: Database, sessionId: string) =>
-  (await database.db.selectFrom('auth_keys').select(['key_id', 'type', 'value']).where('session_id', '=', sessionId)
-    .orderBy('key_id').execute())
-    .map((row) => `${row.key_id}=${cipher.open(keyIdentity(sessionId, row.type, row.key_id), row.value)}`);
+  (
+    await database.db
+      .selectFrom('auth_keys')
+      .select(['key_id', 'type', 'value'])
+      .where('session_id', '=', sessionId)
+      .orderBy('key_id')
+      .execute()
+  ).map((row) => `${row.key_id}=${cipher.open(keyIdentity(sessionId, row.type, row.key_id), row.value)}`);
 
 for (const dialect of TEST_DIALECTS) {
   describe(`hot writes' group commit (${dialect})`, () => {
@@ -34,9 +50,16 @@ for (const dialect of TEST_DIALECTS) {
 
     test('concurrent writes are all in the database when they resolve', async () => {
       const ids = Array.from({ length: 20 }, (_, i) => `k${String(i).padStart(2, '0')}`);
-      await Promise.all(ids.map((id) => database.auth.writeKeys('together', [key(id)]).then(async () => {
-        assert.ok((await keyValues(database, 'together')).includes(`${id}=${id}`), `${id} committed before its write resolved`);
-      })));
+      await Promise.all(
+        ids.map((id) =>
+          database.auth.writeKeys('together', [key(id)]).then(async () => {
+            assert.ok(
+              (await keyValues(database, 'together')).includes(`${id}=${id}`),
+              `${id} committed before its write resolved`,
+            );
+          }),
+        ),
+      );
       assert.equal((await keyValues(database, 'together')).length, 20);
     });
 
@@ -48,7 +71,10 @@ for (const dialect of TEST_DIALECTS) {
         database.messages.save('no-such-session', message('m2', 'p2')),
         database.auth.writeKeys('isolated', [key('b')]),
       ]);
-      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled'],
+      );
       assert.deepEqual(await keyValues(database, 'isolated'), ['a=a', 'b=b']);
       assert.equal((await database.messages.find('isolated', 'm1'))?.payload, 'p1');
       assert.equal(await database.messages.find('no-such-session', 'm2'), undefined);
@@ -75,7 +101,10 @@ for (const dialect of TEST_DIALECTS) {
     try {
       const first = await openStore({ database: fresh.config, encryptionKey: TEST_ENCRYPTION_KEY });
       await first.records.insert('closing');
-      const queued = [first.auth.writeKeys('closing', [key('late')]), first.messages.save('closing', message('late', 'p'))];
+      const queued = [
+        first.auth.writeKeys('closing', [key('late')]),
+        first.messages.save('closing', message('late', 'p')),
+      ];
       await first.destroy();
       await Promise.all(queued);
       const second = await openStore({ database: fresh.config, encryptionKey: TEST_ENCRYPTION_KEY });
@@ -99,7 +128,10 @@ describe('grouped writes: the fallback after a failed shared commit', () => {
       if (works.includes('bad')) throw new Error('refused');
     });
     const shared = await Promise.allSettled(['w1', 'bad', 'w2'].map((work) => grouped.write(work)));
-    assert.deepEqual(shared.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(
+      shared.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
     assert.deepEqual(commits, [['w1', 'bad', 'w2'], ['w1'], ['bad'], ['w2']]);
     commits.length = 0;
     await assert.rejects(grouped.write('bad'), /refused/);
@@ -205,7 +237,10 @@ describe('PostgreSQL hot writes: merged statements', () => {
       hot.writeKeys('no-such-session', [key('bad', '1')]),
       hot.writeKeys('m2', [key('f', '1')]),
     ]);
-    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
     assert.deepEqual(kinds(), Array(4).fill('insert into auth_keys'), 'the merged statement, then each alone');
     assert.deepEqual(await keyValues(opened.database, 'm2'), ['a=1', 'e=1', 'f=1']);
   });

@@ -18,7 +18,13 @@ for (const dialect of TEST_DIALECTS) {
 
     test('save, find and upsert are per session', async () => {
       const store = database.messages;
-      const message = { id: '3EB0AA', chatJid: '628111@s.whatsapp.net', fromMe: true, type: 'text', payload: '{"a":1}' };
+      const message = {
+        id: '3EB0AA',
+        chatJid: '628111@s.whatsapp.net',
+        fromMe: true,
+        type: 'text',
+        payload: '{"a":1}',
+      };
       await store.save('m1', message);
       await store.save('m1', { ...message, payload: '{"a":2}' });
       const found = await store.find('m1', '3EB0AA');
@@ -32,7 +38,11 @@ for (const dialect of TEST_DIALECTS) {
     test('saves of one turn, from several sessions, land as if one after the other', async () => {
       const store = database.messages;
       const message = { id: '3EB0BB', chatJid: '628111@s.whatsapp.net', fromMe: false, type: 'text', payload: 'first' };
-      await Promise.all([store.save('m1', message), store.save('m2', message), store.save('m1', { ...message, payload: 'second' })]);
+      await Promise.all([
+        store.save('m1', message),
+        store.save('m2', message),
+        store.save('m1', { ...message, payload: 'second' }),
+      ]);
       assert.equal((await store.find('m1', '3EB0BB'))?.payload, 'second');
       assert.equal((await store.find('m2', '3EB0BB'))?.payload, 'first');
     });

@@ -24,7 +24,13 @@ for (const dialect of TEST_DIALECTS) {
       const first = await openStore({ database: fresh.config, encryptionKey: TEST_ENCRYPTION_KEY });
       try {
         const tables = await first.db.introspection.getTables();
-        assert.deepEqual(tables.map((t) => t.name).filter((n) => TABLES.includes(n)).sort(), TABLES);
+        assert.deepEqual(
+          tables
+            .map((t) => t.name)
+            .filter((n) => TABLES.includes(n))
+            .sort(),
+          TABLES,
+        );
         assert.equal(first.dialect, dialect);
         await first.records.insert('survivor');
         assert.deepEqual(await migrateToLatest(first.db, dialect), []);
@@ -44,8 +50,10 @@ for (const dialect of TEST_DIALECTS) {
     test('migrate: false leaves an empty database alone, and migrating reports what ran', async () => {
       const fresh = await freshDatabaseConfig(dialect);
       drops.push(fresh.drop);
-      const database = await openStore({ database: fresh.config, encryptionKey: TEST_ENCRYPTION_KEY },
-        { migrate: false });
+      const database = await openStore(
+        { database: fresh.config, encryptionKey: TEST_ENCRYPTION_KEY },
+        { migrate: false },
+      );
       try {
         const before = await database.db.introspection.getTables();
         assert.equal(before.filter((t) => TABLES.includes(t.name)).length, 0);
@@ -60,10 +68,12 @@ for (const dialect of TEST_DIALECTS) {
 }
 
 describe('SQLite specifics', () => {
-  test('creates the file\'s directory and sets WAL, NORMAL sync, foreign keys and a busy timeout', async () => {
+  test("creates the file's directory and sets WAL, NORMAL sync, foreign keys and a busy timeout", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wagate-sqlite-'));
-    const database = await openStore({ database: { dialect: 'sqlite', filename: join(dir, 'a', 'b', 'x.sqlite') },
-      encryptionKey: TEST_ENCRYPTION_KEY });
+    const database = await openStore({
+      database: { dialect: 'sqlite', filename: join(dir, 'a', 'b', 'x.sqlite') },
+      encryptionKey: TEST_ENCRYPTION_KEY,
+    });
     try {
       const pragma = async (name: string) => {
         const { rows } = await sql.raw<Record<string, unknown>>(`PRAGMA ${name}`).execute(database.db);
@@ -80,7 +90,10 @@ describe('SQLite specifics', () => {
   });
 
   test('sqlite::memory: works for tests', async () => {
-    const database = await openStore({ database: { dialect: 'sqlite', filename: ':memory:' }, encryptionKey: TEST_ENCRYPTION_KEY });
+    const database = await openStore({
+      database: { dialect: 'sqlite', filename: ':memory:' },
+      encryptionKey: TEST_ENCRYPTION_KEY,
+    });
     try {
       assert.equal((await database.records.insert('mem')).sessionId, 'mem');
     } finally {

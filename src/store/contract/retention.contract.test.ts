@@ -29,7 +29,9 @@ for (const dialect of TEST_DIALECTS) {
       const outbox = database.outbox;
       const endpoints = database.webhooks;
       await endpoints.putForSession('rt', { url: 'http://127.0.0.1:9/hook', secret: SECRET, events: null });
-      const [delivered, failed, pending, recent] = (await outbox.append([event('rt', 10 * DAY), event('rt', 9 * DAY), event('rt', 8 * DAY), event('rt', 60_000)])).events;
+      const [delivered, failed, pending, recent] = (
+        await outbox.append([event('rt', 10 * DAY), event('rt', 9 * DAY), event('rt', 8 * DAY), event('rt', 60_000)])
+      ).events;
       const setStatus = (status: string, ids: string[]) =>
         database.db.updateTable('webhook_deliveries').set({ status }).where('event_id', 'in', ids).execute();
       await setStatus('delivered', [delivered!.id, recent!.id]);
@@ -38,11 +40,26 @@ for (const dialect of TEST_DIALECTS) {
       const [unsent] = (await outbox.append([event('rt-unsent', 7 * DAY)])).events;
 
       assert.deepEqual(await outbox.prune(new Date(Date.now() - DAY)), { deliveries: 2, events: 3 });
-      assert.deepEqual((await outbox.after(0, { sessionId: 'rt', limit: 10 })).map((e) => e.id), [pending!.id, recent!.id]);
-      const left = await database.db.selectFrom('webhook_deliveries').select(['event_id', 'status']).where('session_id', '=', 'rt').orderBy('event_seq').execute();
-      assert.deepEqual(left, [{ event_id: pending!.id, status: 'pending' }, { event_id: recent!.id, status: 'delivered' }]);
+      assert.deepEqual(
+        (await outbox.after(0, { sessionId: 'rt', limit: 10 })).map((e) => e.id),
+        [pending!.id, recent!.id],
+      );
+      const left = await database.db
+        .selectFrom('webhook_deliveries')
+        .select(['event_id', 'status'])
+        .where('session_id', '=', 'rt')
+        .orderBy('event_seq')
+        .execute();
+      assert.deepEqual(left, [
+        { event_id: pending!.id, status: 'pending' },
+        { event_id: recent!.id, status: 'delivered' },
+      ]);
       assert.ok(!(await outbox.after(0, { limit: 100 })).some((e) => e.id === unsent!.id));
-      assert.deepEqual(await outbox.prune(new Date(Date.now() - DAY)), { deliveries: 0, events: 0 }, 'nothing more to do');
+      assert.deepEqual(
+        await outbox.prune(new Date(Date.now() - DAY)),
+        { deliveries: 0, events: 0 },
+        'nothing more to do',
+      );
       assert.ok((await outbox.lastSequence()) >= recent!.sequence);
     });
 
@@ -52,16 +69,24 @@ for (const dialect of TEST_DIALECTS) {
       await outbox.append(old);
       const kept = (await outbox.append([event('rt-bulk', 1_000)])).events;
       assert.deepEqual(await outbox.prune(new Date(Date.now() - DAY)), { deliveries: 0, events: 2_345 });
-      assert.deepEqual((await outbox.after(0, { sessionId: 'rt-bulk', limit: 10 })).map((e) => e.id), kept.map((e) => e.id));
+      assert.deepEqual(
+        (await outbox.after(0, { sessionId: 'rt-bulk', limit: 10 })).map((e) => e.id),
+        kept.map((e) => e.id),
+      );
     });
 
-    test('status history before the cutoff goes, except each session\'s newest 50', async () => {
+    test("status history before the cutoff goes, except each session's newest 50", async () => {
       const records = database.records;
       const fill = async (sessionId: string, old: number, fresh: number) => {
         await records.insert(sessionId);
         for (let i = 0; i < old + fresh; i++) {
           const at = new Date(Date.now() - (i < old ? 20 * DAY : 60_000) + i * 1_000);
-          await records.appendHistory(sessionId, { status: 'disconnected', connectionStatus: 'RECONNECTING', reason: `#${i}`, at });
+          await records.appendHistory(sessionId, {
+            status: 'disconnected',
+            connectionStatus: 'RECONNECTING',
+            reason: `#${i}`,
+            at,
+          });
         }
       };
       await fill('rt-long', 60, 3);
@@ -71,11 +96,19 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(await records.pruneHistory(new Date(Date.now() - DAY), 50), 13 + 0 + 2);
       const long = await records.history('rt-long', 100);
       assert.equal(long.length, 50);
-      assert.deepEqual(long.map((e) => e.reason), Array.from({ length: 50 }, (_, i) => `#${62 - i}`), 'the newest 50, newest first');
+      assert.deepEqual(
+        long.map((e) => e.reason),
+        Array.from({ length: 50 }, (_, i) => `#${62 - i}`),
+        'the newest 50, newest first',
+      );
       assert.equal((await records.history('rt-short', 100)).length, 5, 'fewer than 50: all kept however old');
       assert.deepEqual((await records.history('rt-edge', 100)).map((e) => e.reason).at(-1), '#2');
       assert.equal(await records.pruneHistory(new Date(Date.now() - DAY), 50), 0);
-      assert.equal(await records.pruneHistory(new Date(), 2), 48 + 3 + 48, 'a later cutoff and a smaller keep take the rest');
+      assert.equal(
+        await records.pruneHistory(new Date(), 2),
+        48 + 3 + 48,
+        'a later cutoff and a smaller keep take the rest',
+      );
     });
   });
 }

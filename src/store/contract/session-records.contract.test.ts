@@ -42,7 +42,10 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(await records().find('rec-a'), first);
       assert.equal(await records().find('missing'), undefined);
       const listed = (await records().list()).filter((r) => r.sessionId.startsWith('rec-'));
-      assert.deepEqual(listed.map((r) => r.sessionId), ['rec-a', 'rec-b']);
+      assert.deepEqual(
+        listed.map((r) => r.sessionId),
+        ['rec-a', 'rec-b'],
+      );
     });
 
     test('update stores every field, bumps updatedAt and leaves unpatched fields alone', async () => {
@@ -96,12 +99,21 @@ for (const dialect of TEST_DIALECTS) {
         });
       }
       const entries = await records().history('hist', 10);
-      assert.deepEqual(entries.map((e) => e.status), ['connected', 'authenticated', 'qr', 'created']);
+      assert.deepEqual(
+        entries.map((e) => e.status),
+        ['connected', 'authenticated', 'qr', 'created'],
+      );
       assert.deepEqual(entries[0], {
-        status: 'connected', connectionStatus: 'AUTHENTICATED', reason: 'step 3', at: new Date(base + 3000),
+        status: 'connected',
+        connectionStatus: 'AUTHENTICATED',
+        reason: 'step 3',
+        at: new Date(base + 3000),
       });
       assert.equal(entries[3]?.reason, null);
-      assert.deepEqual((await records().history('hist', 2)).map((e) => e.status), ['connected', 'authenticated']);
+      assert.deepEqual(
+        (await records().history('hist', 2)).map((e) => e.status),
+        ['connected', 'authenticated'],
+      );
       assert.deepEqual(await records().history('missing', 10), []);
     });
 
@@ -111,14 +123,22 @@ for (const dialect of TEST_DIALECTS) {
       for (const status of ['created', 'qr', 'stopped'] as const) {
         await records().appendHistory('same-ms', { status, connectionStatus: 'STOPPED', reason: null, at });
       }
-      assert.deepEqual((await records().history('same-ms', 5)).map((e) => e.status), ['stopped', 'qr', 'created']);
+      assert.deepEqual(
+        (await records().history('same-ms', 5)).map((e) => e.status),
+        ['stopped', 'qr', 'created'],
+      );
     });
 
     test('remove cascades to history and auth state, and only for that session', async () => {
       const auth = database.auth;
       for (const id of ['gone', 'kept']) {
         await records().insert(id);
-        await records().appendHistory(id, { status: 'qr', connectionStatus: 'QR_REQUIRED', reason: null, at: new Date() });
+        await records().appendHistory(id, {
+          status: 'qr',
+          connectionStatus: 'QR_REQUIRED',
+          reason: null,
+          at: new Date(),
+        });
         await auth.writeCreds(id, `{"creds":"${id}"}`);
         await auth.writeKeys(id, [{ type: 'pre-key', id: '1', value: `k-${id}` }]);
       }
@@ -134,7 +154,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await auth.readKeys('kept', 'pre-key', ['1'])).get('1'), 'k-kept');
     });
 
-    test('remove deletes the session webhook and its deliveries, not the global endpoint\'s', async () => {
+    test("remove deletes the session webhook and its deliveries, not the global endpoint's", async () => {
       await database.webhooks.syncGlobal({ url: 'http://127.0.0.1:9/global', secret: 'global-secret-0123456789' });
       for (const id of ['hooked', 'other']) {
         await records().insert(id);
@@ -143,28 +163,46 @@ for (const dialect of TEST_DIALECTS) {
       }
       const now = new Date().toISOString();
       const delivery = (id: string, sessionId: string, endpointId: string, status: string) => ({
-        id, event_seq: 1, event_id: `ev-${id}`, session_id: sessionId, type: 'session.status', endpoint_id: endpointId,
-        status, next_attempt_at: now, created_at: now,
+        id,
+        event_seq: 1,
+        event_id: `ev-${id}`,
+        session_id: sessionId,
+        type: 'session.status',
+        endpoint_id: endpointId,
+        status,
+        next_attempt_at: now,
+        created_at: now,
       });
-      await database.db.insertInto('webhook_deliveries').values([
-        delivery('d1', 'hooked', 'session:hooked', 'pending'),
-        delivery('d2', 'hooked', 'session:hooked', 'delivered'),
-        delivery('d3', 'hooked', 'global', 'pending'),
-        delivery('d4', 'other', 'session:other', 'pending'),
-      ]).execute();
+      await database.db
+        .insertInto('webhook_deliveries')
+        .values([
+          delivery('d1', 'hooked', 'session:hooked', 'pending'),
+          delivery('d2', 'hooked', 'session:hooked', 'delivered'),
+          delivery('d3', 'hooked', 'global', 'pending'),
+          delivery('d4', 'other', 'session:other', 'pending'),
+        ])
+        .execute();
 
       assert.equal(await records().remove('hooked'), true);
       assert.equal(await database.webhooks.findForSession('hooked'), undefined);
       const left = await database.db.selectFrom('webhook_deliveries').select('id').orderBy('id').execute();
       // The global endpoint still gets the session's last events.
-      assert.deepEqual(left.map((row) => row.id), ['d3', 'd4']);
+      assert.deepEqual(
+        left.map((row) => row.id),
+        ['d3', 'd4'],
+      );
       assert.ok(await database.webhooks.findForSession('other'));
       await records().insert('hooked');
       assert.equal(await database.webhooks.findForSession('hooked'), undefined, 'the same id starts clean');
     });
 
     test('history for a deleted session is dropped quietly', async () => {
-      await records().appendHistory('never-existed', { status: 'failed', connectionStatus: 'FAILED', reason: 'x', at: new Date() });
+      await records().appendHistory('never-existed', {
+        status: 'failed',
+        connectionStatus: 'FAILED',
+        reason: 'x',
+        at: new Date(),
+      });
       assert.deepEqual(await records().history('never-existed', 10), []);
     });
 

@@ -28,8 +28,7 @@ export function initialMigration(dialect: MigrationDialect): Migration {
       await db.schema
         .createTable('session_status_history')
         .addColumn('id', idType, (c) => (autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
-        .addColumn('session_id', 'text', (c) =>
-          c.notNull().references('sessions.session_id').onDelete('cascade'))
+        .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.session_id').onDelete('cascade'))
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('connection_status', 'text', (c) => c.notNull())
         .addColumn('reason', 'text')
@@ -43,16 +42,14 @@ export function initialMigration(dialect: MigrationDialect): Migration {
 
       await db.schema
         .createTable('auth_creds')
-        .addColumn('session_id', 'text', (c) =>
-          c.primaryKey().references('sessions.session_id').onDelete('cascade'))
+        .addColumn('session_id', 'text', (c) => c.primaryKey().references('sessions.session_id').onDelete('cascade'))
         .addColumn('creds', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
 
       await db.schema
         .createTable('auth_keys')
-        .addColumn('session_id', 'text', (c) =>
-          c.notNull().references('sessions.session_id').onDelete('cascade'))
+        .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.session_id').onDelete('cascade'))
         .addColumn('type', 'text', (c) => c.notNull())
         .addColumn('key_id', 'text', (c) => c.notNull())
         .addColumn('value', 'text', (c) => c.notNull())

@@ -7,7 +7,11 @@ import type { Kysely, Migration } from 'kysely';
 export function retentionMigration(): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema.createIndex('outbox_events_created_at').on('outbox_events').columns(['created_at', 'id']).execute();
+      await db.schema
+        .createIndex('outbox_events_created_at')
+        .on('outbox_events')
+        .columns(['created_at', 'id'])
+        .execute();
       await db.schema.createIndex('webhook_deliveries_event').on('webhook_deliveries').column('event_seq').execute();
     },
     async down(db: Kysely<unknown>) {

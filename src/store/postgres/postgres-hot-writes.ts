@@ -51,18 +51,36 @@ function mergedStatements(works: readonly PostgresWork[]): pg.QueryConfig[] {
   }
   const statements: pg.QueryConfig[] = [];
   if (upserts.length > 0) {
-    statements.push({ ...UPSERT_KEYS, values: [upserts.map((k) => k.sessionId), upserts.map((k) => k.type),
-      upserts.map((k) => k.id), upserts.map((k) => k.value)] });
+    statements.push({
+      ...UPSERT_KEYS,
+      values: [
+        upserts.map((k) => k.sessionId),
+        upserts.map((k) => k.type),
+        upserts.map((k) => k.id),
+        upserts.map((k) => k.value),
+      ],
+    });
   }
   if (deletes.length > 0) {
-    statements.push({ ...DELETE_KEYS, values: [deletes.map((k) => k.sessionId), deletes.map((k) => k.type),
-      deletes.map((k) => k.id)] });
+    statements.push({
+      ...DELETE_KEYS,
+      values: [deletes.map((k) => k.sessionId), deletes.map((k) => k.type), deletes.map((k) => k.id)],
+    });
   }
   if (messages.size > 0) {
     const rows = [...messages.values()];
-    statements.push({ ...UPSERT_MESSAGES, values: [rows.map((r) => r.sessionId), rows.map((r) => r.message.id),
-      rows.map((r) => r.message.chatJid), rows.map((r) => (r.message.fromMe ? 1 : 0)), rows.map((r) => r.message.type),
-      rows.map((r) => r.message.payload), rows.map((r) => r.createdAt)] });
+    statements.push({
+      ...UPSERT_MESSAGES,
+      values: [
+        rows.map((r) => r.sessionId),
+        rows.map((r) => r.message.id),
+        rows.map((r) => r.message.chatJid),
+        rows.map((r) => (r.message.fromMe ? 1 : 0)),
+        rows.map((r) => r.message.type),
+        rows.map((r) => r.message.payload),
+        rows.map((r) => r.createdAt),
+      ],
+    });
   }
   return statements;
 }
@@ -103,7 +121,9 @@ export function createPostgresHotWrites(pool: pg.Pool, cipher: RowCipher): Postg
     },
     saveMessage(sessionId, message) {
       const payload = cipher.seal(messageIdentity(sessionId, message.id), message.payload);
-      return grouped.write({ message: { sessionId, message: { ...message, payload }, createdAt: new Date().toISOString() } });
+      return grouped.write({
+        message: { sessionId, message: { ...message, payload }, createdAt: new Date().toISOString() },
+      });
     },
     idle: () => grouped.idle(),
   };

@@ -46,8 +46,13 @@ export function createPostgresOutboxAppend(
     if (events.length === 0) return { events: [], lanes: [] };
     const { rows } = await pool.query<AppendRow>({
       ...APPEND,
-      values: [events.map((e) => e.id), events.map((e) => e.sessionId), events.map((e) => e.type),
-        events.map((e) => cipher.seal(eventIdentity(e.id), JSON.stringify(e.data))), events.map((e) => e.timestamp)],
+      values: [
+        events.map((e) => e.id),
+        events.map((e) => e.sessionId),
+        events.map((e) => e.type),
+        events.map((e) => cipher.seal(eventIdentity(e.id), JSON.stringify(e.data))),
+        events.map((e) => e.timestamp),
+      ],
     });
     const sequences = new Map<string, number>();
     const lanes: Lane[] = [];

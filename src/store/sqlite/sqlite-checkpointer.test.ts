@@ -15,7 +15,12 @@ async function writeSixHundredPages(options: { backgroundCheckpoints: boolean })
   await database.records.insert('bulk');
   const before = statSync(filename).size;
   const value = 'k'.repeat(3_000);
-  const rows = Array.from({ length: 600 }, (_, i) => ({ session_id: 'bulk', type: 'pre-key', key_id: String(i), value }));
+  const rows = Array.from({ length: 600 }, (_, i) => ({
+    session_id: 'bulk',
+    type: 'pre-key',
+    key_id: String(i),
+    value,
+  }));
   await database.db.transaction().execute(async (trx) => {
     for (const row of rows) await trx.insertInto('auth_keys').values(row).execute();
   });

@@ -9,8 +9,14 @@ describe('SQLite connection: Kysely and the raw connection on one file', () => {
   let drop = async () => {};
   const insertKey = 'insert into auth_keys (session_id, type, key_id, value) values (?, ?, ?, ?)';
   const valuesOf = async () =>
-    (await connection.db.selectFrom('auth_keys').select(['key_id', 'value']).where('session_id', '=', 'raw')
-      .orderBy('key_id').execute()).map((row) => `${row.key_id}=${row.value}`);
+    (
+      await connection.db
+        .selectFrom('auth_keys')
+        .select(['key_id', 'value'])
+        .where('session_id', '=', 'raw')
+        .orderBy('key_id')
+        .execute()
+    ).map((row) => `${row.key_id}=${row.value}`);
 
   before(async () => {
     const fresh = await freshDatabaseConfig('sqlite');
@@ -19,7 +25,9 @@ describe('SQLite connection: Kysely and the raw connection on one file', () => {
     connection = openSqliteConnection(fresh.config.filename, {});
     await migrateToLatest(connection.db, 'sqlite');
     const now = new Date().toISOString();
-    await connection.db.insertInto('sessions').values({ session_id: 'raw', status: 'created', created_at: now, updated_at: now })
+    await connection.db
+      .insertInto('sessions')
+      .values({ session_id: 'raw', status: 'created', created_at: now, updated_at: now })
       .execute();
   });
   after(async () => {
@@ -35,10 +43,13 @@ describe('SQLite connection: Kysely and the raw connection on one file', () => {
 
   test('a throwing transaction rolls back everything it wrote', async () => {
     const statement = connection.prepare(insertKey);
-    await assert.rejects(connection.transaction(() => {
-      statement.run('raw', 'session', 'b', '2');
-      throw new Error('midway');
-    }), /midway/);
+    await assert.rejects(
+      connection.transaction(() => {
+        statement.run('raw', 'session', 'b', '2');
+        throw new Error('midway');
+      }),
+      /midway/,
+    );
     assert.deepEqual(await valuesOf(), ['a=1']);
   });
 
@@ -50,7 +61,10 @@ describe('SQLite connection: Kysely and the raw connection on one file', () => {
     let wrote = () => {};
     const kyselyWrote = new Promise<void>((resolve) => (wrote = resolve));
     const kysely = connection.db.transaction().execute(async (trx) => {
-      await trx.insertInto('auth_keys').values({ session_id: 'raw', type: 'session', key_id: 'k', value: 'kysely' }).execute();
+      await trx
+        .insertInto('auth_keys')
+        .values({ session_id: 'raw', type: 'session', key_id: 'k', value: 'kysely' })
+        .execute();
       order.push('kysely wrote');
       wrote();
       await held;

@@ -30,14 +30,17 @@ export interface SqliteHotWrites {
  */
 export function createSqliteHotWrites(connection: SqliteConnection, cipher: RowCipher): SqliteHotWrites {
   let statements: Record<'upsertKey' | 'deleteKey' | 'upsertMessage', SqliteStatement> | undefined;
-  const prepared = () => (statements ??= {
-    upsertKey: connection.prepare(UPSERT_KEY),
-    deleteKey: connection.prepare(DELETE_KEY),
-    upsertMessage: connection.prepare(UPSERT_MESSAGE),
-  });
-  const grouped = createGroupedWrites<SqliteWork>((works) => connection.transaction(() => {
-    for (const work of works) work();
-  }));
+  const prepared = () =>
+    (statements ??= {
+      upsertKey: connection.prepare(UPSERT_KEY),
+      deleteKey: connection.prepare(DELETE_KEY),
+      upsertMessage: connection.prepare(UPSERT_MESSAGE),
+    });
+  const grouped = createGroupedWrites<SqliteWork>((works) =>
+    connection.transaction(() => {
+      for (const work of works) work();
+    }),
+  );
 
   return {
     // All or nothing: a failure midway rolls back the whole key set, never half of a Signal session
@@ -60,8 +63,15 @@ export function createSqliteHotWrites(connection: SqliteConnection, cipher: RowC
       const createdAt = new Date().toISOString();
       const payload = cipher.seal(messageIdentity(sessionId, message.id), message.payload);
       return grouped.write(() => {
-        prepared().upsertMessage.run(sessionId, message.id, message.chatJid, message.fromMe ? 1 : 0, message.type,
-          payload, createdAt);
+        prepared().upsertMessage.run(
+          sessionId,
+          message.id,
+          message.chatJid,
+          message.fromMe ? 1 : 0,
+          message.type,
+          payload,
+          createdAt,
+        );
       });
     },
 

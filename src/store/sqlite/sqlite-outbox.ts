@@ -21,8 +21,8 @@ interface EndpointRow {
 }
 
 const wants = (endpoint: EndpointRow, event: StoredEvent): boolean =>
-  (endpoint.session_id === null || endpoint.session_id === event.sessionId)
-  && (endpoint.events === null || (JSON.parse(endpoint.events) as string[]).includes(event.type));
+  (endpoint.session_id === null || endpoint.session_id === event.sessionId) &&
+  (endpoint.events === null || (JSON.parse(endpoint.events) as string[]).includes(event.type));
 
 /**
  * The outbox append on SQLite: the events, then one pending delivery per event and enabled endpoint
@@ -34,11 +34,12 @@ export function createSqliteOutboxAppend(
   cipher: RowCipher,
 ): (events: readonly GatewayEvent[]) => Promise<AppendResult> {
   let statements: Record<'insertEvent' | 'endpointsOf' | 'insertDelivery', SqliteStatement> | undefined;
-  const prepared = () => (statements ??= {
-    insertEvent: connection.prepare(INSERT_EVENT),
-    endpointsOf: connection.prepare(ENDPOINTS_OF_SESSION),
-    insertDelivery: connection.prepare(INSERT_DELIVERY),
-  });
+  const prepared = () =>
+    (statements ??= {
+      insertEvent: connection.prepare(INSERT_EVENT),
+      endpointsOf: connection.prepare(ENDPOINTS_OF_SESSION),
+      insertDelivery: connection.prepare(INSERT_DELIVERY),
+    });
 
   const append = (events: readonly GatewayEvent[]): AppendResult => {
     const { insertEvent, endpointsOf, insertDelivery } = prepared();
@@ -56,8 +57,16 @@ export function createSqliteOutboxAppend(
       for (const endpoint of endpoints.values()) {
         if (!wants(endpoint, event)) continue;
         const id = `dlv_${randomUUID().replaceAll('-', '')}`;
-        insertDelivery.run(id, event.sequence, event.id, event.sessionId, event.type, endpoint.id, event.timestamp,
-          event.timestamp);
+        insertDelivery.run(
+          id,
+          event.sequence,
+          event.id,
+          event.sessionId,
+          event.type,
+          endpoint.id,
+          event.timestamp,
+          event.timestamp,
+        );
         const lane = `${endpoint.id}\n${event.sessionId}`;
         if (!lanes.has(lane)) lanes.set(lane, { endpointId: endpoint.id, sessionId: event.sessionId });
       }
@@ -66,5 +75,5 @@ export function createSqliteOutboxAppend(
   };
 
   return async (events) =>
-    (events.length === 0 ? { events: [], lanes: [] } : connection.transaction(() => append(events)));
+    events.length === 0 ? { events: [], lanes: [] } : connection.transaction(() => append(events));
 }

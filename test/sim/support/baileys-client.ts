@@ -14,7 +14,10 @@ import type { MemoryAuth } from './memory-auth.ts';
 export interface TestClient {
   readonly sock: WASocket;
   /** Resolves with the first connection.update matching `match`; rejects after `timeoutMs`. */
-  waitForUpdate(match: (update: Partial<ConnectionState>) => boolean, timeoutMs?: number): Promise<Partial<ConnectionState>>;
+  waitForUpdate(
+    match: (update: Partial<ConnectionState>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Partial<ConnectionState>>;
   /** Resolves with `lastDisconnect.error.output.statusCode` of the close. */
   waitForClose(timeoutMs?: number): Promise<number | undefined>;
   end(): void;
@@ -23,7 +26,11 @@ export interface TestClient {
 const logger = pino({ level: 'silent' });
 
 /** Connects the real Baileys client to the simulator with small timeouts. */
-export function connectClient(sim: Simulator, auth: MemoryAuth, config: Partial<UserFacingSocketConfig> = {}): TestClient {
+export function connectClient(
+  sim: Simulator,
+  auth: MemoryAuth,
+  config: Partial<UserFacingSocketConfig> = {},
+): TestClient {
   // Process-global trust seam: Baileys checks the cert chain against this key.
   WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(sim.rootPublicKey);
   const sock = makeWASocket({

@@ -20,10 +20,16 @@ const device = await linkAndOpen(sim, alice);
 let code = 1;
 try {
   const bytes = Buffer.from('media over the process-wide trust store '.repeat(50));
-  const sent = await device.client.sock.sendMessage(`${bob}@s.whatsapp.net`, { document: bytes, fileName: 'a.txt', mimetype: 'text/plain' });
+  const sent = await device.client.sock.sendMessage(`${bob}@s.whatsapp.net`, {
+    document: bytes,
+    fileName: 'a.txt',
+    mimetype: 'text/plain',
+  });
   const got = await sim.phone(bob).waitForMessage((m) => m.id === sent?.key.id);
   assert.equal(got.media?.bytes?.length, bytes.length);
-  const upsert = waitForBaileysEvent(device.client.sock, 'messages.upsert', ({ messages }) => messages.find((m) => m.message?.imageMessage));
+  const upsert = waitForBaileysEvent(device.client.sock, 'messages.upsert', ({ messages }) =>
+    messages.find((m) => m.message?.imageMessage),
+  );
   await sim.phone(bob).sendMedia(alice, { kind: 'image', bytes, caption: 'probe' });
   assert.deepEqual(await downloadMediaMessage(await upsert, 'buffer', {}), bytes);
   process.stdout.write('ok\n');

@@ -13,7 +13,11 @@ export interface OpenDevice {
 }
 
 /** Links a fresh Baileys device by QR (scan → 515) and reconnects it, with `config`, until `open`. */
-export async function linkAndOpen(sim: Simulator, phoneNumber: string, config: Partial<UserFacingSocketConfig> = {}): Promise<OpenDevice> {
+export async function linkAndOpen(
+  sim: Simulator,
+  phoneNumber: string,
+  config: Partial<UserFacingSocketConfig> = {},
+): Promise<OpenDevice> {
   const phone = sim.phone(phoneNumber);
   const auth = createMemoryAuth();
   const registering = connectClient(sim, auth);
