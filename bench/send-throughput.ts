@@ -2,11 +2,9 @@
  * Texts per second through `POST /sessions/:id/messages` across 10 linked sessions, as a ratio to bare
  * Baileys `sendMessage` (10 sockets in this process, in-memory auth) against the same simulator, same run.
  * `npx tsx bench/send-throughput.ts [--sessions 10] [--messages 400] [--inflight 1,8] [--rounds 6]`
- * `--gateway-node-flags='--cpu-prof --cpu-prof-dir=/tmp/prof/send'` passes extra node flags to the gateway process.
- * `--postgres`: the gateway on a fresh PostgreSQL database instead of SQLite; run it under `scripts/with-postgres.sh`
- * (which starts a throw-away server and sets WAGATE_TEST_PG_URL). Its results go to a section of their own.
- * `--engine-threads 2,0`: the gateway configurations to measure (ENGINE_THREADS of each gateway process; 0, the
- * default, runs Baileys on its main thread). Default: what `ENGINE_THREADS=auto` gives here, and 0. All run in every round.
+ * `--gateway-node-flags='--cpu-prof --cpu-prof-dir=/tmp/prof/send'`: extra node flags for the gateway process.
+ * `--postgres`: the gateway on a fresh PostgreSQL database (run it under `scripts/with-postgres.sh`); own section.
+ * `--engine-threads 2,0`: the gateway configurations (ENGINE_THREADS) measured in every round; default: `auto`, and 0.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
