@@ -33,7 +33,6 @@ import { startSimProcess, type SimProcess } from './support/simulator.ts';
 
 // libsignal prints session objects (private keys included) through console.* in this process.
 muteLibsignalConsole();
-
 const { values: args } = parseArgs({
   options: {
     sessions: { type: 'string', default: '10' },
