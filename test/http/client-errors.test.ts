@@ -88,6 +88,13 @@ describe('client errors raised below the routes keep their 4xx, in the envelope'
     assert.equal(await t.manager.list('all').then((sessions) => sessions.length), 0, 'nothing was created');
   });
 
+  test('a GET with a partial body is answered at once: no handler waits for a GET body', async () => {
+    const partial = `GET /health HTTP/1.1\r\nHost: gw\r\nContent-Length: 100\r\n\r\n{"x`;
+    const answer = await rawRequest(port, partial, 3_000);
+    assert.equal(answer.timedOut, false);
+    assert.equal(answer.status, 200);
+  });
+
   test('HEAD /events answers the stream headers and ends', async () => {
     const answer = await get('HEAD /events', KEY_HEADER);
     assert.equal(answer.timedOut, false);

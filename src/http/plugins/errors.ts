@@ -115,6 +115,8 @@ function answerOnSocket(socket: Duplex, error: AppError): void {
   socket.destroy();
 }
 
+const BODYLESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'TRACE']);
+
 /**
  * A request whose body has not fully arrived `timeoutMs` after it began is answered 408 and its connection
  * closed, so a partial body cannot hold a handler open. Bodyless requests (an /events stream, the QR wait)
@@ -123,7 +125,9 @@ function answerOnSocket(socket: Duplex, error: AppError): void {
 export function registerRequestTimeout(app: FastifyInstance, timeoutMs: number): void {
   app.addHook('onRequest', (request, reply, done) => {
     const { raw } = request;
-    if (raw.complete) return done();
+    // Fastify runs GET, HEAD and TRACE handlers without reading a body, so only the other methods need
+    // the timer (at this hook `raw.complete` is still false even for a bodyless GET).
+    if (raw.complete || BODYLESS_METHODS.has(request.method)) return done();
     const timer = setTimeout(() => {
       if (raw.complete || reply.raw.headersSent) return;
       request.log.info({ timeoutMs }, 'request body did not arrive in time');
