@@ -118,5 +118,27 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(reads.text(second, 'basic', make), 'c-5:stopped');
       assert.equal(made, 5);
     });
+
+    test('a list text is kept while the list shows the same views, and remade when one changes', async () => {
+      const reads = cachedRecordStore(stores.records);
+      await reads.insert('l-1');
+      await reads.insert('l-2');
+      await reads.list();
+      let made = 0;
+      const make = (views: readonly SessionView[]) => (
+        made++,
+        views.map((v) => `${v.record.sessionId}:${v.record.status}`).join(',')
+      );
+      const mine = (views: SessionView[]) => views.filter((v) => v.record.sessionId.startsWith('l-'));
+      assert.equal(reads.listText(mine(reads.peekAll()!), 'all', make), 'l-1:created,l-2:created');
+      assert.equal(reads.listText(mine(reads.peekAll()!), 'all', make), 'l-1:created,l-2:created');
+      assert.equal(made, 1, 'the same views: the kept text');
+      const onlyFirst = mine(reads.peekAll()!).slice(0, 1);
+      assert.equal(reads.listText(onlyFirst, 'all', make), 'l-1:created', 'another list of the same kind');
+      assert.equal(made, 2);
+      await reads.update('l-2', { status: 'stopped' });
+      assert.equal(reads.listText(mine(reads.peekAll()!), 'all', make), 'l-1:created,l-2:stopped');
+      assert.equal(made, 3, 'a changed view makes the text again');
+    });
   });
 }

@@ -65,6 +65,8 @@ export class SessionReadModel implements SessionRecordStore {
   readonly #fills = new FillGuard();
   /** Writes in flight per id, and whether two of them overlapped (then their order is unknown here). */
   readonly #writing = new Map<string, { count: number; overlapped: boolean }>();
+  /** The last text made per list kind, with the views it was made from (see `listText`). */
+  readonly #listTexts = new Map<string, { views: readonly SessionView[]; text: string }>();
 
   constructor(inner: SessionRecordStore, live: LiveSessions) {
     this.#inner = inner;
@@ -77,6 +79,7 @@ export class SessionReadModel implements SessionRecordStore {
    */
   #invalidate(sessionId: string, outcome: Outcome): void {
     this.#ordered = undefined;
+    this.#listTexts.clear();
     if (outcome === 'gone') {
       this.#entries.delete(sessionId);
     } else if (outcome === 'unknown') {
@@ -209,6 +212,23 @@ export class SessionReadModel implements SessionRecordStore {
       text = make(view);
       memo.texts.set(kind, text);
     }
+    return text;
+  }
+
+  /**
+   * `make(views)` for a list, kept per `kind` (the route and its filter) while the list shows the same
+   * view objects in the same order: views are frozen and remade whenever anything they show changes, so
+   * the same objects make the same text. A list of 1,000 sessions is then one pass of identity checks
+   * instead of joining half a megabyte of JSON. A different list of the same kind (another key's
+   * sessions) replaces the kept one.
+   */
+  listText(views: readonly SessionView[], kind: string, make: (views: readonly SessionView[]) => string): string {
+    const kept = this.#listTexts.get(kind);
+    if (kept && kept.views.length === views.length && kept.views.every((view, i) => view === views[i])) {
+      return kept.text;
+    }
+    const text = make(views);
+    this.#listTexts.set(kind, { views, text });
     return text;
   }
 

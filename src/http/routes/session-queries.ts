@@ -42,7 +42,9 @@ export const sessionQueryRoutes: FastifyPluginAsyncTypebox<{ manager: SessionMan
           manager.peekList(filter),
           () => manager.list(filter),
           (views) =>
-            basicList(visibleSessions(request, views).map((view) => viewJson(manager.reads, reply, view, 'basic'))),
+            manager.reads.listText(visibleSessions(request, views), url, (shown) =>
+              basicList(shown.map((view) => viewJson(manager.reads, reply, view, 'basic'))),
+            ),
         ),
     );
     if (filter === 'active') continue;
@@ -63,8 +65,8 @@ export const sessionQueryRoutes: FastifyPluginAsyncTypebox<{ manager: SessionMan
           manager.peekList(filter),
           () => manager.list(filter),
           (views) =>
-            credentialsList(
-              visibleSessions(request, views).map((view) => viewJson(manager.reads, reply, view, 'credentials')),
+            manager.reads.listText(visibleSessions(request, views), `${url}/credentials`, (shown) =>
+              credentialsList(shown.map((view) => viewJson(manager.reads, reply, view, 'credentials'))),
             ),
         ),
     );
