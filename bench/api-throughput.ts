@@ -1,6 +1,7 @@
 /**
  * API throughput of the seed's credentials reads against a raw node:http JSON server, same run,
  * same autocannon settings, same bytes. `npx tsx bench/api-throughput.ts [--duration 2] [--connections 50] [--rounds 10] [--no-pin]`
+ * `--gateway-node-flags='--cpu-prof --cpu-prof-dir=/tmp/prof/api'`: extra node flags for the gateway process.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '100,1000' },
     'no-write': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
+    'gateway-node-flags': { type: 'string', default: '' },
   },
 });
 const DURATION = Number(args.duration);
@@ -133,7 +135,11 @@ async function runSize(count: number): Promise<Case[]> {
     const t0 = performance.now();
     await seed(databaseUrl, count);
     process.stderr.write(`seeded ${count} sessions in ${fmt.s(performance.now() - t0)}\n`);
-    gateway = await startBenchGateway({ databaseUrl, dataDir: dir });
+    gateway = await startBenchGateway({
+      databaseUrl,
+      dataDir: dir,
+      nodeFlags: (args['gateway-node-flags'] ?? '').split(' ').filter(Boolean),
+    });
     const single = `/sessions/session-${String(Math.floor(count / 2)).padStart(4, '0')}/credentials`;
     const list = '/sessions/all/credentials';
     // The raw server gets exactly what the gateway answers (same bytes once serialised).
