@@ -28,8 +28,14 @@ function toRecord(row: Selectable<SessionsTable>): SessionRecord {
   };
 }
 
+/** What a dialect adds to the transaction that deletes a session, before anything is deleted. */
+export type BeforeSessionDelete = (trx: Kysely<DatabaseSchema>) => Promise<void>;
+
 /** Sessions and their status history: cold queries, the same Kysely on SQLite and PostgreSQL. */
-export function sessionRecordQueries(db: Kysely<DatabaseSchema>): SessionRecordStore {
+export function sessionRecordQueries(
+  db: Kysely<DatabaseSchema>,
+  beforeDelete: BeforeSessionDelete = async () => {},
+): SessionRecordStore {
   return {
     async insert(sessionId) {
       const now = new Date().toISOString();
@@ -76,6 +82,7 @@ export function sessionRecordQueries(db: Kysely<DatabaseSchema>): SessionRecordS
     async remove(sessionId) {
       // History and auth state go with the row (ON DELETE CASCADE); its webhook in the same transaction.
       return db.transaction().execute(async (trx) => {
+        await beforeDelete(trx);
         await deleteSessionWebhook(trx, sessionId);
         const result = await trx.deleteFrom('sessions').where('session_id', '=', sessionId).executeTakeFirst();
         return result.numDeletedRows > 0n;

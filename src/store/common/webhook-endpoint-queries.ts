@@ -39,10 +39,8 @@ async function failPending(db: Kysely<DatabaseSchema>, endpointId: string, reaso
  */
 export async function deleteSessionWebhook(db: Kysely<DatabaseSchema>, sessionId: string): Promise<void> {
   const id = sessionEndpointId(sessionId);
-  // The endpoint first: on PostgreSQL this waits for an outbox append that is planning deliveries for it
-  // (it holds the row `for key share`), so the delete of the deliveries that follows sees that append's rows.
-  await db.deleteFrom('webhook_endpoints').where('id', '=', id).execute();
   await db.deleteFrom('webhook_deliveries').where('endpoint_id', '=', id).execute();
+  await db.deleteFrom('webhook_endpoints').where('id', '=', id).execute();
 }
 
 /** Webhook endpoints: one per session plus the global one from config (cold queries, both dialects). */

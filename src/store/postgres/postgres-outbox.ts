@@ -9,9 +9,6 @@ import type { RowCipher } from '../row-cipher.ts';
  * endpoint's session or global, and its filter (a JSON array of types, or null for all) has the
  * event's type. One statement, so one round trip and atomic by itself; columns come as arrays, so one
  * prepared text serves any number of events. Returns the sequences, then each lane that got a delivery.
- * `for key share` on the endpoints it plans for: a delete of an endpoint (a session deleted) that runs at
- * the same time waits for this append, or this append waits for it and then sees the endpoint gone, so no
- * delivery is planned for an endpoint whose deliveries were just deleted.
  */
 const APPEND = {
   name: 'wagate_outbox_append',
@@ -27,13 +24,10 @@ const APPEND = {
         (id, event_seq, event_id, session_id, type, endpoint_id, status, next_attempt_at, created_at)
       select 'dlv_' || replace(gen_random_uuid()::text, '-', ''), ev.id, ev.event_id, ev.session_id, ev.type, e.id,
         'pending', ev.created_at, ev.created_at
-      from ev cross join lateral (
-        select id from webhook_endpoints e
-        where e.enabled = 1
-          and (e.session_id is null or e.session_id = ev.session_id)
-          and (e.events is null or e.events::jsonb ? ev.type)
-        for key share
-      ) e
+      from ev join webhook_endpoints e
+        on e.enabled = 1
+       and (e.session_id is null or e.session_id = ev.session_id)
+       and (e.events is null or e.events::jsonb ? ev.type)
       returning endpoint_id, session_id
     )
     select id::text as seq, event_id, null as endpoint_id, null as session_id from ev
