@@ -252,7 +252,7 @@ if (!args['no-write']) {
     'API throughput (`bench/api-throughput.ts`)',
     `Run: ${runDate()} · ${MACHINE}
 
-\`npx tsx bench/api-throughput.ts\` — the gateway (\`src/main.ts\`, SQLite, \`LOG_LEVEL=warn\`, default \`ENGINE_THREADS=0\`, API key checked on
+\`npx tsx bench/api-throughput.ts\` — the gateway (\`src/main.ts\`, SQLite, \`LOG_LEVEL=warn\`, default \`ENGINE_THREADS=auto\` (no session is connected here, so no engine thread starts and Baileys is not loaded on the main thread), API key checked on
 every request) and a bare \`node:http\` server that answers the same paths with the same JSON (serialised
 with \`JSON.stringify\` per request) run as child processes; autocannon runs in the bench process with
 ${CONNECTIONS} connections, a ${WARMUP} s warm-up per server and endpoint, then ${ROUNDS} rounds of ${DURATION} s (means of req/s, CPU and p99 shown). Each round measures the three servers back to back, in alternating

@@ -4,7 +4,7 @@
  * `npx tsx bench/send-throughput.ts [--sessions 10] [--messages 400] [--inflight 1,8] [--rounds 6]`
  * `--gateway-node-flags='--cpu-prof --cpu-prof-dir=/tmp/prof/send'`: extra node flags for the gateway process.
  * `--postgres`: the gateway on a fresh PostgreSQL database (run it under `scripts/with-postgres.sh`); own section.
- * `--engine-threads 2,0`: the gateway configurations (ENGINE_THREADS) measured in every round; default: `auto`, and 0.
+ * `--engine-threads 2,0`: the gateway configurations (ENGINE_THREADS) measured in every round; default: `auto` (the gateway's default), and 0.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -54,7 +54,7 @@ const WARMUP = Number(args.warmup);
 const POSTGRES = Boolean(args.postgres);
 /**
  * The gateway configurations measured, each in a gateway process of its own, interleaved with bare Baileys in
- * every round: by default what ENGINE_THREADS=auto gives here (one per core, at most 8) and 0 (the default).
+ * every round: by default what ENGINE_THREADS=auto (the gateway's default) gives here (one per core, at most 8), and 0.
  */
 const AUTO_THREADS = autoEngineThreads();
 const THREAD_CONFIGS = [...new Set((args['engine-threads'] ?? `${AUTO_THREADS},0`).split(',').map(Number))];
@@ -203,8 +203,7 @@ try {
 }
 
 const rows: Array<Array<string | number>> = [];
-const threadsLabel = (threads: number) =>
-  `${threads}${threads === 0 ? ' (default)' : ''}${threads === AUTO_THREADS ? ' (auto)' : ''}`;
+const threadsLabel = (threads: number) => `${threads}${threads === AUTO_THREADS ? ' (auto, the default)' : ''}`;
 for (const threads of THREAD_CONFIGS) {
   for (const inflight of INFLIGHT) {
     const pick = (path: string) => runs.filter((r) => r.path === path && r.inflight === inflight);
@@ -275,7 +274,7 @@ if (!args['no-write']) {
     `Run: ${runDate()} · ${machineLine()}
 
 ${POSTGRES ? '`npm run bench:send:pg` (`--postgres` under `scripts/with-postgres.sh`)' : '`npx tsx bench/send-throughput.ts`'} — one simulator process (the CLI); for each gateway configuration
-(\`ENGINE_THREADS\` ${THREAD_CONFIGS.join(' and ')}; 0, the default, runs Baileys on the gateway's main thread, and \`auto\` gives ${AUTO_THREADS} on this machine) a gateway process
+(\`ENGINE_THREADS\` ${THREAD_CONFIGS.join(' and ')}; 0 runs Baileys on the gateway's main thread, and \`auto\`, the default, gives ${AUTO_THREADS} on this machine) a gateway process
 (\`src/main.ts\`, ${POSTGRES ? "PostgreSQL: a fresh database on a throw-away server on this machine, whose processes' CPU is a column of its own and part of the whole path" : 'SQLite'}, \`LOG_LEVEL=warn\`) with ${SESSIONS} sessions linked by QR, each sending texts with \`POST /sessions/:id/messages\` to its own simulated contact
 (the load generator is autocannon in the bench process: per sender and round, as many keep-alive connections as texts in flight, each waiting
 for its answer before the next request, no pipelining); and, in the bench process, ${SESSIONS} bare Baileys sockets (\`makeWASocket\`, in-memory auth state, same browser and

@@ -3,7 +3,7 @@
  * are AUTHENTICATED again after a restart, RSS after ~30 s idle and idle CPU over ~30 s, against the
  * same gateway with 0 sessions measured in the same run.
  * `npx tsx bench/sessions-restore.ts [--sizes 100,1000] [--concurrency 10,50] [--idle 30] [--engine-threads 0]`
- * `--engine-threads N`: the gateway's ENGINE_THREADS, for the baseline and every restart (default 0, the gateway's default).
+ * `--engine-threads N`: the gateway's ENGINE_THREADS, for the baseline and every restart (default auto, the gateway's default).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,10 +26,10 @@ const { values: args } = parseArgs({
     'restore-timeout': { type: 'string', default: '300' },
     'link-budget': { type: 'string', default: '900' },
     'no-write': { type: 'boolean', default: false },
-    'engine-threads': { type: 'string', default: '0' },
+    'engine-threads': { type: 'string', default: 'auto' },
   },
 });
-const ENGINE_THREADS = args['engine-threads'] ?? '0';
+const ENGINE_THREADS = args['engine-threads'] ?? 'auto';
 const SIZES = (args.sizes ?? '')
   .split(',')
   .map(Number)
@@ -260,7 +260,7 @@ if (!args['no-write']) {
     `Run: ${runDate()} · ${machineLine()}
 
 \`npx tsx bench/sessions-restore.ts\` — one simulator process (the CLI) and one gateway process (\`src/main.ts\`,
-SQLite, \`LOG_LEVEL=warn\`, default keep-alive 30 s, \`ENGINE_THREADS=${ENGINE_THREADS}\`${ENGINE_THREADS === '0' ? ' (the default): Baileys on the main thread' : ': Baileys in engine worker threads'}). Sessions are linked for real (HTTP create, QR, simulator scan,
+SQLite, \`LOG_LEVEL=warn\`, default keep-alive 30 s, \`ENGINE_THREADS=${ENGINE_THREADS}\`${ENGINE_THREADS === '0' ? ': Baileys on the main thread' : ENGINE_THREADS === 'auto' ? ' (the default): Baileys in engine worker threads' : ': Baileys in engine worker threads'}). Sessions are linked for real (HTTP create, QR, simulator scan,
 ${LINK_CONCURRENCY} at a time), then the gateway is stopped with SIGTERM and started again; "spawn → all N AUTHENTICATED" is
 measured from \`spawn()\` of the new process until \`GET /sessions/connected\` (polled every 250 ms) counts N. RSS is
 VmRSS from \`/proc/PID/status\` after ${IDLE_MS / 1000} s idle; idle CPU is utime+stime from \`/proc/PID/stat\` over the next

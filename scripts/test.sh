@@ -12,9 +12,10 @@ npx tsc --noEmit -p tsconfig.json
 npx tsc --noEmit -p src/dashboard/tsconfig.json
 mapfile -t files < <(find src test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 if [ ${#files[@]} -eq 0 ]; then echo "no test files found" >&2; exit 1; fi
-bash scripts/with-postgres.sh npx tsx --test --test-force-exit --test-reporter=spec "${files[@]}"
-# The end-to-end suites once more with ENGINE_THREADS=2: every session's Baileys in engine worker threads (the
-# first pass ran the default, 0: the gateway's main thread).
+# The first pass runs every gateway with ENGINE_THREADS=0 (Baileys on the gateway's main thread); the default,
+# `auto`, gives 0 on one core, so both modes stay tested.
+WAGATE_TEST_ENGINE_THREADS=0 bash scripts/with-postgres.sh npx tsx --test --test-force-exit --test-reporter=spec "${files[@]}"
+# The end-to-end suites once more with ENGINE_THREADS=2: every session's Baileys in engine worker threads.
 mapfile -t e2e < <(find test/e2e -name '*.test.ts' | sort)
 echo "== end-to-end suites again with ENGINE_THREADS=2 =="
 WAGATE_TEST_ENGINE_THREADS=2 exec bash scripts/with-postgres.sh npx tsx --test --test-force-exit --test-reporter=spec "${e2e[@]}"

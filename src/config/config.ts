@@ -23,7 +23,7 @@ export interface Config {
   /** 64 lowercase hex chars (32 bytes): the Noise root key to trust instead of WhatsApp's. */
   readonly waRootPublicKey: string | undefined;
   readonly sessionStartConcurrency: number;
-  /** Worker threads that run the Baileys sockets; 0 (the default) runs them on the main thread. `auto`: one per core, at most 8. */
+  /** Worker threads that run the Baileys sockets; 0 runs them on the main thread. Default `auto`: one per core, at most 8 (0 on one core). */
   readonly engineThreads: number;
   readonly reconnectBaseMs: number;
   readonly reconnectMaxMs: number;

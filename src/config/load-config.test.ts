@@ -19,7 +19,7 @@ describe('loadConfig', () => {
       waWsUrl: undefined,
       waRootPublicKey: undefined,
       sessionStartConcurrency: 10,
-      engineThreads: 0,
+      engineThreads: autoEngineThreads(),
       reconnectBaseMs: 1000,
       reconnectMaxMs: 60000,
       bodyLimitBytes: 1_048_576,
@@ -88,6 +88,8 @@ describe('loadConfig', () => {
     );
     assert.equal(loadConfig({ ENGINE_THREADS: 'auto' }, { cwd: cwd() }).engineThreads, autoEngineThreads());
     assert.equal(loadConfig({ ENGINE_THREADS: 'AUTO' }, { cwd: cwd() }).engineThreads, autoEngineThreads());
+    assert.equal(loadConfig({}, { cwd: cwd() }).engineThreads, autoEngineThreads(), 'auto is the default');
+    assert.equal(loadConfig({ ENGINE_THREADS: '0' }, { cwd: cwd() }).engineThreads, 0, '0 keeps the main thread');
   });
 
   test('every variable is read', () => {

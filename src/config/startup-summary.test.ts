@@ -5,7 +5,10 @@ import { startupSummary } from './startup-summary.ts';
 
 describe('startupSummary', () => {
   test('SQLite: names the file, the listen address, the threads; no simulator without WA_WS_URL', () => {
-    const config = loadConfig({ DATA_DIR: '/srv/wa', HOST: '127.0.0.1', PORT: '8080' }, { cwd: '/', envFile: false });
+    const config = loadConfig(
+      { DATA_DIR: '/srv/wa', HOST: '127.0.0.1', PORT: '8080', ENGINE_THREADS: '0' },
+      { cwd: '/', envFile: false },
+    );
     const { message, fields } = startupSummary(config, '1.2.3');
     assert.equal(
       message,

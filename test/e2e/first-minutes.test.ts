@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { startGateway, waitForConnectionStatus, type GatewayProcess } from '../support/gateway-process.ts';
 import { freshDatabaseUrl, tempDir } from '../support/test-databases.ts';
 import { startTestSimulator, type TestSimulator } from '../support/test-simulator.ts';
+import { autoEngineThreads } from '../../src/config/load-config.ts';
 
 const PHONE = '6281900000001';
 /** The start-up summary line, once the gateway's output has carried it here (it is logged right after listen). */
@@ -55,7 +56,7 @@ describe('the first ten minutes, against the simulator', () => {
     assert.equal(summary.level, 30, 'at info');
     assert.equal(summary.database, `SQLite ${file}`);
     assert.equal(summary.listen, gateway.url);
-    assert.equal(summary.engineThreads, Number(process.env.WAGATE_TEST_ENGINE_THREADS ?? 0));
+    assert.equal(summary.engineThreads, Number(process.env.WAGATE_TEST_ENGINE_THREADS ?? autoEngineThreads()));
     assert.match(summary.msg, /^wagate \d+\.\d+\.\d+; database SQLite /);
     assert.match(summary.msg, new RegExp(`simulator mode \\(WA_WS_URL=${escapeRegExp(t.sim.wsUrl)}\\)`));
   });
