@@ -260,7 +260,7 @@ if (!args['no-write']) {
     `Run: ${runDate()} · ${machineLine()}
 
 \`npx tsx bench/sessions-restore.ts\` — one simulator process (the CLI) and one gateway process (\`src/main.ts\`,
-SQLite, \`LOG_LEVEL=warn\`, default keep-alive 30 s, \`ENGINE_THREADS=${ENGINE_THREADS}\`${ENGINE_THREADS === '0' ? ': Baileys on the main thread' : ENGINE_THREADS === 'auto' ? ' (the default): Baileys in engine worker threads' : ': Baileys in engine worker threads'}). Sessions are linked for real (HTTP create, QR, simulator scan,
+SQLite, \`LOG_LEVEL=warn\`, default keep-alive 30 s, \`ENGINE_THREADS=${ENGINE_THREADS}\`${ENGINE_THREADS === 'auto' ? ' (the default)' : ''}${ENGINE_THREADS === '0' ? ': Baileys on the main thread' : ': Baileys in engine worker threads'}). Sessions are linked for real (HTTP create, QR, simulator scan,
 ${LINK_CONCURRENCY} at a time), then the gateway is stopped with SIGTERM and started again; "spawn → all N AUTHENTICATED" is
 measured from \`spawn()\` of the new process until \`GET /sessions/connected\` (polled every 250 ms) counts N. RSS is
 VmRSS from \`/proc/PID/status\` after ${IDLE_MS / 1000} s idle; idle CPU is utime+stime from \`/proc/PID/stat\` over the next

@@ -34,7 +34,7 @@ export function autoEngineThreads(cores: number = availableParallelism()): numbe
 function readEngineThreads(read: EnvReader): number {
   const value = read.raw('ENGINE_THREADS');
   if (value === undefined || value.toLowerCase() === 'auto') return autoEngineThreads();
-  if (value !== undefined && !/^\d+$/.test(value)) {
+  if (!/^\d+$/.test(value)) {
     read.report('ENGINE_THREADS', `must be auto or an integer from 0 to 64 (got ${JSON.stringify(value)})`);
     return 0;
   }
