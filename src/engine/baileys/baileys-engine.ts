@@ -1,3 +1,5 @@
+// First: it must run before Baileys loads WAProto (see the module).
+import './protobuf-oneof-getter.ts';
 import { WA_CERT_DETAILS, type SocketConfig } from '@whiskeysockets/baileys';
 import type { AuthStateStore } from '../auth-state-store.ts';
 import type { MessageStore } from '../message-store.ts';

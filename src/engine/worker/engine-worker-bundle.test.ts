@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +9,7 @@ import { buildEngineWorkerBundle } from './engine-worker-bundle.ts';
 /** The module specifiers of every static `import … from '…'` in a JavaScript text. */
 const importedSpecifiers = (text: string) => [...text.matchAll(/\bfrom\s*"([^"]+)"/g)].map(([, spec = '']) => spec);
 
-test('the engine thread compiles to one plain JavaScript module that loads packages from node_modules', async () => {
+test('the engine thread compiles to plain JavaScript modules that load packages from node_modules', async () => {
   const bundle = await buildEngineWorkerBundle();
   const file = fileURLToPath(bundle.url);
   try {
@@ -31,6 +32,25 @@ test('the engine thread compiles to one plain JavaScript module that loads packa
     for (const spec of packages) assert.ok(existsSync(fileURLToPath(spec)), spec);
     // libsignal is reached with createRequire(import.meta.url): that must still mean the source tree.
     assert.ok(!text.includes('import.meta.url'), 'import.meta.url is replaced by the source URL');
+    // The oneof getter (protobuf-oneof-getter.ts) is a file of its own, imported before any package.
+    const prelude = text.indexOf('import "./protobuf-oneof-getter.mjs"');
+    assert.ok(prelude >= 0 && prelude < text.indexOf('@whiskeysockets/baileys'), 'the getter is imported first');
+    const preludeUrl = new URL('./protobuf-oneof-getter.mjs', bundle.url).href;
+    const installed = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '--eval',
+        [
+          `const { setBackedOneOfGetter } = await import(${JSON.stringify(preludeUrl)});`,
+          `const { createRequire } = await import('node:module');`,
+          `const baileys = createRequire(${JSON.stringify(import.meta.url)}).resolve('@whiskeysockets/baileys');`,
+          `console.log(createRequire(baileys)('protobufjs/minimal.js').util.oneOfGetter === setBackedOneOfGetter);`,
+        ].join('\n'),
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(installed.trim(), 'true', 'the compiled getter installs itself on the protobufjs that Baileys uses');
     assert.equal(statSync(dirname(file)).mode & 0o077, 0, 'only the gateway user can write where threads load code');
   } finally {
     bundle.remove();

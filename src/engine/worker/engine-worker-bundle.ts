@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, stop as stopEsbuild, type Plugin } from 'esbuild';
 
@@ -14,6 +14,12 @@ import { build, stop as stopEsbuild, type Plugin } from 'esbuild';
  */
 
 const ENTRY = fileURLToPath(new URL('./engine-worker.ts', import.meta.url));
+/**
+ * Must run before Baileys loads, but esbuild hoists every package import of a bundle above the bundle's own
+ * code. So this module is compiled to a file of its own, which the bundle imports first.
+ */
+const PRELUDE = fileURLToPath(new URL('../baileys/protobuf-oneof-getter.ts', import.meta.url));
+const PRELUDE_FILE = 'protobuf-oneof-getter.mjs';
 
 /**
  * The bundle lives in a private temporary directory, where bare imports would not find node_modules: each one is
@@ -25,10 +31,15 @@ const packagesByNodeResolution: Plugin = {
     pluginBuild.onResolve({ filter: /^[^./]/ }, ({ path }) =>
       isBuiltin(path) ? { path, external: true } : { path: import.meta.resolve(path), external: true },
     );
+    pluginBuild.onResolve({ filter: /protobuf-oneof-getter\.ts$/ }, ({ path, resolveDir, kind }) =>
+      kind !== 'entry-point' && join(resolveDir, path) === PRELUDE
+        ? { path: `./${PRELUDE_FILE}`, external: true }
+        : undefined,
+    );
   },
 };
 
-/** The engine thread's code as one JavaScript module on disk; `remove()` deletes it (threads load it at start). */
+/** The engine thread's code on disk (its module and the oneof getter it imports first); `remove()` deletes it. */
 export interface EngineWorkerBundle {
   readonly url: URL;
   remove(): void;
@@ -36,13 +47,15 @@ export interface EngineWorkerBundle {
 
 /**
  * Compiles `engine-worker.ts` and the gateway modules it imports into one ES module (about 40 KB, a fraction of a
- * second). Asynchronous on purpose: esbuild's synchronous API keeps a worker thread of its own alive in the caller.
+ * second), with the oneof getter beside it as a file of its own. Asynchronous on purpose: esbuild's synchronous API keeps a worker thread of its own alive in the caller.
  */
 export async function buildEngineWorkerBundle(): Promise<EngineWorkerBundle> {
   // esbuild keeps its service process (~16 MiB) for further builds; the gateway builds once, so it is stopped. A later
   // build in this thread starts a new one, but one running meanwhile would fail: build before any other esbuild use.
   const result = await build({
-    entryPoints: [ENTRY],
+    entryPoints: { 'engine-worker': ENTRY, 'protobuf-oneof-getter': PRELUDE },
+    outdir: '/',
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -53,11 +66,12 @@ export async function buildEngineWorkerBundle(): Promise<EngineWorkerBundle> {
     // `createRequire(import.meta.url)` in a bundled module resolves as it would from the source tree.
     define: { 'import.meta.url': JSON.stringify(pathToFileURL(ENTRY).href) },
   }).finally(stopEsbuild);
-  const [output] = result.outputFiles;
-  if (!output) throw new Error('esbuild wrote no engine worker bundle');
+  const outputs = new Map(result.outputFiles.map((output) => [basename(output.path), output.contents]));
+  if (!outputs.has('engine-worker.mjs') || !outputs.has(PRELUDE_FILE))
+    throw new Error('esbuild wrote no engine worker bundle');
   // mkdtemp: a fresh directory only this user can write, so no one can plant code where the threads load it.
   const dir = mkdtempSync(join(tmpdir(), 'wagate-engine-'));
+  for (const [name, contents] of outputs) writeFileSync(join(dir, name), contents, { mode: 0o600 });
   const file = join(dir, 'engine-worker.mjs');
-  writeFileSync(file, output.contents, { mode: 0o600 });
   return { url: pathToFileURL(file), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

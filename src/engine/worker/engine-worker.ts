@@ -1,3 +1,5 @@
+// First: it must run before Baileys loads WAProto (see the module). The bundle keeps it a file of its own.
+import '../baileys/protobuf-oneof-getter.ts';
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { createBaileysEngine } from '../baileys/baileys-engine.ts';
@@ -10,7 +12,7 @@ import { RpcChannel } from './rpc.ts';
 /*
  * An engine worker thread: Baileys sockets for some of the gateway's sessions, with their auth state and
  * messages read and written through the gateway's stores (one database, one writer). Started by
- * `worker-engine.ts`, compiled with the modules it imports into one plain JavaScript file
+ * `worker-engine.ts`, compiled with the modules it imports into plain JavaScript
  * (`engine-worker-bundle.ts`), so the thread needs no TypeScript loader.
  */
 if (!parentPort) throw new Error('engine-worker.ts runs as a worker thread');
