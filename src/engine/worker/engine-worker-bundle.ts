@@ -47,7 +47,8 @@ export interface EngineWorkerBundle {
 
 /**
  * Compiles `engine-worker.ts` and the gateway modules it imports into one ES module (about 40 KB, a fraction of a
- * second), with the oneof getter beside it as a file of its own. Asynchronous on purpose: esbuild's synchronous API keeps a worker thread of its own alive in the caller.
+ * second), with the oneof getter beside it as a file of its own. Asynchronous on purpose: esbuild's synchronous API
+ * keeps a worker thread of its own alive in the caller.
  */
 export async function buildEngineWorkerBundle(): Promise<EngineWorkerBundle> {
   // esbuild keeps its service process (~16 MiB) for further builds; the gateway builds once, so it is stopped. A later
@@ -67,8 +68,9 @@ export async function buildEngineWorkerBundle(): Promise<EngineWorkerBundle> {
     define: { 'import.meta.url': JSON.stringify(pathToFileURL(ENTRY).href) },
   }).finally(stopEsbuild);
   const outputs = new Map(result.outputFiles.map((output) => [basename(output.path), output.contents]));
-  if (!outputs.has('engine-worker.mjs') || !outputs.has(PRELUDE_FILE))
-    throw new Error('esbuild wrote no engine worker bundle');
+  if (!outputs.has('engine-worker.mjs') || !outputs.has(PRELUDE_FILE)) {
+    throw new Error('esbuild did not write both engine-thread files');
+  }
   // mkdtemp: a fresh directory only this user can write, so no one can plant code where the threads load it.
   const dir = mkdtempSync(join(tmpdir(), 'wagate-engine-'));
   for (const [name, contents] of outputs) writeFileSync(join(dir, name), contents, { mode: 0o600 });
