@@ -146,6 +146,21 @@ describe('bad input over HTTP (fake engine, real SQLite)', () => {
     const response = await app.inject({ method: 'GET', url: '/nope', headers: auth });
     assertRefused(response, 404);
     assert.doesNotMatch(response.body, /at .*\.ts:\d+/);
+    // Without a key an unknown path is refused like a known one, and a HEAD route is as protected as its GET.
+    for (const [method, url] of [
+      ['GET', '/nope'],
+      ['POST', '/nope'],
+      ['HEAD', '/nope'],
+      ['HEAD', '/sessions/all/credentials'],
+    ] as const) {
+      const refused = await app.inject({ method, url, ...(method === 'POST' ? { payload: { a: 1 } } : {}) });
+      assert.equal(refused.statusCode, 401, `${method} ${url}`);
+      if (method !== 'HEAD') assertRefused(refused, 401, 'Invalid API key');
+    }
+    assert.equal(
+      (await app.inject({ method: 'HEAD', url: '/sessions/all/credentials', headers: auth })).statusCode,
+      200,
+    );
   });
 
   test('a URL with broken percent-encoding is a 400 in the envelope', async () => {

@@ -3,6 +3,7 @@ import type { Scope } from '../../access/api-key-store.ts';
 import { canSeeSession, type Principal } from '../../access/principal.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { RequestLimits } from './rate-limits.ts';
+import { routeHooks } from './route-hooks.ts';
 
 /** What a route needs: a scope of a key covering its `:sessionId`, or the admin key. */
 export type RouteAccess = Scope | 'admin';
@@ -17,8 +18,6 @@ export interface AuthOptions {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Served without an API key; set at registration from `publicPrefixes`, never per request. */
-    public?: boolean;
     /** What the route needs; unset: the admin key (secure by default). */
     access?: RouteAccess;
   }
@@ -73,11 +72,10 @@ export function presentedKey(rawHeaders: readonly string[]): string | undefined 
   return apiKeyRepeated ? undefined : apiKey;
 }
 
-/** Why `principal` may not make this request, or undefined when it may. */
-function refusal(request: FastifyRequest, principal: Principal): AppError | undefined {
+/** Why `principal` may not make this request to a route that needs `access`, or undefined when it may. */
+function refusal(request: FastifyRequest, principal: Principal, access: RouteAccess): AppError | undefined {
   // Unknown routes answer their 404 to any valid key.
   if (principal.admin || request.is404) return undefined;
-  const access = request.routeOptions.config.access ?? 'admin';
   if (access === 'admin') return new AppError('ADMIN_KEY_REQUIRED');
   const { sessionId } = request.params as { sessionId?: string };
   // Before the scope: a session the key does not cover looks exactly like one that does not exist.
@@ -87,6 +85,7 @@ function refusal(request: FastifyRequest, principal: Principal): AppError | unde
 }
 
 type Done = (err?: Error) => void;
+type Hook = (request: FastifyRequest, reply: FastifyReply, done: Done) => void;
 
 const limited = (reply: FastifyReply, seconds: number, error: AppError): AppError => {
   reply.header('retry-after', String(seconds));
@@ -96,20 +95,15 @@ const limited = (reply: FastifyReply, seconds: number, error: AppError): AppErro
 /**
  * Rejects every request without a valid API key, before routing work or body parsing happens, then
  * applies the key's rate limit and its scopes. Which routes are public is decided once per route
- * (onRoute). The admin key without a rate limit pays only the key check, without a promise.
- * Unknown paths are not public: without a key they get 401, like every other protected path.
+ * (onRoute): a protected route gets the check as its first own hook (see route-hooks.ts), a public one
+ * none. The admin key without a rate limit pays only the key check, without a promise. Unknown paths
+ * are not public: without a key they get 401, like every other protected path.
  */
 export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
   const { limits } = options;
   const isPublic = (url: string) =>
     options.publicPrefixes.some((prefix) => url === prefix || url.startsWith(`${prefix}/`));
   app.decorateRequest('principal', null);
-  app.addHook('onRoute', (route) => {
-    if (!isPublic(route.url)) return;
-    route.config = { ...route.config, public: true };
-    // In OpenAPI too: no key needed.
-    if (route.schema) route.schema = { ...route.schema, security: [] };
-  });
 
   const refuseKey = (request: FastifyRequest, reply: FastifyReply, done: Done) => {
     // Only failures count against the address, so its valid keys are still served.
@@ -125,28 +119,51 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
         done,
       );
   };
-  const admit = (request: FastifyRequest, reply: FastifyReply, principal: Principal | undefined, done: Done) => {
+  const admit = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    principal: Principal | undefined,
+    done: Done,
+    access: RouteAccess,
+  ) => {
     if (!principal) return refuseKey(request, reply, done);
     request.principal = principal;
-    if (principal.rateLimitPerMinute === null) return done(refusal(request, principal));
+    if (principal.rateLimitPerMinute === null) return done(refusal(request, principal, access));
     limits
       .keyRequest(request)
       .then(
         (wait) =>
-          done(wait === undefined ? refusal(request, principal) : limited(reply, wait, new AppError('RATE_LIMITED'))),
+          done(
+            wait === undefined
+              ? refusal(request, principal, access)
+              : limited(reply, wait, new AppError('RATE_LIMITED')),
+          ),
         done,
       );
   };
-  app.addHook('onRequest', (request, reply, done) => {
-    if (request.routeOptions.config.public === true) return done();
+  const check = (request: FastifyRequest, reply: FastifyReply, done: Done, access: RouteAccess) => {
     const key = presentedKey(request.raw.rawHeaders);
     const principal = key === undefined ? undefined : options.authenticate(key);
     if (principal instanceof Promise) {
-      principal.then((found) => admit(request, reply, found, done), done);
+      principal.then((found) => admit(request, reply, found, done, access), done);
       return;
     }
-    admit(request, reply, principal, done);
+    admit(request, reply, principal, done, access);
+  };
+
+  app.addHook('onRoute', (route) => {
+    if (isPublic(route.url)) {
+      // In OpenAPI too: no key needed.
+      if (route.schema) route.schema = { ...route.schema, security: [] };
+      return;
+    }
+    // Read once, at the first request: hooks of inner scopes (requireAccess) set it after this one runs.
+    let access: RouteAccess | undefined;
+    const hook: Hook = (request, reply, done) =>
+      check(request, reply, done, (access ??= route.config?.access ?? 'admin'));
+    route.onRequest = [hook, ...routeHooks(route.onRequest)];
   });
+  app.addHook('onRequest', (request, reply, done) => (request.is404 ? check(request, reply, done, 'admin') : done()));
 }
 
 /** The items of a list that the request's key may see (all of them for the admin key). */

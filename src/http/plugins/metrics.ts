@@ -1,14 +1,8 @@
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayMetrics } from '../../operations/gateway-metrics.ts';
 import type { RouteDurations } from '../../operations/route-duration-histogram.ts';
+import { routeHooks } from './route-hooks.ts';
 import { errorResponses } from '../schemas/envelope.ts';
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** This route's request-duration cells; set at registration (onRoute), never per request. */
-    durations?: RouteDurations;
-  }
-}
 
 /** The `route` label of requests that matched no route (404s, and 401s on unknown paths). */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -16,22 +10,21 @@ export const UNMATCHED_ROUTE = 'unmatched';
 /**
  * Times every request into `wagate_http_request_duration_seconds`. Register before the routes: each route
  * gets its cells when it is added, labelled by its pattern (`/sessions/:sessionId`), never by the URL a
- * client sent.
+ * client sent, and a hook of its own that closes over them (see route-hooks.ts).
  */
 export function registerRequestTiming(app: FastifyInstance, metrics: GatewayMetrics): void {
-  const unmatched = metrics.httpDurations.forRoute(UNMATCHED_ROUTE);
+  // One hook per request, no promise: the method is one of Node's parser's fixed list, so the labels stay bounded.
+  const timing =
+    (durations: RouteDurations) =>
+    (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+      durations.observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    };
   app.addHook('onRoute', (route) => {
-    route.config = { ...route.config, durations: metrics.httpDurations.forRoute(route.url) };
+    route.onResponse = [...routeHooks(route.onResponse), timing(metrics.httpDurations.forRoute(route.url))];
   });
-  // One hook, no promise: the request's method is one of Node's parser's fixed list, so the labels stay bounded.
-  app.addHook('onResponse', (request, reply, done) => {
-    (request.routeOptions.config.durations ?? unmatched).observe(
-      request.method,
-      reply.statusCode,
-      reply.elapsedTime / 1000,
-    );
-    done();
-  });
+  const unmatched = timing(metrics.httpDurations.forRoute(UNMATCHED_ROUTE));
+  app.addHook('onResponse', (request, reply, done) => (request.is404 ? unmatched(request, reply, done) : done()));
 }
 
 /** `GET /metrics`: the Prometheus text format, behind the API key like every other route. */

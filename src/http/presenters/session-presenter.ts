@@ -4,6 +4,7 @@ import type { StatusHistoryEntry } from '../../sessions/session-record-store.ts'
 import type { UserInfo } from '../../sessions/session-state.ts';
 import type { SessionView } from '../../sessions/session-view.ts';
 import { SessionBasicSchema, SessionCredentialsSchema } from '../schemas/session-schemas.ts';
+import { itemEnvelopeText } from './envelope-text.ts';
 
 /** The seed's basic session object (the credentials object without `userInfo`), plus liveness fields. */
 export function presentBasic(view: SessionView) {
@@ -68,6 +69,27 @@ export type ViewShape = keyof typeof SHAPES;
  */
 export function viewJson(reads: SessionReadModel, reply: FastifyReply, view: SessionView, shape: ViewShape): string {
   return reads.text(view, shape, () => serialiseView(reply, view, shape));
+}
+
+/** One item route's answer: the view's shape and the envelope's fixed message around it. */
+export interface ItemAnswer {
+  readonly shape: ViewShape;
+  /** Its key among the texts the read model keeps with a view. */
+  readonly kind: string;
+  readonly wrap: (dataJson: string) => string;
+}
+
+export function itemAnswer(shape: ViewShape, message: string): ItemAnswer {
+  return { shape, kind: `${shape} item: ${message}`, wrap: itemEnvelopeText(message) };
+}
+
+/**
+ * The whole answer's text (the envelope around `viewJson`), kept with the view like its JSON: an item
+ * read of an unchanged session sends a string made once. A string joined per request would cost more
+ * than the read itself, since Node must flatten it to count its bytes.
+ */
+export function itemText(reads: SessionReadModel, reply: FastifyReply, view: SessionView, answer: ItemAnswer): string {
+  return reads.text(view, answer.kind, () => answer.wrap(viewJson(reads, reply, view, answer.shape)));
 }
 
 /** The view presented as `shape`, serialised by the serialiser Fastify compiles for that schema. */

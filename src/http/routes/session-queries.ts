@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { SessionManager } from '../../sessions/session-manager.ts';
 import { STATUS_HISTORY_KEPT } from '../../sessions/session-record-store.ts';
-import { itemEnvelopeText, listEnvelopeText, sendJsonText } from '../presenters/envelope-text.ts';
+import { listEnvelopeText, sendJsonText } from '../presenters/envelope-text.ts';
 import { errorResponses, ItemEnvelope, ListEnvelope } from '../schemas/envelope.ts';
 import {
   SessionBasicSchema,
@@ -9,7 +9,7 @@ import {
   SessionIdParams,
   SessionStatusSchema,
 } from '../schemas/session-schemas.ts';
-import { presentStatus, viewJson } from '../presenters/session-presenter.ts';
+import { itemAnswer, itemText, presentStatus, viewJson } from '../presenters/session-presenter.ts';
 import { requireAccess, visibleSessions } from '../plugins/auth.ts';
 
 const config = { failureCode: 'FETCH_FAILED' } as const;
@@ -72,7 +72,7 @@ export const sessionQueryRoutes: FastifyPluginAsyncTypebox<{ manager: SessionMan
     );
   }
 
-  const basicItem = itemEnvelopeText('Session retrieved successfully');
+  const basicItem = itemAnswer('basic', 'Session retrieved successfully');
   app.get(
     '/sessions/:sessionId',
     {
@@ -89,11 +89,11 @@ export const sessionQueryRoutes: FastifyPluginAsyncTypebox<{ manager: SessionMan
         reply,
         manager.peek(sessionId),
         () => manager.get(sessionId),
-        (view) => basicItem(viewJson(manager.reads, reply, view, 'basic')),
+        (view) => itemText(manager.reads, reply, view, basicItem),
       ),
   );
 
-  const credentialsItem = itemEnvelopeText('Session credentials retrieved successfully');
+  const credentialsItem = itemAnswer('credentials', 'Session credentials retrieved successfully');
   app.get(
     '/sessions/:sessionId/credentials',
     {
@@ -110,7 +110,7 @@ export const sessionQueryRoutes: FastifyPluginAsyncTypebox<{ manager: SessionMan
         reply,
         manager.peek(sessionId),
         () => manager.get(sessionId),
-        (view) => credentialsItem(viewJson(manager.reads, reply, view, 'credentials')),
+        (view) => itemText(manager.reads, reply, view, credentialsItem),
       ),
   );
 
