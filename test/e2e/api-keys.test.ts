@@ -274,6 +274,8 @@ for (const dialect of DIALECTS) {
         200,
       );
       await waitForConnectionStatus(gateway, 'doomed', 'QR_REQUIRED');
+      // The first QR can come before the webhook is set; a restart raises events the webhook must see.
+      assert.equal((await gateway.request('POST', '/sessions/doomed/restart')).status, 200);
       await receiver.waitFor(
         () => receiver.received.some((h) => h.url === '/doomed'),
         30_000,
