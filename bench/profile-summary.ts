@@ -2,7 +2,7 @@
  * Reads a V8 `.cpuprofile` (from `--cpu-prof`, or an `inspector` session in a worker thread) and prints where its
  * self time went: by package, by function, and optionally the callers of one function.
  * `npx tsx bench/profile-summary.ts FILE [--top 30] [--callers NAME]`
- * Time is sampled wall time: a thread that was descheduled inside a call is counted in that call.
+ * `(idle)` is time the thread waited in its event loop.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -31,6 +31,7 @@ const file = positionals[0];
 if (!file) throw new Error('usage: profile-summary.ts FILE [--top 30] [--callers NAME]');
 const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
 const top = Number(args.top);
+if (!Number.isInteger(top) || top < 1) throw new Error('--top takes a whole number of rows, 1 or more');
 
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 const parents = new Map<number, number>();
